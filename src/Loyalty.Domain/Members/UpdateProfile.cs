@@ -1,0 +1,37 @@
+using Loyalty.Domain.Common;
+using NodaTime;
+
+namespace Loyalty.Domain.Members;
+
+/// <summary>A person edits a profile they read at <see cref="ExpectedVersion"/>.</summary>
+public sealed record UpdateProfile(
+    int ExpectedVersion,
+    string? Name,
+    string? Email,
+    string? Phone,
+    LocalDate? Birthday,
+    string? TimeZone,
+    Instant At,
+    Actor By)
+{
+    public static IMemberEvent[] Decide(Member member, UpdateProfile cmd)
+    {
+        if (cmd.ExpectedVersion != member.Version)
+            throw new StaleVersion("expectedVersion", $"the member is at version {member.Version}; read it again");
+        if (member.Closed) throw new RuleBroken("memberId", "the member is closed");
+        var profile = ProfileRules.Check(cmd.Name, cmd.Email, cmd.Phone, cmd.Birthday, cmd.TimeZone ?? member.Profile.TimeZone, cmd.At);
+        return profile == member.Profile ? [] : [new MemberProfileUpdated(member.Id, profile, cmd.At, cmd.By)];
+    }
+}
+
+/// <summary>Closing a member stops earning; the balance stays and can still be redeemed or adjusted.</summary>
+public sealed record CloseMember(string? Reason, int? ExpectedVersion, Instant At, Actor By)
+{
+    public static IMemberEvent[] Decide(Member member, CloseMember cmd)
+    {
+        if (member.Closed) return [];
+        if (cmd.ExpectedVersion is { } expected && expected != member.Version)
+            throw new StaleVersion("expectedVersion", $"the member is at version {member.Version}; read it again");
+        return [new MemberClosed(member.Id, Guard.Required(cmd.Reason, "reason", 500), cmd.At, cmd.By)];
+    }
+}

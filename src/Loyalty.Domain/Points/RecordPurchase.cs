@@ -1,0 +1,72 @@
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Rules;
+using NodaTime;
+
+namespace Loyalty.Domain.Points;
+
+public sealed record PurchaseLine(string? LineId, string? Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount);
+
+/// <summary>A till or shop reports a purchase by a member; it earns points under the program's current rule.</summary>
+public sealed record RecordPurchase(
+    string? Source,
+    string? TransactionId,
+    string? StoreId,
+    Instant OccurredAt,
+    string? Currency,
+    IReadOnlyList<PurchaseLine>? Lines,
+    Instant RecordedAt,
+    Actor By)
+{
+    public const int MaxLines = 500;
+    public const int MaxPointsPerPurchase = 1_000_000;
+
+    public static PointsEarned[] Decide(PointsAccount account, ProgramSettings program, RecordPurchase cmd)
+    {
+        var source = Guard.Required(cmd.Source, "source", 100);
+        var transactionId = Guard.Required(cmd.TransactionId, "transactionId", 100);
+        var storeId = Guard.Required(cmd.StoreId, "storeId", 100);
+        var currency = Guard.Currency(cmd.Currency, "currency");
+        Guard.NotInFuture(cmd.OccurredAt, cmd.RecordedAt, "occurredAt");
+        var lines = CheckLines(cmd.Lines);
+
+        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
+        if (account.Purchases.ContainsKey(PurchaseState.Key(source, transactionId)))
+            throw new Conflict("transactionId", "this purchase is already recorded");
+        if (account.Closed) throw new RuleBroken("memberId", "the member is closed and earns no more points");
+        if (currency != program.Currency)
+            throw new RuleBroken("currency", $"the program's currency is {program.Currency}");
+
+        var paid = lines.Select(l => l.Quantity * l.UnitPrice - l.Discount).ToArray();
+        var total = paid.Sum() * program.EarnRate.Points / program.EarnRate.PerAmount;
+        if (total > MaxPointsPerPurchase) throw new RuleBroken("lines", $"would earn more than {MaxPointsPerPurchase} points");
+        var points = EarnRule.PointsPerLine(paid, program.EarnRate);
+        var earned = lines.Select((l, i) => new EarnedLine(l.LineId!, l.Sku!, l.Category, l.Quantity, l.UnitPrice, l.Discount, paid[i], points[i])).ToArray();
+        var sum = points.Sum();
+
+        return [new PointsEarned(account.MemberId, source, transactionId, storeId, currency, paid.Sum(), earned, sum,
+            account.SettlesDeficit(sum), program.RuleVersion, program.EarnRate, cmd.OccurredAt, cmd.RecordedAt, cmd.By)];
+    }
+
+    private static IReadOnlyList<PurchaseLine> CheckLines(IReadOnlyList<PurchaseLine>? lines)
+    {
+        if (lines is null || lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
+        if (lines.Count > MaxLines) throw new InvalidInput("lines", $"at most {MaxLines} lines");
+        var seen = new HashSet<string>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i] ?? throw new InvalidInput($"lines[{i}]", "is required");
+            var id = Guard.Required(line.LineId, $"lines[{i}].lineId", 100);
+            if (!seen.Add(id)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
+            Guard.Required(line.Sku, $"lines[{i}].sku", 100);
+            Guard.Optional(line.Category, $"lines[{i}].category", 100);
+            if (line.Quantity <= 0) throw new InvalidInput($"lines[{i}].quantity", "must be greater than 0");
+            if (line.Quantity > 1_000_000) throw new InvalidInput($"lines[{i}].quantity", "must be at most 1000000");
+            if (line.UnitPrice < 0) throw new InvalidInput($"lines[{i}].unitPrice", "must not be negative");
+            if (line.UnitPrice > 1_000_000_000) throw new InvalidInput($"lines[{i}].unitPrice", "must be at most 1000000000");
+            if (line.Discount < 0) throw new InvalidInput($"lines[{i}].discount", "must not be negative");
+            if (line.Discount > line.Quantity * line.UnitPrice)
+                throw new InvalidInput($"lines[{i}].discount", "must not exceed quantity × unitPrice");
+        }
+        return lines.Select(l => l with { LineId = l.LineId!.Trim(), Sku = l.Sku!.Trim() }).ToArray();
+    }
+}

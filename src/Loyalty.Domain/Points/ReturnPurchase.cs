@@ -1,0 +1,49 @@
+using Loyalty.Domain.Common;
+using NodaTime;
+
+namespace Loyalty.Domain.Points;
+
+public sealed record ReturnLine(string? LineId, decimal Quantity);
+
+/// <summary>Lines of an earlier purchase came back: reverse exactly the points those units earned.</summary>
+public sealed record ReturnPurchase(
+    string Source,
+    string TransactionId,
+    string? ReturnId,
+    IReadOnlyList<ReturnLine>? Lines,
+    Instant OccurredAt,
+    Instant RecordedAt,
+    Actor By)
+{
+    public static PointsReversed[] Decide(PointsAccount account, ReturnPurchase cmd)
+    {
+        var returnId = Guard.Required(cmd.ReturnId, "returnId", 100);
+        if (cmd.Lines is null || cmd.Lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
+        Guard.NotInFuture(cmd.OccurredAt, cmd.RecordedAt, "occurredAt");
+        if (!account.Purchases.TryGetValue(PurchaseState.Key(cmd.Source, cmd.TransactionId), out var purchase))
+            throw new NotFound("transactionId", "no such purchase");
+        if (purchase.ReturnIds.Contains(returnId)) throw new Conflict("returnId", "this return is already recorded");
+
+        var reversed = new List<ReversedLine>();
+        for (var i = 0; i < cmd.Lines.Count; i++)
+        {
+            var returned = cmd.Lines[i] ?? throw new InvalidInput($"lines[{i}]", "is required");
+            var lineId = Guard.Required(returned.LineId, $"lines[{i}].lineId", 100);
+            if (returned.Quantity <= 0) throw new InvalidInput($"lines[{i}].quantity", "must be greater than 0");
+            if (reversed.Any(r => r.LineId == lineId)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
+            if (!purchase.Lines.TryGetValue(lineId, out var line))
+                throw new RuleBroken($"lines[{i}].lineId", "the purchase has no such line");
+            var after = line.ReturnedQuantity + returned.Quantity;
+            if (after > line.Quantity)
+                throw new RuleBroken($"lines[{i}].quantity",
+                    $"only {line.Quantity - line.ReturnedQuantity} of {line.Quantity} units are left to return");
+            reversed.Add(new ReversedLine(lineId, returned.Quantity,
+                Rules.EarnRule.Reversal(line.Points, line.Quantity, line.ReturnedQuantity, after)));
+        }
+
+        var points = reversed.Sum(r => r.Points);
+        var taken = (int)Math.Min(points, account.Available);
+        return [new PointsReversed(account.MemberId, purchase.Source, purchase.TransactionId, returnId, reversed,
+            points, taken, points - taken, cmd.OccurredAt, cmd.RecordedAt, cmd.By)];
+    }
+}

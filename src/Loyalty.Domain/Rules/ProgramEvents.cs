@@ -1,0 +1,23 @@
+using Loyalty.Domain.Common;
+using NodaTime;
+
+namespace Loyalty.Domain.Rules;
+
+/// <summary>Every event of the program stream.</summary>
+public interface IProgramEvent;
+
+/// <summary>How many points a purchase earns: <see cref="Points"/> for every <see cref="PerAmount"/> paid.</summary>
+public sealed record EarnRate(decimal Points, decimal PerAmount);
+
+/// <summary>
+/// The program's settings took effect as rule version <see cref="RuleVersion"/>. Every earning names the
+/// rule version it used, so this event explains it years later.
+/// </summary>
+public sealed record ProgramSettingsChanged(
+    int RuleVersion,
+    string Currency,
+    string TimeZone,
+    EarnRate EarnRate,
+    string Rounding,
+    Instant At,
+    Actor By) : IProgramEvent;
