@@ -1,0 +1,47 @@
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Rules;
+using static Loyalty.Domain.Tests.Given;
+
+namespace Loyalty.Domain.Tests.Rules;
+
+public class ProgramSettingsTests
+{
+    private static ChangeProgramSettings Change(string currency = "EUR", decimal points = 1, int? expected = null) =>
+        new(currency, "Europe/Amsterdam", points, 1, expected, Now, Till);
+
+    [Fact]
+    public void a_change_records_the_next_rule_version()
+    {
+        var changed = (ProgramSettingsChanged)ChangeProgramSettings.Decide(Program, Change(points: 2)).Single();
+        Assert.Equal(2, changed.RuleVersion);
+        Assert.Equal(new EarnRate(2, 1), changed.EarnRate);
+        Assert.Equal(ProgramSettings.FloorPerPurchase, changed.Rounding);
+    }
+
+    [Fact]
+    public void unchanged_settings_record_nothing()
+    {
+        Assert.Empty(ChangeProgramSettings.Decide(Program, Change()));
+    }
+
+    [Fact]
+    public void a_stale_rule_version_is_refused()
+    {
+        Assert.Throws<StaleVersion>(() => ChangeProgramSettings.Decide(Program, Change(points: 2, expected: 0)));
+    }
+
+    [Theory]
+    [InlineData("eur", 1, "currency")]
+    [InlineData("EUR", 0, "earnRate.points")]
+    public void bad_settings_are_refused_naming_the_field(string currency, decimal points, string field)
+    {
+        Assert.Equal(field, Assert.Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change(currency, points))).Field);
+    }
+
+    [Fact]
+    public void the_first_settings_are_version_one()
+    {
+        var changed = (ProgramSettingsChanged)ChangeProgramSettings.Decide(ProgramSettings.None, Change()).Single();
+        Assert.Equal(1, changed.RuleVersion);
+    }
+}
