@@ -31,7 +31,7 @@ public sealed record CancelRedemption(string RedemptionId, string? Reason, Insta
             throw new NotFound("redemptionId", "no such redemption");
         if (redemption.Cancelled) return [];
         return [new RedemptionCancelled(account.MemberId, cmd.RedemptionId, redemption.Points,
-            account.SettlesDeficit(redemption.Points), reason, cmd.At, cmd.By)];
+            account.Balance.SettlesDeficit(redemption.Points), reason, cmd.At, cmd.By)];
     }
 }
 
@@ -51,6 +51,6 @@ public sealed record AdjustPoints(string? AdjustmentId, int Points, string? Reas
             throw new Conflict("adjustmentId", "this adjustment is already recorded");
         if (account.Available + cmd.Points < 0)
             throw new RuleBroken("points", $"only {account.Available} points are available to remove");
-        return [new PointsAdjusted(account.MemberId, adjustmentId, cmd.Points, reason, account.SettlesDeficit(cmd.Points), cmd.At, cmd.By)];
+        return [new PointsAdjusted(account.MemberId, adjustmentId, cmd.Points, reason, account.Balance.SettlesDeficit(cmd.Points), cmd.At, cmd.By)];
     }
 }

@@ -45,14 +45,14 @@ public class RecordPurchaseTests
     {
         var inDeficit = AccountWith(Earned("t1", Line("1", 1, 50)), new PointsRedeemed(MemberId, "x", 50, "mug", null, Now, Till));
         inDeficit = inDeficit.Then(ReturnPurchase.Decide(inDeficit, Return("t1", "r1", new ReturnLine("1", 1))));
-        Assert.Equal(50, inDeficit.Deficit);
+        Assert.Equal(50, inDeficit.Balance.Deficit);
 
         var earned = RecordPurchase.Decide(inDeficit, Program, Purchase("t2", Line("1", 1, 80))).Single();
         var after = inDeficit.Then([earned]);
 
         Assert.Equal(50, earned.DeficitSettled);
         Assert.Equal(30, after.Available);
-        Assert.Equal(0, after.Deficit);
+        Assert.Equal(0, after.Balance.Deficit);
     }
 
     [Fact]

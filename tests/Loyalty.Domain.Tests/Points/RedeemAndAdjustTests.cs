@@ -14,7 +14,7 @@ public class RedeemAndAdjustTests
         var account = AccountWith(Hundred);
         var after = account.Then(RedeemPoints.Decide(account, Redeem("x1", 40)));
         Assert.Equal(60, after.Available);
-        Assert.Equal(40, after.LifetimeRedeemed);
+        Assert.Equal(40, after.Balance.LifetimeRedeemed);
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public class RedeemAndAdjustTests
         account = account.Then(AdjustPoints.Decide(account, Adjust("a1", 30)));
         account = account.Then(CancelRedemption.Decide(account, new CancelRedemption("x1", null, Now, Till)));
 
-        Assert.Equal(account.LifetimeEarned - account.LifetimeRedeemed + account.LifetimeAdjusted, account.Available - account.Deficit);
+        Assert.Equal(account.Balance.LifetimeEarned - account.Balance.LifetimeRedeemed + account.Balance.LifetimeAdjusted, account.Balance.Available - account.Balance.Deficit);
         Assert.Equal(30, account.Available);
-        Assert.Equal(0, account.Deficit);
+        Assert.Equal(0, account.Balance.Deficit);
     }
 }

@@ -54,7 +54,7 @@ public class ReturnPurchaseTests
         Assert.Equal(4, reversed.TakenFromBalance);
         Assert.Equal(26, reversed.AddedToDeficit);
         Assert.Equal(0, after.Available);
-        Assert.Equal(26, after.Deficit);
+        Assert.Equal(26, after.Balance.Deficit);
     }
 
     [Fact]
