@@ -1,6 +1,11 @@
+using JasperFx;
+using Loyalty.Api.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddLoyalty();
 var app = builder.Build();
+app.UseLoyalty();
+return await app.RunJasperFxCommands(args);
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+/// <summary>The service's entry point; public so tests can host it.</summary>
+public partial class Program;

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using JasperFx;
+using JasperFx.Events;
+using Loyalty.Domain.Common;
+using Marten;
+using Marten.Exceptions;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+
+namespace Loyalty.Api.Infrastructure;
+
+/// <summary>The state before a write, the events it decided, the state after and the stream version after.</summary>
+public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent> Events, TState After, long Version);
+
+/// <summary>
+/// Every write to a stream goes through here: look up the idempotency key, fold the stream,
+/// decide, append with the version we read (optimistic concurrency), and record the answer under the key,
+/// all in one transaction. A conflict with a concurrent writer is retried here, never bounced to the caller.
+/// </summary>
+public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<JsonOptions> json, ILogger<EventStreams> log)
+{
+    private const int MaxAttempts = 25;
+
+    // Writers to one member wait for each other in this process, so a burst at one member does not turn
+    // into a storm of retries; across processes the stream version is what keeps them apart.
+    private static readonly SemaphoreSlim[] Stripes = Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public JsonSerializerOptions Json => json.Value.SerializerOptions;
+
+    public IdempotencyKey Key(string id, string field, object request) => IdempotencyKey.For(id, field, request, Json);
+
+    /// <summary>
+    /// Append to an existing stream what <paramref name="decide"/> makes of its folded state. Without a key
+    /// (people's edits, which name the version they read instead) nothing is recorded for replays.
+    /// </summary>
+    public Task<IResult> Append<TState, TEvent, TResponse>(
+        Guid streamId, IdempotencyKey? key, TState initial, Func<TState, TEvent, TState> evolve,
+        Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
+        int status, CancellationToken ct) where TEvent : class where TResponse : notnull =>
+        Attempt(streamId, key, async session =>
+        {
+            var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
+            if (stream.Count == 0) throw new NotFound("memberId", "no such member");
+            var before = stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve);
+            var events = decide(before);
+            var version = stream[^1].Version + events.Count;
+            if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
+            return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
+        }, ct);
+
+    /// <summary>Start a new stream with its first event.</summary>
+    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey key, object first, TResponse response, int status, CancellationToken ct)
+        where TResponse : notnull =>
+        Attempt(streamId, key, session =>
+        {
+            session.Events.StartStream(streamId, first);
+            return Task.FromResult(((object)response, status));
+        }, ct);
+
+    public Instant Now => clock.GetCurrentInstant();
+
+    private async Task<IResult> Attempt(Guid streamId, IdempotencyKey? key, Func<IDocumentSession, Task<(object Body, int Status)>> write, CancellationToken ct)
+    {
+        var stripe = Stripes[(int)((uint)streamId.GetHashCode() % Stripes.Length)];
+        await stripe.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var session = store.LightweightSession();
+                if (key is not null && await session.LoadAsync<IdempotencyRecord>(key.Id, ct) is { } prior)
+                    return Replay(prior, key);
+
+                var (body, status) = await write(session);
+                var text = JsonSerializer.Serialize(body, body.GetType(), Json);
+                if (key is not null) session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, text, streamId, Now));
+                try
+                {
+                    await session.SaveChangesAsync(ct);
+                    return Results.Text(text, "application/json", statusCode: status);
+                }
+                catch (Exception e) when (IsWriteConflict(e) && attempt < MaxAttempts)
+                {
+                    log.LogDebug("Write conflict on stream {StreamId}, attempt {Attempt}; retrying", streamId, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct);
+                }
+            }
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private static IResult Replay(IdempotencyRecord prior, IdempotencyKey key)
+    {
+        if (prior.Fingerprint != key.Fingerprint)
+            throw new Conflict(key.Field, "was already used with a different request");
+        return new ReplayResult(prior);
+    }
+
+    /// <summary>Another writer got there first: a newer stream version, or the same key or stream id.</summary>
+    public static bool IsWriteConflict(Exception e) => e switch
+    {
+        ConcurrencyException or JasperFx.Events.ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or DocumentAlreadyExistsException => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        _ => e.InnerException is { } inner && IsWriteConflict(inner)
+    };
+
+    private sealed class ReplayResult(IdempotencyRecord prior) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers["Idempotent-Replay"] = "true";
+            return Results.Text(prior.Body, "application/json", statusCode: prior.Status).ExecuteAsync(context);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Rules;
+using Loyalty.Projections.Balances;
+using Loyalty.Projections.Members;
+using Loyalty.Projections.Purchases;
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Loyalty.Api.Infrastructure;
+
+public static class Wiring
+{
+    public static WebApplicationBuilder AddLoyalty(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton<LoyaltyDatabase>();
+        services.AddSingleton<EventStreams>();
+        services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.NameTheJsonField);
+        services.AddExceptionHandler<Problems>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddMarten(sp =>
+            {
+                var opts = new StoreOptions();
+                opts.Connection(sp.GetRequiredService<LoyaltyDatabase>().DataSource);
+                opts.DatabaseSchemaName = "loyalty";
+                opts.UseSystemTextJsonForSerialization(configure: j => j.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+                opts.Events.AddEventTypes(EventTypes());
+
+                // Inline: committed with the events, so a read right after a write sees it.
+                opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
+                opts.Schema.For<IdempotencyRecord>();
+                return opts;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        services.AddHostedService<ProgramSetup>();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ApplicationAssembly = typeof(Wiring).Assembly;
+            opts.UseRuntimeCompilation();
+        });
+        services.AddWolverineHttp();
+        return builder;
+    }
+
+    private static IEnumerable<Type> EventTypes() =>
+        typeof(IMemberEvent).Assembly.GetTypes().Where(t =>
+            t is { IsClass: true, IsAbstract: false } && (typeof(IMemberEvent).IsAssignableFrom(t) || typeof(IProgramEvent).IsAssignableFrom(t)));
+
+    public static WebApplication UseLoyalty(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapOpenApi();
+        app.MapGet("/docs", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app);
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapWolverineEndpoints();
+        return app;
+    }
+}

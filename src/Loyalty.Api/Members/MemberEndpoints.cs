@@ -1,0 +1,87 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
+using Loyalty.Projections.Members;
+using Marten;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Members;
+
+public sealed record EnrollMemberRequest(string? ExternalId, string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+
+public sealed record UpdateProfileRequest(int? ExpectedVersion, string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+
+public sealed record CloseMemberRequest(string? Reason, int? ExpectedVersion);
+
+public static class EnrollMemberEndpoint
+{
+    /// <summary>
+    /// Enrolls a member under the caller's unique <c>externalId</c>. The same enrollment again answers with
+    /// the member it made (header <c>Idempotent-Replay: true</c>); the same externalId with other data is a 409.
+    /// </summary>
+    [WolverinePost("/members", OperationId = "enrollMember")]
+    public static async Task<IResult> Post(EnrollMemberRequest request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var program = await ProgramSettingsQueries.Current(session, ct);
+        var enrolled = EnrollMember.Decide(new EnrollMember(Guid.CreateVersion7(), request.ExternalId, request.Name, request.Email,
+            request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Clients.ActorOf(http)));
+        var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
+        var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
+        http.Response.Headers.Location = $"/members/{member.Id}";
+        return await streams.Start(member.Id, key, enrolled, member, StatusCodes.Status201Created, ct);
+    }
+}
+
+public static class ReadMemberEndpoints
+{
+    /// <summary>A member's profile, status and version (the version a profile edit must name).</summary>
+    [WolverineGet("/members/{id}", OperationId = "getMember")]
+    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<MemberView>(id, ct) is { } member
+            ? Results.Json(member)
+            : Problems.For(new NotFound("memberId", "no such member"));
+
+    /// <summary>Finds a member by the caller's own id for them (a POS knows the card, not our id).</summary>
+    [WolverineGet("/members", OperationId = "findMemberByExternalId")]
+    public static async Task<IResult> Find(string? externalId, IQuerySession session, CancellationToken ct)
+    {
+        var id = Guard.Required(externalId, "externalId", 100);
+        return await session.Query<MemberView>().FirstOrDefaultAsync(m => m.ExternalId == id, ct) is { } member
+            ? Results.Json(member)
+            : Problems.For(new NotFound("externalId", "no member has this externalId"));
+    }
+}
+
+public static class UpdateProfileEndpoint
+{
+    /// <summary>
+    /// Replaces the member's profile. <c>expectedVersion</c> is the version you read: if someone changed the
+    /// profile since, the answer is 412 and nothing changes.
+    /// </summary>
+    [WolverinePut("/members/{id}/profile", OperationId = "updateMemberProfile")]
+    public static Task<IResult> Put(Guid id, UpdateProfileRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var expected = request.ExpectedVersion ?? throw new InvalidInput("expectedVersion", "is required");
+        var command = new UpdateProfile(expected, request.Name, request.Email, request.Phone, request.Birthday, request.TimeZone,
+            streams.Now, Clients.ActorOf(http));
+        return ChangeMember(id, streams, member => UpdateProfile.Decide(member, command), ct);
+    }
+
+    internal static Task<IResult> ChangeMember(Guid id, EventStreams streams, Func<Member, IReadOnlyList<IMemberEvent>> decide, CancellationToken ct) =>
+        streams.Append<Member?, IMemberEvent, MemberView>(id, null, null, Member.Evolve,
+            member => decide(member ?? throw new NotFound("memberId", "no such member")),
+            written => MemberViewProjection.From(written.After!), StatusCodes.Status200OK, ct);
+}
+
+public static class CloseMemberEndpoint
+{
+    /// <summary>Closes the member: no more earning; the balance is kept and can still be redeemed. Closing twice changes nothing.</summary>
+    [WolverinePost("/members/{id}/closure", OperationId = "closeMember")]
+    public static Task<IResult> Post(Guid id, CloseMemberRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var command = new CloseMember(request.Reason, request.ExpectedVersion, streams.Now, Clients.ActorOf(http));
+        return UpdateProfileEndpoint.ChangeMember(id, streams, member => CloseMember.Decide(member, command), ct);
+    }
+}

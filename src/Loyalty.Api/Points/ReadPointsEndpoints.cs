@@ -1,0 +1,40 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Common;
+using Loyalty.Projections.Balances;
+using Loyalty.Projections.Ledger;
+using Marten;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Points;
+
+public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerEntry> Entries, string? NextCursor);
+
+public static class ReadPointsEndpoints
+{
+    /// <summary>The member's balance, current the moment any write to it has answered.</summary>
+    [WolverineGet("/members/{id}/balance", OperationId = "getBalance")]
+    public static async Task<IResult> Balance(Guid id, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<MemberBalance>(id, ct) is { } balance
+            ? Results.Json(BalanceResponse.From(id, balance.Balance, balance.Version))
+            : Problems.For(new NotFound("memberId", "no such member"));
+
+    /// <summary>
+    /// Every movement of the member's points, newest first, each with the balance after it. Pass the
+    /// <c>nextCursor</c> of a page as <c>cursor</c> to read the page before it.
+    /// </summary>
+    [WolverineGet("/members/{id}/ledger", OperationId = "getLedger")]
+    public static async Task<IResult> Ledger(Guid id, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
+    {
+        var size = limit ?? 50;
+        if (size is < 1 or > 500) throw new InvalidInput("limit", "must be between 1 and 500");
+        long? before = null;
+        if (cursor is not null)
+            before = long.TryParse(cursor, out var v) && v > 0 ? v : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
+
+        var stream = await session.Events.FetchStreamAsync(id, token: ct);
+        if (stream.Count == 0) return Problems.For(new NotFound("memberId", "no such member"));
+        var page = MemberLedger.Fold(stream).Reverse().Where(e => before is null || e.Version < before).Take(size + 1).ToList();
+        var next = page.Count > size ? page[size - 1].Version.ToString() : null;
+        return Results.Json(new LedgerPage(id, page.Take(size).ToList(), next));
+    }
+}

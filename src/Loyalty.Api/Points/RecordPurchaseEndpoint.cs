@@ -1,0 +1,70 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Loyalty.Projections.Members;
+using Marten;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Points;
+
+public sealed record PurchaseLineRequest(string? LineId, string? Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount);
+
+public sealed record RecordPurchaseRequest(
+    string? Source,
+    string? TransactionId,
+    Guid? MemberId,
+    string? MemberExternalId,
+    string? StoreId,
+    Instant? OccurredAt,
+    string? Currency,
+    IReadOnlyList<PurchaseLineRequest>? Lines);
+
+public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int Points);
+
+public sealed record PurchaseRecordedResponse(
+    Guid MemberId, string Source, string TransactionId, int PointsEarned, int DeficitSettled, int RuleVersion,
+    IReadOnlyList<EarnedLineResponse> Lines, BalanceResponse Balance);
+
+public static class RecordPurchaseEndpoint
+{
+    /// <summary>
+    /// Records a purchase and the points it earned under the program's current rule. Idempotent by
+    /// <c>source</c> + <c>transactionId</c>: a retry answers the first answer again with <c>Idempotent-Replay: true</c>.
+    /// </summary>
+    [WolverinePost("/purchases", OperationId = "recordPurchase")]
+    public static async Task<IResult> Post(RecordPurchaseRequest request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var source = Guard.Required(request.Source, "source", 100);
+        var transactionId = Guard.Required(request.TransactionId, "transactionId", 100);
+        var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
+        var memberId = await MemberOf(request, session, ct);
+        var program = await ProgramSettingsQueries.Current(session, ct);
+        var command = new RecordPurchase(source, transactionId, request.StoreId, occurredAt, request.Currency,
+            request.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)).ToArray(),
+            streams.Now, Clients.ActorOf(http));
+
+        return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request),
+            account => RecordPurchase.Decide(account, program, command),
+            (written, balance) =>
+            {
+                var earned = (PointsEarned)written.Events.Single();
+                return new PurchaseRecordedResponse(memberId, source, transactionId, earned.Points, earned.DeficitSettled, earned.RuleVersion,
+                    earned.Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.Points)).ToArray(), balance);
+            },
+            StatusCodes.Status201Created, ct);
+    }
+
+    private static async Task<Guid> MemberOf(RecordPurchaseRequest request, IQuerySession session, CancellationToken ct)
+    {
+        if (request.MemberId is { } id)
+        {
+            if (request.MemberExternalId is not null) throw new InvalidInput("memberExternalId", "give memberId or memberExternalId, not both");
+            return id;
+        }
+        var externalId = Guard.Required(request.MemberExternalId, "memberId", 100);
+        var member = await session.Query<MemberView>().FirstOrDefaultAsync(m => m.ExternalId == externalId, ct);
+        return member?.Id ?? throw new NotFound("memberExternalId", "no member has this externalId");
+    }
+}

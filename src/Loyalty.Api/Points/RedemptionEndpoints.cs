@@ -1,0 +1,64 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Points;
+
+public sealed record RedeemPointsRequest(string? RedemptionId, int Points, string? Reward, string? Channel);
+
+public sealed record PointsRedeemedResponse(Guid MemberId, string RedemptionId, int Points, BalanceResponse Balance);
+
+public sealed record CancelRedemptionRequest(string? Reason);
+
+public sealed record RedemptionCancelledResponse(Guid MemberId, string RedemptionId, int PointsReturned, int DeficitSettled, BalanceResponse Balance);
+
+public static class RedeemPointsEndpoint
+{
+    /// <summary>Spends points on a reward; refused with 422 naming the available amount when short. Idempotent by <c>redemptionId</c>.</summary>
+    [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
+    public static Task<IResult> Post(Guid id, RedeemPointsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
+        var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Clients.ActorOf(http));
+        return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
+            account => RedeemPoints.Decide(account, command),
+            (written, balance) => new PointsRedeemedResponse(id, redemptionId, command.Points, balance),
+            StatusCodes.Status201Created, ct);
+    }
+}
+
+public static class CancelRedemptionEndpoint
+{
+    /// <summary>Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.</summary>
+    [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
+    public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Clients.ActorOf(http));
+        return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
+            account => CancelRedemption.Decide(account, command),
+            (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.After.Redemptions[redemptionId].Points,
+                written.Events.OfType<RedemptionCancelled>().Sum(c => c.DeficitSettled), balance),
+            StatusCodes.Status200OK, ct);
+    }
+}
+
+public sealed record AdjustPointsRequest(string? AdjustmentId, int Points, string? Reason);
+
+public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, int Points, int DeficitSettled, BalanceResponse Balance);
+
+public static class AdjustPointsEndpoint
+{
+    /// <summary>Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero. Idempotent by <c>adjustmentId</c>.</summary>
+    [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
+    public static Task<IResult> Post(Guid id, AdjustPointsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var adjustmentId = Guard.Required(request.AdjustmentId, "adjustmentId", 100);
+        var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Clients.ActorOf(http));
+        return PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request),
+            account => AdjustPoints.Decide(account, command),
+            (written, balance) => new PointsAdjustedResponse(id, adjustmentId, command.Points,
+                ((PointsAdjusted)written.Events.Single()).DeficitSettled, balance),
+            StatusCodes.Status201Created, ct);
+    }
+}

@@ -1,0 +1,47 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Loyalty.Projections.Purchases;
+using Marten;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Points;
+
+public sealed record ReturnLineRequest(string? LineId, decimal Quantity);
+
+public sealed record ReturnPurchaseRequest(string? ReturnId, Instant? OccurredAt, IReadOnlyList<ReturnLineRequest>? Lines);
+
+public sealed record PointsReversedResponse(
+    Guid MemberId, string Source, string TransactionId, string ReturnId, int PointsReversed, int TakenFromBalance, int AddedToDeficit,
+    IReadOnlyList<ReversedLine> Lines, BalanceResponse Balance);
+
+public static class ReturnPurchaseEndpoint
+{
+    /// <summary>
+    /// Returns lines of a purchase and reverses exactly the points they earned. Points the member already
+    /// spent become a deficit; the balance never goes below zero. Idempotent by <c>returnId</c> within the purchase.
+    /// </summary>
+    [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
+    public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest request,
+        EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var returnId = Guard.Required(request.ReturnId, "returnId", 100);
+        var purchase = await session.LoadAsync<PurchaseLocator>(PurchaseLocator.IdFor(source, transactionId), ct)
+            ?? throw new NotFound("transactionId", "no such purchase");
+        var command = new ReturnPurchase(source, transactionId, returnId,
+            request.Lines?.Select(l => l is null ? null! : new ReturnLine(l.LineId, l.Quantity)).ToArray(),
+            request.OccurredAt ?? streams.Now, streams.Now, Clients.ActorOf(http));
+
+        return await PointsWrites.Append(streams, purchase.MemberId,
+            streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request),
+            account => ReturnPurchase.Decide(account, command),
+            (written, balance) =>
+            {
+                var reversed = (PointsReversed)written.Events.Single();
+                return new PointsReversedResponse(purchase.MemberId, source, transactionId, returnId, reversed.Points,
+                    reversed.TakenFromBalance, reversed.AddedToDeficit, reversed.Lines, balance);
+            },
+            StatusCodes.Status201Created, ct);
+    }
+}

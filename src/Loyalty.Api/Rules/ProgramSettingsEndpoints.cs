@@ -1,0 +1,49 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Rules;
+using Marten;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Rules;
+
+public sealed record EarnRateRequest(decimal Points, decimal PerAmount);
+
+public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion);
+
+public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding)
+{
+    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding);
+}
+
+public static class ProgramSettingsQueries
+{
+    public static async Task<ProgramSettings> Current(IQuerySession session, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(ProgramSettings.StreamId, token: ct);
+        return events.Select(e => e.Data).OfType<IProgramEvent>().Aggregate(ProgramSettings.None, ProgramSettings.Evolve);
+    }
+}
+
+public static class ReadProgramSettingsEndpoint
+{
+    /// <summary>The program's currency, time zone and earn rule, at its current rule version.</summary>
+    [WolverineGet("/program/settings", OperationId = "getProgramSettings")]
+    public static async Task<ProgramSettingsResponse> Get(IQuerySession session, CancellationToken ct) =>
+        ProgramSettingsResponse.From(await ProgramSettingsQueries.Current(session, ct));
+}
+
+public static class ChangeProgramSettingsEndpoint
+{
+    /// <summary>Changes the program settings; a real change records a new rule version.</summary>
+    [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
+    public static Task<IResult> Put(ChangeProgramSettingsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
+        var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
+            request.ExpectedRuleVersion, streams.Now, Clients.ActorOf(http));
+        return streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
+            ProgramSettings.None, ProgramSettings.Evolve,
+            settings => ChangeProgramSettings.Decide(settings, command),
+            written => ProgramSettingsResponse.From(written.After), StatusCodes.Status200OK, ct);
+    }
+}

@@ -1,0 +1,39 @@
+using JasperFx.Events;
+using Loyalty.Domain.Members;
+using Marten.Events.Aggregation;
+using NodaTime;
+
+namespace Loyalty.Projections.Members;
+
+/// <summary>A member's profile as support and apps read it. <see cref="Version"/> is what a profile edit must name.</summary>
+public sealed record MemberView(
+    Guid Id,
+    string ExternalId,
+    string Name,
+    string? Email,
+    string? Phone,
+    LocalDate? Birthday,
+    string TimeZone,
+    int Version,
+    Instant EnrolledAt,
+    Instant? ClosedAt)
+{
+    public string Status => ClosedAt is null ? "active" : "closed";
+}
+
+/// <summary>Inline, folding the same <see cref="Member.Evolve"/> the decisions use.</summary>
+public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Guid>
+{
+    public override MemberView? Evolve(MemberView? snapshot, Guid id, IEvent e)
+    {
+        if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed)) return snapshot;
+        var member = Member.Evolve(snapshot is null ? null : ToMember(snapshot), (IMemberEvent)e.Data);
+        return member is null ? snapshot : From(member);
+    }
+
+    public static MemberView From(Member m) => new(m.Id, m.ExternalId, m.Profile.Name, m.Profile.Email, m.Profile.Phone,
+        m.Profile.Birthday, m.Profile.TimeZone, m.Version, m.EnrolledAt, m.ClosedAt);
+
+    private static Member ToMember(MemberView v) => new(v.Id, v.ExternalId,
+        new MemberProfile(v.Name, v.Email, v.Phone, v.Birthday, v.TimeZone), v.Version, v.EnrolledAt, v.ClosedAt);
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace Loyalty.Api.Tests.Infrastructure;
+
+/// <summary>What the service answered: status, JSON body, headers.</summary>
+public sealed record Answer(int Status, JsonNode? Body, string? ContentType, Func<string, string?> Header)
+{
+    public string? Field => Body?["field"]?.GetValue<string>();
+    public string? Reason => Body?["reason"]?.GetValue<string>();
+    public JsonNode this[string name] => Body![name]!;
+    public T Get<T>(string name) => Body![name]!.GetValue<T>();
+    public override string ToString() => $"{Status} {Body?.ToJsonString()}";
+}
+
+/// <summary>Real HTTP requests through the hosted pipeline, with bodies written the way a client writes them.</summary>
+public static class Http
+{
+    public static readonly JsonSerializerOptions Json =
+        new JsonSerializerOptions(JsonSerializerDefaults.Web).ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+
+    public static Task<Answer> Get(this IAlbaHost host, string url) => host.Send(HttpMethod.Get, url, null);
+
+    public static Task<Answer> Post(this IAlbaHost host, string url, object? body, params (string Name, string Value)[] headers) =>
+        host.Send(HttpMethod.Post, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
+
+    public static Task<Answer> Put(this IAlbaHost host, string url, object? body) =>
+        host.Send(HttpMethod.Put, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json));
+
+    public static async Task<Answer> Send(this IAlbaHost host, HttpMethod method, string url, string? json, params (string Name, string Value)[] headers)
+    {
+        var result = await host.Scenario(s =>
+        {
+            if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (method == HttpMethod.Put) s.Put.RawJson(json ?? "").ToUrl(url);
+            else s.Post.RawJson(json ?? "").ToUrl(url);
+            foreach (var (name, value) in headers) s.WithRequestHeader(name, value);
+            s.IgnoreStatusCode();
+        });
+        var text = await result.ReadAsTextAsync();
+        var response = result.Context.Response;
+        return new Answer(response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.ContentType,
+            name => response.Headers.TryGetValue(name, out var v) ? v.ToString() : null);
+    }
+}

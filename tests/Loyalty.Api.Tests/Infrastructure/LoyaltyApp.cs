@@ -1,0 +1,50 @@
+using Alba;
+using Loyalty.Api.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using Wolverine;
+
+[assembly: AssemblyFixture(typeof(Loyalty.Api.Tests.Infrastructure.LoyaltyApp))]
+
+namespace Loyalty.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL for the whole test run, started by the run itself in a temporary folder (fsync off: it
+/// is thrown away), and the service hosted on it through Alba. Tests keep apart by using fresh ids.
+/// </summary>
+public sealed class LoyaltyApp : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "loyalty-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private EmbeddedPostgres? _postgres;
+
+    public static readonly Instant Start = Instant.FromUtc(2026, 11, 24, 12, 0);
+    public FakeClock Clock { get; } = new(Start);
+    public IAlbaHost Host { get; private set; } = null!;
+    public string ConnectionString => _postgres!.ConnectionString;
+
+    public async ValueTask InitializeAsync()
+    {
+        _postgres = await EmbeddedPostgres.StartAsync(Path.Combine(_folder, "pg"), durable: false, _ => { });
+        Host = await StartHostAsync();
+    }
+
+    /// <summary>Another instance of the service on the same database: a second node, or the same one restarted.</summary>
+    public Task<IAlbaHost> StartHostAsync() => AlbaHost.For<Program>(web =>
+    {
+        web.UseSetting("ConnectionStrings:Loyalty", ConnectionString);
+        web.ConfigureServices(services =>
+        {
+            services.AddSingleton<IClock>(Clock);
+            services.RunWolverineInSoloMode();
+        });
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        if (_postgres is not null) await _postgres.StopAsync(immediate: true);
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
