@@ -69,13 +69,21 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     };
 
     /// <summary>
-    /// Unreadable JSON is answered by the framework before any endpoint runs; this adds the field and the
-    /// reason to its problem, like every other refusal has.
+    /// Unreadable JSON and unknown routes are answered by the framework before any endpoint runs; this adds
+    /// the field and the reason to their problems, like every other refusal has.
     /// </summary>
     public static void NameTheJsonField(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem.Extensions.ContainsKey("field") || problem.Status != 400 || problem.Detail is null) return;
+        if (problem.Extensions.ContainsKey("field")) return;
+        if (problem.Status == 404)
+        {
+            // No route matched, e.g. a member id that is not a GUID.
+            problem.Extensions["field"] = "url";
+            problem.Extensions["reason"] = "no such resource";
+            return;
+        }
+        if (problem.Status != 400 || problem.Detail is null) return;
         var path = System.Text.RegularExpressions.Regex.Match(problem.Detail, @"Path: (\S+)");
         problem.Extensions["field"] = JsonField(path.Success ? path.Groups[1].Value : null);
         problem.Extensions["reason"] = FirstLine(problem.Detail);

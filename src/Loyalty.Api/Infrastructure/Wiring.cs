@@ -73,6 +73,7 @@ public static class Wiring
     public static WebApplication UseLoyalty(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/docs", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
         Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app);

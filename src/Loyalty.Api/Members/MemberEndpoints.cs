@@ -22,8 +22,9 @@ public static class EnrollMemberEndpoint
     /// the member it made (header <c>Idempotent-Replay: true</c>); the same externalId with other data is a 409.
     /// </summary>
     [WolverinePost("/members", OperationId = "enrollMember")]
-    public static async Task<IResult> Post(EnrollMemberRequest request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var program = await ProgramSettingsQueries.Current(session, ct);
         var enrolled = EnrollMember.Decide(new EnrollMember(Guid.CreateVersion7(), request.ExternalId, request.Name, request.Email,
             request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Clients.ActorOf(http)));
@@ -61,8 +62,9 @@ public static class UpdateProfileEndpoint
     /// profile since, the answer is 412 and nothing changes.
     /// </summary>
     [WolverinePut("/members/{id}/profile", OperationId = "updateMemberProfile")]
-    public static Task<IResult> Put(Guid id, UpdateProfileRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Put(Guid id, UpdateProfileRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var expected = request.ExpectedVersion ?? throw new InvalidInput("expectedVersion", "is required");
         var command = new UpdateProfile(expected, request.Name, request.Email, request.Phone, request.Birthday, request.TimeZone,
             streams.Now, Clients.ActorOf(http));
@@ -79,8 +81,9 @@ public static class CloseMemberEndpoint
 {
     /// <summary>Closes the member: no more earning; the balance is kept and can still be redeemed. Closing twice changes nothing.</summary>
     [WolverinePost("/members/{id}/closure", OperationId = "closeMember")]
-    public static Task<IResult> Post(Guid id, CloseMemberRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, CloseMemberRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var command = new CloseMember(request.Reason, request.ExpectedVersion, streams.Now, Clients.ActorOf(http));
         return UpdateProfileEndpoint.ChangeMember(id, streams, member => CloseMember.Decide(member, command), ct);
     }

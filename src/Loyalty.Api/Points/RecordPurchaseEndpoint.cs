@@ -34,8 +34,9 @@ public static class RecordPurchaseEndpoint
     /// <c>source</c> + <c>transactionId</c>: a retry answers the first answer again with <c>Idempotent-Replay: true</c>.
     /// </summary>
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
-    public static async Task<IResult> Post(RecordPurchaseRequest request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var source = Guard.Required(request.Source, "source", 100);
         var transactionId = Guard.Required(request.TransactionId, "transactionId", 100);
         var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");

@@ -17,8 +17,9 @@ public static class RedeemPointsEndpoint
 {
     /// <summary>Spends points on a reward; refused with 422 naming the available amount when short. Idempotent by <c>redemptionId</c>.</summary>
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
-    public static Task<IResult> Post(Guid id, RedeemPointsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
         var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Clients.ActorOf(http));
         return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
@@ -32,8 +33,9 @@ public static class CancelRedemptionEndpoint
 {
     /// <summary>Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.</summary>
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
-    public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Clients.ActorOf(http));
         return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
             account => CancelRedemption.Decide(account, command),
@@ -51,8 +53,9 @@ public static class AdjustPointsEndpoint
 {
     /// <summary>Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero. Idempotent by <c>adjustmentId</c>.</summary>
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
-    public static Task<IResult> Post(Guid id, AdjustPointsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var adjustmentId = Guard.Required(request.AdjustmentId, "adjustmentId", 100);
         var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Clients.ActorOf(http));
         return PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request),

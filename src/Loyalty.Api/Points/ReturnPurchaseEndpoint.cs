@@ -23,9 +23,10 @@ public static class ReturnPurchaseEndpoint
     /// spent become a deficit; the balance never goes below zero. Idempotent by <c>returnId</c> within the purchase.
     /// </summary>
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
-    public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest request,
+    public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,
         EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var returnId = Guard.Required(request.ReturnId, "returnId", 100);
         var purchase = await session.LoadAsync<PurchaseLocator>(PurchaseLocator.IdFor(source, transactionId), ct)
             ?? throw new NotFound("transactionId", "no such purchase");

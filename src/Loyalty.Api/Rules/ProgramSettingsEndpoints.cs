@@ -36,8 +36,9 @@ public static class ChangeProgramSettingsEndpoint
 {
     /// <summary>Changes the program settings; a real change records a new rule version.</summary>
     [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
-    public static Task<IResult> Put(ChangeProgramSettingsRequest request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
+        request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
             request.ExpectedRuleVersion, streams.Now, Clients.ActorOf(http));
