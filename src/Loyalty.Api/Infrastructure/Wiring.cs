@@ -13,6 +13,7 @@ using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Wolverine;
 using Wolverine.Http;
+using Scalar.AspNetCore;
 using Wolverine.Marten;
 
 namespace Loyalty.Api.Infrastructure;
@@ -30,7 +31,7 @@ public static class Wiring
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.NameTheJsonField);
         services.AddExceptionHandler<Problems>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApi.Configure);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         services.AddMarten(sp =>
@@ -75,8 +76,7 @@ public static class Wiring
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapGet("/docs", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
-        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app);
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API"));
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapWolverineEndpoints();

@@ -5,6 +5,7 @@ using Loyalty.Domain.Members;
 using Loyalty.Projections.Members;
 using Marten;
 using NodaTime;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Members;
@@ -21,6 +22,10 @@ public static class EnrollMemberEndpoint
     /// Enrolls a member under the caller's unique <c>externalId</c>. The same enrollment again answers with
     /// the member it made (header <c>Idempotent-Replay: true</c>); the same externalId with other data is a 409.
     /// </summary>
+    [Tags("Members")]
+    [ProducesResponseType<Loyalty.Projections.Members.MemberView>(201)]
+    [Refuses(400)]
+    [Refuses(409)]
     [WolverinePost("/members", OperationId = "enrollMember")]
     public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
@@ -38,6 +43,9 @@ public static class EnrollMemberEndpoint
 public static class ReadMemberEndpoints
 {
     /// <summary>A member's profile, status and version (the version a profile edit must name).</summary>
+    [Tags("Members")]
+    [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
+    [Refuses(404)]
     [WolverineGet("/members/{id}", OperationId = "getMember")]
     public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<MemberView>(id, ct) is { } member
@@ -45,6 +53,10 @@ public static class ReadMemberEndpoints
             : Problems.For(new NotFound("memberId", "no such member"));
 
     /// <summary>Finds a member by the caller's own id for them (a POS knows the card, not our id).</summary>
+    [Tags("Members")]
+    [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
     [WolverineGet("/members", OperationId = "findMemberByExternalId")]
     public static async Task<IResult> Find(string? externalId, IQuerySession session, CancellationToken ct)
     {
@@ -61,6 +73,12 @@ public static class UpdateProfileEndpoint
     /// Replaces the member's profile. <c>expectedVersion</c> is the version you read: if someone changed the
     /// profile since, the answer is 412 and nothing changes.
     /// </summary>
+    [Tags("Members")]
+    [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(412)]
+    [Refuses(422)]
     [WolverinePut("/members/{id}/profile", OperationId = "updateMemberProfile")]
     public static Task<IResult> Put(Guid id, UpdateProfileRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
@@ -80,6 +98,11 @@ public static class UpdateProfileEndpoint
 public static class CloseMemberEndpoint
 {
     /// <summary>Closes the member: no more earning; the balance is kept and can still be redeemed. Closing twice changes nothing.</summary>
+    [Tags("Members")]
+    [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(412)]
     [WolverinePost("/members/{id}/closure", OperationId = "closeMember")]
     public static Task<IResult> Post(Guid id, CloseMemberRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Loyalty.Domain.Common;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
@@ -12,6 +13,9 @@ public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerEntry> Entrie
 public static class ReadPointsEndpoints
 {
     /// <summary>The member's balance, current the moment any write to it has answered.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<BalanceResponse>(200)]
+    [Refuses(404)]
     [WolverineGet("/members/{id}/balance", OperationId = "getBalance")]
     public static async Task<IResult> Balance(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<MemberBalance>(id, ct) is { } balance
@@ -22,6 +26,10 @@ public static class ReadPointsEndpoints
     /// Every movement of the member's points, newest first, each with the balance after it. Pass the
     /// <c>nextCursor</c> of a page as <c>cursor</c> to read the page before it.
     /// </summary>
+    [Tags("Points")]
+    [ProducesResponseType<LedgerPage>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
     [WolverineGet("/members/{id}/ledger", OperationId = "getLedger")]
     public static async Task<IResult> Ledger(Guid id, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using Loyalty.Domain.Points;
 using Loyalty.Projections.Members;
 using Marten;
 using NodaTime;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
@@ -33,6 +34,12 @@ public static class RecordPurchaseEndpoint
     /// Records a purchase and the points it earned under the program's current rule. Idempotent by
     /// <c>source</c> + <c>transactionId</c>: a retry answers the first answer again with <c>Idempotent-Replay: true</c>.
     /// </summary>
+    [Tags("Points")]
+    [ProducesResponseType<PurchaseRecordedResponse>(201)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(409)]
+    [Refuses(422)]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
     public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
@@ -16,6 +17,12 @@ public sealed record RedemptionCancelledResponse(Guid MemberId, string Redemptio
 public static class RedeemPointsEndpoint
 {
     /// <summary>Spends points on a reward; refused with 422 naming the available amount when short. Idempotent by <c>redemptionId</c>.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<PointsRedeemedResponse>(201)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(409)]
+    [Refuses(422)]
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
     public static Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
@@ -32,6 +39,10 @@ public static class RedeemPointsEndpoint
 public static class CancelRedemptionEndpoint
 {
     /// <summary>Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<RedemptionCancelledResponse>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
     public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
@@ -52,6 +63,12 @@ public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, 
 public static class AdjustPointsEndpoint
 {
     /// <summary>Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero. Idempotent by <c>adjustmentId</c>.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<PointsAdjustedResponse>(201)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(409)]
+    [Refuses(422)]
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
     public static Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {

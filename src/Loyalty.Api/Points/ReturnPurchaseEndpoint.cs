@@ -4,6 +4,7 @@ using Loyalty.Domain.Points;
 using Loyalty.Projections.Purchases;
 using Marten;
 using NodaTime;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
@@ -22,6 +23,12 @@ public static class ReturnPurchaseEndpoint
     /// Returns lines of a purchase and reverses exactly the points they earned. Points the member already
     /// spent become a deficit; the balance never goes below zero. Idempotent by <c>returnId</c> within the purchase.
     /// </summary>
+    [Tags("Points")]
+    [ProducesResponseType<PointsReversedResponse>(201)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(409)]
+    [Refuses(422)]
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
     public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,
         EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)

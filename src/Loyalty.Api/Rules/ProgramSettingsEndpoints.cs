@@ -2,6 +2,7 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Rules;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Rules;
@@ -27,6 +28,7 @@ public static class ProgramSettingsQueries
 public static class ReadProgramSettingsEndpoint
 {
     /// <summary>The program's currency, time zone and earn rule, at its current rule version.</summary>
+    [Tags("Program")]
     [WolverineGet("/program/settings", OperationId = "getProgramSettings")]
     public static async Task<ProgramSettingsResponse> Get(IQuerySession session, CancellationToken ct) =>
         ProgramSettingsResponse.From(await ProgramSettingsQueries.Current(session, ct));
@@ -35,6 +37,10 @@ public static class ReadProgramSettingsEndpoint
 public static class ChangeProgramSettingsEndpoint
 {
     /// <summary>Changes the program settings; a real change records a new rule version.</summary>
+    [Tags("Program")]
+    [ProducesResponseType<ProgramSettingsResponse>(200)]
+    [Refuses(400)]
+    [Refuses(412)]
     [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
     public static Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {

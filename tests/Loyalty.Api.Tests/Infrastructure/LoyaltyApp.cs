@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using Wolverine;
 
 [assembly: AssemblyFixture(typeof(Loyalty.Api.Tests.Infrastructure.LoyaltyApp))]
@@ -31,9 +32,25 @@ public sealed class LoyaltyApp : IAsyncLifetime
     }
 
     /// <summary>Another instance of the service on the same database: a second node, or the same one restarted.</summary>
-    public Task<IAlbaHost> StartHostAsync() => AlbaHost.For<Program>(web =>
+    public Task<IAlbaHost> StartHostAsync() => StartHostAsync(ConnectionString);
+
+    /// <summary>The service on a database of its own, for tests that change program-wide settings.</summary>
+    public async Task<IAlbaHost> StartHostOnFreshDatabaseAsync()
     {
-        web.UseSetting("ConnectionStrings:Loyalty", ConnectionString);
+        var name = "loyalty_" + Guid.NewGuid().ToString("N")[..12];
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString);
+    }
+
+    private Task<IAlbaHost> StartHostAsync(string connectionString) => AlbaHost.For<Program>(web =>
+    {
+        web.UseSetting("ConnectionStrings:Loyalty", connectionString);
         web.ConfigureServices(services =>
         {
             services.AddSingleton<IClock>(Clock);
