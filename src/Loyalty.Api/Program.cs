@@ -5,7 +5,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLoyalty();
 var app = builder.Build();
 app.UseLoyalty();
-return await app.RunJasperFxCommands(args);
+try
+{
+    return await app.RunJasperFxCommands(args);
+}
+finally
+{
+    await LoyaltyDatabase.StopEmbeddedAsync();
+}
 
 /// <summary>The service's entry point; public so tests can host it.</summary>
 public partial class Program;

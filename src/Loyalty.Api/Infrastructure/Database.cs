@@ -11,13 +11,13 @@ public sealed class DatabaseOptions
 
 /// <summary>
 /// The database the service talks to: the server named by <c>ConnectionStrings:Loyalty</c>, or else
-/// PostgreSQL of our own (see <see cref="EmbeddedPostgres"/>), stopped when the service has stopped.
+/// PostgreSQL of our own (see <see cref="EmbeddedPostgres"/>), stopped after the service has stopped.
 /// Resolved on first use, after configuration is complete.
 /// </summary>
 public sealed class LoyaltyDatabase : IAsyncDisposable
 {
     public NpgsqlDataSource DataSource { get; }
-    private readonly EmbeddedPostgres? _embedded;
+    private static EmbeddedPostgres? _started;
 
     public LoyaltyDatabase(IConfiguration configuration, ILogger<LoyaltyDatabase> log)
     {
@@ -26,9 +26,9 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
         {
             var options = configuration.GetSection("Loyalty:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
             log.LogInformation("No ConnectionStrings:Loyalty configured: starting the embedded PostgreSQL");
-            _embedded = EmbeddedPostgres.StartAsync(options.DataDirectory, durable: true, message => log.LogInformation("{Message}", message))
+            _started = EmbeddedPostgres.StartAsync(options.DataDirectory, durable: true, message => log.LogInformation("{Message}", message))
                 .GetAwaiter().GetResult();
-            connectionString = _embedded.ConnectionString;
+            connectionString = _started.ConnectionString;
         }
         else
         {
@@ -41,10 +41,11 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
         DataSource = builder.Build();
     }
 
-    /// <summary>Runs when the host is disposed, after everything that used the database has stopped.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await DataSource.DisposeAsync();
-        if (_embedded is not null) await _embedded.StopAsync();
-    }
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    /// <summary>
+    /// Stops the embedded server, if one was started. Called once the host has completely stopped: parts of
+    /// it (Wolverine's durable inbox) still write while it shuts down.
+    /// </summary>
+    public static Task StopEmbeddedAsync() => _started?.StopAsync() ?? Task.CompletedTask;
 }
