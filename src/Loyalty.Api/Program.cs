@@ -7,7 +7,10 @@ var app = builder.Build();
 app.UseLoyalty();
 try
 {
-    return await app.RunJasperFxCommands(args);
+    // Commands such as `codegen` or `describe` go to JasperFx; a plain start just runs the service.
+    if (args.Length > 0) return await app.RunJasperFxCommands(args);
+    await app.RunAsync();
+    return 0;
 }
 finally
 {

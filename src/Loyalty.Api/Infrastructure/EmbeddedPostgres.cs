@@ -34,7 +34,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         DataDirectory = _asPostgresUser ? ReachableByPostgres(Path.GetFullPath(dataDirectory), log) : Path.GetFullPath(dataDirectory);
     }
 
-    /// <param name="durable">false only for throwaway test clusters: fsync off.</param>
+    /// <summary>Creates the cluster in <paramref name="dataDirectory"/> if it is new, then starts it.</summary>
+    /// <param name="dataDirectory">the cluster's folder, reused on the next start</param>
+    /// <param name="durable">false only for throwaway test clusters: fsync off</param>
+    /// <param name="log">where progress is told</param>
+    /// <param name="ct">cancels the start</param>
     public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool durable, Action<string> log, CancellationToken ct = default)
     {
         var pg = new EmbeddedPostgres(dataDirectory, durable, log);

@@ -84,6 +84,12 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
             return;
         }
         if (problem.Status != 400 || problem.Detail is null) return;
+        if (problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
+        {
+            problem.Extensions["field"] = name; // an unparseable query string value
+            problem.Extensions["reason"] = problem.Detail;
+            return;
+        }
         var path = System.Text.RegularExpressions.Regex.Match(problem.Detail, @"Path: (\S+)");
         problem.Extensions["field"] = JsonField(path.Success ? path.Groups[1].Value : null);
         problem.Extensions["reason"] = FirstLine(problem.Detail);

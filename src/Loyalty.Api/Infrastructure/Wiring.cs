@@ -79,7 +79,7 @@ public static class Wiring
         app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API"));
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
-        app.MapWolverineEndpoints();
+        app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
         return app;
     }
 }

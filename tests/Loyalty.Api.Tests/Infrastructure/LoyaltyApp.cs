@@ -32,7 +32,7 @@ public sealed class LoyaltyApp : IAsyncLifetime
     }
 
     /// <summary>Another instance of the service on the same database: a second node, or the same one restarted.</summary>
-    public Task<IAlbaHost> StartHostAsync() => StartHostAsync(ConnectionString);
+    public Task<IAlbaHost> StartHostAsync(IClock? clock = null) => StartHostAsync(ConnectionString, clock);
 
     /// <summary>The service on a database of its own, for tests that change program-wide settings.</summary>
     public async Task<IAlbaHost> StartHostOnFreshDatabaseAsync()
@@ -45,15 +45,15 @@ public sealed class LoyaltyApp : IAsyncLifetime
             await using var create = new NpgsqlCommand($"create database {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString);
+        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString, null);
     }
 
-    private Task<IAlbaHost> StartHostAsync(string connectionString) => AlbaHost.For<Program>(web =>
+    private Task<IAlbaHost> StartHostAsync(string connectionString, IClock? clock) => AlbaHost.For<Program>(web =>
     {
         web.UseSetting("ConnectionStrings:Loyalty", connectionString);
         web.ConfigureServices(services =>
         {
-            services.AddSingleton<IClock>(Clock);
+            services.AddSingleton(clock ?? Clock);
             services.RunWolverineInSoloMode();
         });
     });

@@ -85,6 +85,7 @@ public class BadInputTests(LoyaltyApp app)
         new Case("profile: stale version", "PUT", "/members/{member}/profile", "{\"expectedVersion\":7,\"name\":\"Ada B\"}", 412, "expectedVersion"),
         new Case("profile: no version", "PUT", "/members/{member}/profile", "{\"name\":\"Ada B\"}", 400, "expectedVersion"),
         new Case("ledger: bad limit", "GET", "/members/{member}/ledger?limit=0", "", 400, "limit"),
+        new Case("ledger: limit not a number", "GET", "/members/{member}/ledger?limit=ten", "", 400, "limit"),
         new Case("ledger: bad cursor", "GET", "/members/{member}/ledger?cursor=abc", "", 400, "cursor"),
         // Program settings
         new Case("settings: stale rule version", "PUT", "/program/settings", "{\"currency\":\"EUR\",\"timeZone\":\"Europe/Amsterdam\",\"earnRate\":{\"points\":5,\"perAmount\":1},\"expectedRuleVersion\":0}", 412, "expectedRuleVersion"),
@@ -105,7 +106,7 @@ public class BadInputTests(LoyaltyApp app)
 
         Assert.Equal(c.Status, answer.Status);
         Assert.Equal("application/problem+json", answer.ContentType);
-        Assert.Equal(c.Field, answer.Field);
+        Assert.True(c.Field == answer.Field, answer.ToString());
         Assert.False(string.IsNullOrWhiteSpace(answer.Reason));
         Assert.Equal(before, await Snapshot(host, given));
     }

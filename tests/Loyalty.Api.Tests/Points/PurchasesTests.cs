@@ -78,6 +78,26 @@ public class PurchasesTests(LoyaltyApp app)
     }
 
     [Fact]
+    public async Task a_purchase_stamped_ahead_of_our_clock_is_taken_once_the_clock_has_caught_up()
+    {
+        var clock = new NodaTime.Testing.FakeClock(LoyaltyApp.Start);
+        await using var host = await app.StartHostAsync(clock);
+        var member = await host.WithEnrolledMember();
+        var purchase = System.Text.Json.JsonSerializer.SerializeToNode(Purchase(member, NewId("T"), Line("1", 1, 10)), Http.Json)!.AsObject();
+        purchase["occurredAt"] = (LoyaltyApp.Start + NodaTime.Duration.FromMinutes(30)).ToString();
+
+        var early = await host.Post("/purchases", purchase.ToJsonString());
+        clock.Advance(NodaTime.Duration.FromMinutes(30));
+        var onTime = await host.Post("/purchases", purchase.ToJsonString());
+
+        Assert.Equal(400, early.Status);
+        Assert.Equal("occurredAt", early.Field);
+        Assert.Equal(201, onTime.Status);
+        var entry = (await host.Get($"/members/{member}/ledger"))["entries"][0]!;
+        Assert.Equal(clock.GetCurrentInstant().ToString(), entry["recordedAt"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task a_purchase_for_an_unknown_member_is_not_found()
     {
         var answer = await _host.Post("/purchases", Purchase(Guid.NewGuid(), NewId("T"), Line("1", 1, 10)));
