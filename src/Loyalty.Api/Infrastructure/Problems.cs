@@ -28,6 +28,7 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         409 => "Conflict",
         412 => "The version is stale",
         422 => "A business rule refuses the request",
+        503 => "Busy",
         _ => "The request failed"
     };
 
@@ -64,6 +65,8 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         JsonException json => For(400, JsonField(json.Path), FirstLine(json.Message)),
         BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), FirstLine(json.Message)),
         BadHttpRequestException bad => For(bad.StatusCode, "body", FirstLine(bad.Message)),
+        // Still losing the race for a stream after every retry: nothing was written, the caller may retry.
+        _ when EventStreams.IsWriteConflict(exception) => For(503, "memberId", "too many concurrent writes to this member; retry"),
         _ when exception.InnerException is { } inner => Translate(inner),
         _ => null
     };

@@ -1,4 +1,8 @@
 using Loyalty.Api.Tests.Infrastructure;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Points;
@@ -9,6 +13,25 @@ namespace Loyalty.Api.Tests.Points;
 /// </summary>
 public class ConcurrencyTests(LoyaltyApp app)
 {
+    [Fact]
+    public async Task the_store_refuses_an_append_made_from_a_stale_read()
+    {
+        var member = await app.Host.WithMemberHolding(10);
+        var store = app.Host.Services.GetRequiredService<IDocumentStore>();
+        var version = await app.Host.StreamVersion(member);
+        var redeemed = new PointsRedeemed(member, "R-stale", 10, "mug", null, LoyaltyApp.Start, Actor.System("test"));
+
+        await using var first = store.LightweightSession();
+        first.Events.Append(member, version + 1, redeemed);
+        await first.SaveChangesAsync();
+        await using var second = store.LightweightSession();
+        second.Events.Append(member, version + 1, redeemed with { RedemptionId = "R-stale-2" });
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
+        Assert.True(Loyalty.Api.Infrastructure.EventStreams.IsWriteConflict(refused), refused.ToString());
+        Assert.Equal(0, await app.Host.Available(member));
+    }
+
     [Fact]
     public async Task concurrent_redemptions_and_returns_on_two_nodes_never_take_the_balance_below_zero()
     {
