@@ -38,20 +38,34 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
     public Task<IResult> Append<TState, TEvent, TResponse>(
         Guid streamId, IdempotencyKey? key, TState initial, Func<TState, TEvent, TState> evolve,
         Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
+        int status, CancellationToken ct, DomainError? notFound = null) where TEvent : class where TResponse : notnull =>
+        Attempt(streamId, key, session => Decide(session, streamId, initial, evolve, decide, respond, status,
+            notFound ?? new NotFound("memberId", "no such member"), ct), ct);
+
+    /// <summary>Like <see cref="Append{TState,TEvent,TResponse}"/>, for a stream that the first write starts.</summary>
+    public Task<IResult> Write<TState, TEvent, TResponse>(
+        Guid streamId, TState initial, Func<TState, TEvent, TState> evolve,
+        Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
         int status, CancellationToken ct) where TEvent : class where TResponse : notnull =>
-        Attempt(streamId, key, async session =>
-        {
-            var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
-            if (stream.Count == 0) throw new NotFound("memberId", "no such member");
-            var before = stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve);
-            var events = decide(before);
-            var version = stream[^1].Version + events.Count;
-            if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
-            return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
-        }, ct);
+        Attempt(streamId, null, session => Decide(session, streamId, initial, evolve, decide, respond, status, null, ct), ct);
+
+    private static async Task<(object, int)> Decide<TState, TEvent, TResponse>(
+        IDocumentSession session, Guid streamId, TState initial, Func<TState, TEvent, TState> evolve,
+        Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
+        int status, DomainError? notFound, CancellationToken ct) where TEvent : class where TResponse : notnull
+    {
+        var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
+        if (stream.Count == 0 && notFound is not null) throw notFound;
+        var before = stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve);
+        var events = decide(before);
+        var version = (stream.Count == 0 ? 0 : stream[^1].Version) + events.Count;
+        if (events.Count > 0 && stream.Count == 0) session.Events.StartStream(streamId, events.ToArray<object>());
+        else if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
+        return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
+    }
 
     /// <summary>Start a new stream with its first event.</summary>
-    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey key, object first, TResponse response, int status, CancellationToken ct)
+    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status, CancellationToken ct)
         where TResponse : notnull =>
         Attempt(streamId, key, session =>
         {

@@ -17,6 +17,7 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         NotFound => StatusCodes.Status404NotFound,
         Conflict => StatusCodes.Status409Conflict,
         StaleVersion => StatusCodes.Status412PreconditionFailed,
+        Auth.Forbidden => StatusCodes.Status403Forbidden,
         RuleBroken => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest
     };
@@ -25,9 +26,12 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     {
         400 => "The request is not valid",
         404 => "Not found",
+        401 => "Credentials are missing or not valid",
+        403 => "This caller may not do this",
         409 => "Conflict",
         412 => "The version is stale",
         422 => "A business rule refuses the request",
+        429 => "Too many requests",
         503 => "Busy",
         _ => "The request failed"
     };

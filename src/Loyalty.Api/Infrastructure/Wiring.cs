@@ -1,7 +1,11 @@
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using Loyalty.Api.Auth;
 using Loyalty.Api.Rules;
+using Loyalty.Domain.Access;
+using Loyalty.Projections.Access;
+using Loyalty.Projections.Audit;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
@@ -48,6 +52,10 @@ public static class Wiring
                 opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
                 opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
                 opts.Schema.For<IdempotencyRecord>();
                 return opts;
@@ -57,6 +65,7 @@ public static class Wiring
             .IntegrateWithWolverine();
 
         services.AddHostedService<ProgramSetup>();
+        builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
         {
@@ -68,17 +77,18 @@ public static class Wiring
     }
 
     private static IEnumerable<Type> EventTypes() =>
-        typeof(IMemberEvent).Assembly.GetTypes().Where(t =>
-            t is { IsClass: true, IsAbstract: false } && (typeof(IMemberEvent).IsAssignableFrom(t) || typeof(IProgramEvent).IsAssignableFrom(t)));
+        typeof(IMemberEvent).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } &&
+            (typeof(IMemberEvent).IsAssignableFrom(t) || typeof(IProgramEvent).IsAssignableFrom(t) || typeof(IAccessEvent).IsAssignableFrom(t)));
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API"));
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.UseLoyaltyAuth();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API")).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
         return app;
     }

@@ -7,6 +7,9 @@ using Marten;
 using NodaTime;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Members;
 
@@ -27,12 +30,13 @@ public static class EnrollMemberEndpoint
     [Refuses(400)]
     [Refuses(409)]
     [WolverinePost("/members", OperationId = "enrollMember")]
+    [Authorize(Policy = Permissions.MembersWrite)]
     public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var program = await ProgramSettingsQueries.Current(session, ct);
         var enrolled = EnrollMember.Decide(new EnrollMember(Guid.CreateVersion7(), request.ExternalId, request.Name, request.Email,
-            request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Clients.ActorOf(http)));
+            request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Caller.Of(http).Actor));
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
         var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
         http.Response.Headers.Location = $"/members/{member.Id}";
@@ -47,6 +51,7 @@ public static class ReadMemberEndpoints
     [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
     [Refuses(404)]
     [WolverineGet("/members/{id}", OperationId = "getMember")]
+    [Authorize(Policy = Permissions.MembersRead)]
     public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<MemberView>(id, ct) is { } member
             ? Results.Json(member)
@@ -58,6 +63,7 @@ public static class ReadMemberEndpoints
     [Refuses(400)]
     [Refuses(404)]
     [WolverineGet("/members", OperationId = "findMemberByExternalId")]
+    [Authorize(Policy = Permissions.MembersRead)]
     public static async Task<IResult> Find(string? externalId, IQuerySession session, CancellationToken ct)
     {
         var id = Guard.Required(externalId, "externalId", 100);
@@ -80,12 +86,13 @@ public static class UpdateProfileEndpoint
     [Refuses(412)]
     [Refuses(422)]
     [WolverinePut("/members/{id}/profile", OperationId = "updateMemberProfile")]
+    [Authorize(Policy = Permissions.MembersWrite)]
     public static Task<IResult> Put(Guid id, UpdateProfileRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var expected = request.ExpectedVersion ?? throw new InvalidInput("expectedVersion", "is required");
         var command = new UpdateProfile(expected, request.Name, request.Email, request.Phone, request.Birthday, request.TimeZone,
-            streams.Now, Clients.ActorOf(http));
+            streams.Now, Caller.Of(http).Actor);
         return ChangeMember(id, streams, member => UpdateProfile.Decide(member, command), ct);
     }
 
@@ -104,10 +111,11 @@ public static class CloseMemberEndpoint
     [Refuses(404)]
     [Refuses(412)]
     [WolverinePost("/members/{id}/closure", OperationId = "closeMember")]
+    [Authorize(Policy = Permissions.MembersWrite)]
     public static Task<IResult> Post(Guid id, CloseMemberRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
-        var command = new CloseMember(request.Reason, request.ExpectedVersion, streams.Now, Clients.ActorOf(http));
+        var command = new CloseMember(request.Reason, request.ExpectedVersion, streams.Now, Caller.Of(http).Actor);
         return UpdateProfileEndpoint.ChangeMember(id, streams, member => CloseMember.Decide(member, command), ct);
     }
 }

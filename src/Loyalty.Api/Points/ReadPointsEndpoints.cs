@@ -5,6 +5,9 @@ using Loyalty.Projections.Ledger;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 
@@ -17,6 +20,7 @@ public static class ReadPointsEndpoints
     [ProducesResponseType<BalanceResponse>(200)]
     [Refuses(404)]
     [WolverineGet("/members/{id}/balance", OperationId = "getBalance")]
+    [Authorize(Policy = Permissions.MembersRead)]
     public static async Task<IResult> Balance(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<MemberBalance>(id, ct) is { } balance
             ? Results.Json(BalanceResponse.From(id, balance.Balance, balance.Version))
@@ -31,6 +35,7 @@ public static class ReadPointsEndpoints
     [Refuses(400)]
     [Refuses(404)]
     [WolverineGet("/members/{id}/ledger", OperationId = "getLedger")]
+    [Authorize(Policy = Permissions.MembersRead)]
     public static async Task<IResult> Ledger(Guid id, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
     {
         var size = limit ?? 50;

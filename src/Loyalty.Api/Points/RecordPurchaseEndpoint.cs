@@ -7,6 +7,9 @@ using Marten;
 using NodaTime;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 
@@ -31,8 +34,9 @@ public sealed record PurchaseRecordedResponse(
 public static class RecordPurchaseEndpoint
 {
     /// <summary>
-    /// Records a purchase and the points it earned under the program's current rule. Idempotent by
-    /// <c>source</c> + <c>transactionId</c>: a retry answers the first answer again with <c>Idempotent-Replay: true</c>.
+    /// Records a purchase and the points it earned under the program's current rule. The source is the calling
+    /// key's (a <c>source</c> in the body must match it). Idempotent by source + <c>transactionId</c>: a retry
+    /// answers the first answer again with <c>Idempotent-Replay: true</c>.
     /// </summary>
     [Tags("Points")]
     [ProducesResponseType<PurchaseRecordedResponse>(201)]
@@ -41,17 +45,20 @@ public static class RecordPurchaseEndpoint
     [Refuses(409)]
     [Refuses(422)]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
+    [Authorize(Policy = Permissions.PointsEarn)]
     public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
-        var source = Guard.Required(request.Source, "source", 100);
+        var caller = Caller.Of(http);
+        var source = Guard.Required(caller.SourceFor(Guard.Optional(request.Source, "source", 100)), "source", 100);
+        caller.MayUseStore(request.StoreId);
         var transactionId = Guard.Required(request.TransactionId, "transactionId", 100);
         var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
         var memberId = await MemberOf(request, session, ct);
         var program = await ProgramSettingsQueries.Current(session, ct);
         var command = new RecordPurchase(source, transactionId, request.StoreId, occurredAt, request.Currency,
             request.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)).ToArray(),
-            streams.Now, Clients.ActorOf(http));
+            streams.Now, caller.Actor);
 
         return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request),
             account => RecordPurchase.Decide(account, program, command),

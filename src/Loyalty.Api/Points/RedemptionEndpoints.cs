@@ -3,6 +3,9 @@ using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 
@@ -24,11 +27,12 @@ public static class RedeemPointsEndpoint
     [Refuses(409)]
     [Refuses(422)]
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
+    [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
-        var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Clients.ActorOf(http));
+        var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
             account => RedeemPoints.Decide(account, command),
             (written, balance) => new PointsRedeemedResponse(id, redemptionId, command.Points, balance),
@@ -44,10 +48,11 @@ public static class CancelRedemptionEndpoint
     [Refuses(400)]
     [Refuses(404)]
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
+    [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
-        var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Clients.ActorOf(http));
+        var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
             account => CancelRedemption.Decide(account, command),
             (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.After.Redemptions[redemptionId].Points,
@@ -62,7 +67,10 @@ public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, 
 
 public static class AdjustPointsEndpoint
 {
-    /// <summary>Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero. Idempotent by <c>adjustmentId</c>.</summary>
+    /// <summary>
+    /// Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero; support
+    /// staff within their limit. Idempotent by <c>adjustmentId</c>.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<PointsAdjustedResponse>(201)]
     [Refuses(400)]
@@ -70,11 +78,14 @@ public static class AdjustPointsEndpoint
     [Refuses(409)]
     [Refuses(422)]
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
-    public static Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    [Authorize(Policy = Permissions.PointsAdjust)]
+    public static Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http,
+        Microsoft.Extensions.Options.IOptions<AuthSettings> auth, CancellationToken ct)
     {
         request = Body.Required(request);
         var adjustmentId = Guard.Required(request.AdjustmentId, "adjustmentId", 100);
-        var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Clients.ActorOf(http));
+        Caller.Of(http).MayAdjust(request.Points, auth.Value.SupportAdjustmentLimit);
+        var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request),
             account => AdjustPoints.Decide(account, command),
             (written, balance) => new PointsAdjustedResponse(id, adjustmentId, command.Points,

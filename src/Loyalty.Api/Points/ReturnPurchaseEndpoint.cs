@@ -6,6 +6,9 @@ using Marten;
 using NodaTime;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 
@@ -26,20 +29,25 @@ public static class ReturnPurchaseEndpoint
     [Tags("Points")]
     [ProducesResponseType<PointsReversedResponse>(201)]
     [Refuses(400)]
+    [Refuses(403)]
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
+    [Authorize(Policy = Permissions.PointsEarn)]
     public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,
         EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var returnId = Guard.Required(request.ReturnId, "returnId", 100);
+        var caller = Caller.Of(http);
+        caller.SourceFor(source);
         var purchase = await session.LoadAsync<PurchaseLocator>(PurchaseLocator.IdFor(source, transactionId), ct)
             ?? throw new NotFound("transactionId", "no such purchase");
+        caller.MayUseStore(purchase.StoreId);
         var command = new ReturnPurchase(source, transactionId, returnId,
             request.Lines?.Select(l => l is null ? null! : new ReturnLine(l.LineId, l.Quantity)).ToArray(),
-            request.OccurredAt ?? streams.Now, streams.Now, Clients.ActorOf(http));
+            request.OccurredAt ?? streams.Now, streams.Now, caller.Actor);
 
         return await PointsWrites.Append(streams, purchase.MemberId,
             streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request),

@@ -4,16 +4,19 @@ using Loyalty.Domain.Rules;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Microsoft.AspNetCore.Authorization;
+using Loyalty.Api.Auth;
+using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Rules;
 
 public sealed record EarnRateRequest(decimal Points, decimal PerAmount);
 
-public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion);
+public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem);
 
-public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding)
+public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem)
 {
-    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding);
+    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding, s.MembersMayRedeem);
 }
 
 public static class ProgramSettingsQueries
@@ -30,6 +33,7 @@ public static class ReadProgramSettingsEndpoint
     /// <summary>The program's currency, time zone and earn rule, at its current rule version.</summary>
     [Tags("Program")]
     [WolverineGet("/program/settings", OperationId = "getProgramSettings")]
+    [Authorize(Policy = Permissions.ProgramRead)]
     public static async Task<ProgramSettingsResponse> Get(IQuerySession session, CancellationToken ct) =>
         ProgramSettingsResponse.From(await ProgramSettingsQueries.Current(session, ct));
 }
@@ -42,12 +46,13 @@ public static class ChangeProgramSettingsEndpoint
     [Refuses(400)]
     [Refuses(412)]
     [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
+    [Authorize(Policy = Permissions.ProgramWrite)]
     public static Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
-            request.ExpectedRuleVersion, streams.Now, Clients.ActorOf(http));
+            request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem);
         return streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
             ProgramSettings.None, ProgramSettings.Evolve,
             settings => ChangeProgramSettings.Decide(settings, command),

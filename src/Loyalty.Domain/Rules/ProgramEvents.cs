@@ -11,7 +11,8 @@ public sealed record EarnRate(decimal Points, decimal PerAmount);
 
 /// <summary>
 /// The program's settings took effect as rule version <see cref="RuleVersion"/>. Every earning names the
-/// rule version it used, so this event explains it years later.
+/// rule version it used, so this event explains it years later. <see cref="MembersMayRedeem"/> came later:
+/// events stored before it read as false.
 /// </summary>
 public sealed record ProgramSettingsChanged(
     int RuleVersion,
@@ -20,4 +21,5 @@ public sealed record ProgramSettingsChanged(
     EarnRate EarnRate,
     string Rounding,
     Instant At,
-    Actor By) : IProgramEvent;
+    Actor By,
+    bool MembersMayRedeem = false) : IProgramEvent;

@@ -3,8 +3,11 @@ using NodaTime;
 
 namespace Loyalty.Domain.Rules;
 
-/// <summary>The program's current settings: currency, time zone and the earn rule, at a rule version.</summary>
-public sealed record ProgramSettings(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding)
+/// <summary>
+/// The program's current settings: currency, time zone and the earn rule, at a rule version; and whether
+/// members may redeem from their own app.
+/// </summary>
+public sealed record ProgramSettings(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem = false)
 {
     /// <summary>The program stream has one fixed id: there is one program per deployment.</summary>
     public static readonly Guid StreamId = new("10000000-0000-0000-0000-000000000001");
@@ -18,7 +21,7 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
 
     public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
     {
-        ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding),
+        ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem),
         _ => state
     };
 }
@@ -31,7 +34,8 @@ public sealed record ChangeProgramSettings(
     decimal EarnPerAmount,
     int? ExpectedRuleVersion,
     Instant At,
-    Actor By)
+    Actor By,
+    bool? MembersMayRedeem = null)
 {
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeProgramSettings cmd)
     {
@@ -43,8 +47,10 @@ public sealed record ChangeProgramSettings(
             throw new StaleVersion("expectedRuleVersion", $"the current rule version is {current.RuleVersion}");
 
         var rate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount);
-        var next = current with { Currency = currency, TimeZone = zone, EarnRate = rate };
+        var membersMayRedeem = cmd.MembersMayRedeem ?? current.MembersMayRedeem;
+        var next = current with { Currency = currency, TimeZone = zone, EarnRate = rate, MembersMayRedeem = membersMayRedeem };
         if (current.Exists && next == current) return [];
-        return [new ProgramSettingsChanged(current.RuleVersion + 1, currency, zone, rate, ProgramSettings.FloorPerPurchase, cmd.At, cmd.By)];
+        return [new ProgramSettingsChanged(current.RuleVersion + 1, currency, zone, rate, ProgramSettings.FloorPerPurchase,
+            cmd.At, cmd.By, membersMayRedeem)];
     }
 }

@@ -4,8 +4,8 @@ using Marten.Events.Projections;
 
 namespace Loyalty.Projections.Purchases;
 
-/// <summary>Which member's stream holds a purchase, so a return can find it by the till's own reference.</summary>
-public sealed record PurchaseLocator(string Id, Guid MemberId)
+/// <summary>Which member's stream holds a purchase, and its store, so a return can find it by the till's own reference.</summary>
+public sealed record PurchaseLocator(string Id, Guid MemberId, string? StoreId = null)
 {
     public static string IdFor(string source, string transactionId) => PurchaseState.Key(source, transactionId);
 }
@@ -14,5 +14,5 @@ public sealed record PurchaseLocator(string Id, Guid MemberId)
 public sealed partial class PurchaseLocatorProjection : EventProjection
 {
     public PurchaseLocator Create(IEvent<PointsEarned> e) =>
-        new(PurchaseLocator.IdFor(e.Data.Source, e.Data.TransactionId), e.Data.MemberId);
+        new(PurchaseLocator.IdFor(e.Data.Source, e.Data.TransactionId), e.Data.MemberId, e.Data.StoreId);
 }

@@ -22,22 +22,34 @@ public static class Http
     public static readonly JsonSerializerOptions Json =
         new JsonSerializerOptions(JsonSerializerDefaults.Web).ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
-    public static Task<Answer> Get(this IAlbaHost host, string url) => host.Send(HttpMethod.Get, url, null);
-
     public static Task<Answer> Post(this IAlbaHost host, string url, object? body, params (string Name, string Value)[] headers) =>
         host.Send(HttpMethod.Post, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
 
-    public static Task<Answer> Put(this IAlbaHost host, string url, object? body) =>
-        host.Send(HttpMethod.Put, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json));
+    public static Task<Answer> Put(this IAlbaHost host, string url, object? body, params (string Name, string Value)[] headers) =>
+        host.Send(HttpMethod.Put, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
+
+    /// <summary>Send no credentials at all; without this (or credentials of its own) a request goes as the bootstrap admin.</summary>
+    public static readonly (string Name, string Value) Anonymous = ("", "");
+
+    public static (string Name, string Value) WithKey(string key) => ("X-Api-Key", key);
+
+    public static (string Name, string Value) WithToken(string token) => ("Authorization", "Bearer " + token);
+
+    public static Task<Answer> Get(this IAlbaHost host, string url, params (string Name, string Value)[] headers) =>
+        host.Send(HttpMethod.Get, url, null, headers);
 
     public static async Task<Answer> Send(this IAlbaHost host, HttpMethod method, string url, string? json, params (string Name, string Value)[] headers)
     {
+        var credentials = headers.Any(h => h.Name is "X-Api-Key" or "Authorization" || h == Anonymous)
+            ? headers.Where(h => h != Anonymous)
+            : headers.Append(WithKey(LoyaltyApp.AdminKey));
         var result = await host.Scenario(s =>
         {
             if (method == HttpMethod.Get) s.Get.Url(url);
+            else if (method == HttpMethod.Delete) s.Delete.Url(url);
             else if (method == HttpMethod.Put) s.Put.RawJson(json ?? "").ToUrl(url);
             else s.Post.RawJson(json ?? "").ToUrl(url);
-            foreach (var (name, value) in headers) s.WithRequestHeader(name, value);
+            foreach (var (name, value) in credentials) s.WithRequestHeader(name, value);
             s.IgnoreStatusCode();
         });
         var text = await result.ReadAsTextAsync();

@@ -21,6 +21,7 @@ public sealed class LoyaltyApp : IAsyncLifetime
     private EmbeddedPostgres? _postgres;
 
     public static readonly Instant Start = Instant.FromUtc(2026, 11, 24, 12, 0);
+    public const string AdminKey = "test-bootstrap-admin-key-0123456789abcdef";
     public FakeClock Clock { get; } = new(Start);
     public IAlbaHost Host { get; private set; } = null!;
     public string ConnectionString => _postgres!.ConnectionString;
@@ -32,7 +33,8 @@ public sealed class LoyaltyApp : IAsyncLifetime
     }
 
     /// <summary>Another instance of the service on the same database: a second node, or the same one restarted.</summary>
-    public Task<IAlbaHost> StartHostAsync(IClock? clock = null) => StartHostAsync(ConnectionString, clock);
+    public Task<IAlbaHost> StartHostAsync(IClock? clock = null, params (string Name, string Value)[] settings) =>
+        StartHostAsync(ConnectionString, clock, settings);
 
     /// <summary>The service on a database of its own, for tests that change program-wide settings.</summary>
     public async Task<IAlbaHost> StartHostOnFreshDatabaseAsync()
@@ -45,12 +47,17 @@ public sealed class LoyaltyApp : IAsyncLifetime
             await using var create = new NpgsqlCommand($"create database {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString, null);
+        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString, null, []);
     }
 
-    private Task<IAlbaHost> StartHostAsync(string connectionString, IClock? clock) => AlbaHost.For<Program>(web =>
+    private Task<IAlbaHost> StartHostAsync(string connectionString, IClock? clock, (string Name, string Value)[]? settings) => AlbaHost.For<Program>(web =>
     {
         web.UseSetting("ConnectionStrings:Loyalty", connectionString);
+        web.UseSetting("Loyalty:Auth:BootstrapAdminKey", AdminKey);
+        web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
+        web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
+        web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
+        foreach (var (name, value) in settings ?? []) web.UseSetting(name, value);
         web.ConfigureServices(services =>
         {
             services.AddSingleton(clock ?? Clock);

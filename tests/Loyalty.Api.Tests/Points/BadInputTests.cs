@@ -33,7 +33,7 @@ public class BadInputTests(LoyaltyApp app)
         new Case("redeem: null body", "POST", "/members/{member}/redemptions", "null", 400, "body"),
         new Case("purchase: quantity is text", "POST", "/purchases", P(lines: L(quantity: "\"two\"")), 400, "lines[0].quantity"),
         new Case("purchase: occurredAt not an instant", "POST", "/purchases", P(occurredAt: "\"yesterday\""), 400, "occurredAt"),
-        new Case("purchase: no source", "POST", "/purchases", P(source: "null"), 400, "source"),
+        new Case("purchase: source too long", "POST", "/purchases", P(source: "\"" + new string('s', 101) + "\""), 400, "source"),
         new Case("purchase: no transactionId", "POST", "/purchases", P(transactionId: ""), 400, "transactionId"),
         new Case("purchase: no member", "POST", "/purchases", P(member: "\"memberId\":null"), 400, "memberId"),
         new Case("purchase: both member ids", "POST", "/purchases", P(member: "\"memberId\":\"{member}\",\"memberExternalId\":\"{card}\""), 400, "memberExternalId"),

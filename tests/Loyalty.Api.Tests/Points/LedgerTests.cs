@@ -15,7 +15,9 @@ public class LedgerTests(LoyaltyApp app)
         await _host.Post("/purchases", Purchase(member, transaction, Line("a", 2, 25)));
         await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 20, reward = "mug", channel = "app" });
         await _host.Post($"/purchases/pos-1/{transaction}/returns", new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } });
-        await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A1", points = 5, reason = "goodwill" }, ("X-Client-Id", "support-desk"));
+        var supportDesk = await _host.Post("/api-keys", new { name = "support-desk", scopes = new[] { "points:adjust" } });
+        await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A1", points = 5, reason = "goodwill" },
+            Http.WithKey(supportDesk.Get<string>("key")));
 
         var entries = (await _host.Get($"/members/{member}/ledger"))["entries"].AsArray();
 
@@ -26,7 +28,8 @@ public class LedgerTests(LoyaltyApp app)
         Assert.Equal(transaction, earned["reference"]!["id"]!.GetValue<string>());
         Assert.Equal("pos-1", earned["reference"]!["source"]!.GetValue<string>());
         Assert.Equal(1, earned["ruleVersion"]!.GetValue<int>());
-        Assert.Equal("support-desk", entries[0]!["by"]!["id"]!.GetValue<string>());
+        Assert.Equal("support-desk", entries[0]!["by"]!["name"]!.GetValue<string>());
+        Assert.Equal(supportDesk["details"]["id"]!.GetValue<string>(), entries[0]!["by"]!["id"]!.GetValue<string>());
         Assert.Equal(Earlier.ToString(), earned["at"]!.GetValue<string>());
     }
 

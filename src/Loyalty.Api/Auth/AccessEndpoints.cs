@@ -1,0 +1,100 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Access;
+using Loyalty.Domain.Common;
+using Loyalty.Projections.Access;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Auth;
+
+public sealed record IssueApiKeyRequest(string? Name, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? Roles, string? Source, IReadOnlyList<string>? Stores);
+
+/// <summary>A key as listed: never its secret.</summary>
+public sealed record ApiKeyResponse(Guid Id, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string Source,
+    IReadOnlyList<string> Stores, Instant IssuedAt, Instant? RevokedAt)
+{
+    public static ApiKeyResponse From(ApiKey k) => new(k.Id, k.Name, k.Scopes, k.Roles, k.Source, k.Stores, k.IssuedAt, k.RevokedAt);
+}
+
+/// <summary>The answer to issuing a key: the key itself, shown this once.</summary>
+public sealed record IssuedApiKeyResponse(string Key, ApiKeyResponse Details);
+
+public sealed record RevokeApiKeyRequest(string? Reason);
+
+public sealed record StaffMember(string Subject, IReadOnlyList<string> Roles);
+
+public static class ApiKeyEndpoints
+{
+    /// <summary>Issues an API key with scopes (a system) or roles (staff work). The key is in this answer only; store it now.</summary>
+    [WolverinePost("/api-keys", OperationId = "issueApiKey")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    [ProducesResponseType<IssuedApiKeyResponse>(201)]
+    [Refuses(400)]
+    public static Task<IResult> Issue(IssueApiKeyRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        request = Body.Required(request);
+        var id = Guid.CreateVersion7();
+        var key = ApiKeySecrets.NewKey(id);
+        var issued = IssueApiKey.Decide(new IssueApiKey(id, request.Name, request.Scopes, request.Roles, request.Source, request.Stores,
+            ApiKeySecrets.Hash(key), streams.Now, Caller.Of(http).Actor));
+        http.Response.Headers.Location = $"/api-keys/{id}";
+        return streams.Start(id, null, issued, new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!)), 201, ct);
+    }
+
+    [WolverineGet("/api-keys", OperationId = "listApiKeys")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    public static async Task<IReadOnlyList<ApiKeyResponse>> List(IQuerySession session, CancellationToken ct) =>
+        (await session.Query<ApiKey>().OrderBy(k => k.IssuedAt).ToListAsync(ct)).Select(ApiKeyResponse.From).ToList();
+
+    /// <summary>Revokes a key: it opens nothing from the moment this answers. Revoking twice changes nothing.</summary>
+    [WolverinePost("/api-keys/{id}/revocation", OperationId = "revokeApiKey")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    [ProducesResponseType<ApiKeyResponse>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    public static Task<IResult> Revoke(Guid id, RevokeApiKeyRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    {
+        request = Body.Required(request);
+        var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
+        return streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null, null, ApiKey.Evolve,
+            key => RevokeApiKey.Decide(key ?? throw new NotFound("id", "no such key"), command),
+            written => ApiKeyResponse.From(written.After!), 200, ct, notFound: new NotFound("id", "no such key"));
+    }
+}
+
+public static class StaffEndpoints
+{
+    /// <summary>Grants a staff role to a user of the identity provider, by the subject of their tokens.</summary>
+    [WolverinePut("/staff/{subject}/roles/{role}", OperationId = "grantStaffRole")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    [ProducesResponseType<StaffMember>(200)]
+    [Refuses(400)]
+    public static Task<IResult> Grant(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
+        Change(subject, streams, staff => GrantStaffRole.Decide(staff, new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
+
+    [WolverineDelete("/staff/{subject}/roles/{role}", OperationId = "revokeStaffRole")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    [ProducesResponseType<StaffMember>(200)]
+    [Refuses(400)]
+    public static Task<IResult> Revoke(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
+        Change(subject, streams, staff => RevokeStaffRole.Decide(staff, new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
+
+    [WolverineGet("/staff", OperationId = "listStaff")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    public static async Task<IReadOnlyList<StaffMember>> List(IQuerySession session, CancellationToken ct) =>
+        (await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, ct))?.RolesBySubject
+            .Select(p => new StaffMember(p.Key, p.Value)).OrderBy(s => s.Subject).ToList() ?? [];
+
+    private static Task<IResult> Change(string subject, EventStreams streams, Func<StaffRoles, IReadOnlyList<IAccessEvent>> decide, CancellationToken ct) =>
+        streams.Write<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, decide,
+            written => new StaffMember(subject, written.After.Of(subject).Order().ToArray()), 200, ct);
+}

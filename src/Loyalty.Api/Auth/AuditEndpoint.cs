@@ -1,0 +1,53 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Access;
+using Loyalty.Domain.Common;
+using Loyalty.Projections.Audit;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Auth;
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? NextCursor);
+
+public static class AuditEndpoint
+{
+    /// <summary>
+    /// Admin actions and manual adjustments, newest first. Filter by <c>actor</c> (key id, staff subject or
+    /// member), <c>kind</c> (e.g. <c>api-key-issued</c>, <c>program-settings-changed</c>, <c>points-adjusted</c>)
+    /// and time (<c>from</c> inclusive, <c>to</c> exclusive, ISO instants).
+    /// </summary>
+    [WolverineGet("/audit", OperationId = "readAudit")]
+    [Authorize(Policy = Permissions.AuditRead)]
+    [Tags("Access")]
+    [ProducesResponseType<AuditPage>(200)]
+    [Refuses(400)]
+    public static async Task<AuditPage> Get(string? actor, string? kind, string? from, string? to, int? limit, string? cursor,
+        IQuerySession session, CancellationToken ct)
+    {
+        var size = limit ?? 50;
+        if (size is < 1 or > 500) throw new InvalidInput("limit", "must be between 1 and 500");
+        var query = session.Query<AuditEntry>().AsQueryable();
+        if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(e => e.By.Id == actor);
+        if (!string.IsNullOrWhiteSpace(kind)) query = query.Where(e => e.Kind == kind);
+        if (InstantOf(from, "from") is { } start) query = query.Where(e => e.At >= start);
+        if (InstantOf(to, "to") is { } end) query = query.Where(e => e.At < end);
+        if (cursor is not null)
+        {
+            var before = long.TryParse(cursor, out var c) && c > 0 ? c : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
+            query = query.Where(e => e.Sequence < before);
+        }
+        var page = await query.OrderByDescending(e => e.Sequence).Take(size + 1).ToListAsync(ct);
+        return new AuditPage(page.Take(size).ToList(), page.Count > size ? page[size - 1].Sequence.ToString() : null);
+    }
+
+    private static Instant? InstantOf(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var parsed = InstantPattern.ExtendedIso.Parse(value);
+        return parsed.Success ? parsed.Value : throw new InvalidInput(field, "is not an ISO instant, e.g. 2026-11-24T10:00:00Z");
+    }
+}

@@ -1,0 +1,45 @@
+using JasperFx.Events;
+using Loyalty.Domain.Access;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+using Marten.Events.Projections;
+using NodaTime;
+
+namespace Loyalty.Projections.Audit;
+
+/// <summary>
+/// One admin action (a key issued or revoked, a role granted or revoked, program settings changed) or a
+/// manual points adjustment: who, what, when.
+/// </summary>
+public sealed record AuditEntry(Guid Id, long Sequence, string Kind, Actor By, Instant At, Guid StreamId, string Summary);
+
+/// <summary>Inline, so an action is in the audit the moment it answered.</summary>
+public sealed partial class AuditEntryProjection : EventProjection
+{
+    public AuditEntry Create(IEvent<ApiKeyIssued> e) => Entry(e, "api-key-issued", e.Data.By, e.Data.At,
+        $"key '{e.Data.Name}' ({e.Data.KeyId}) issued with scopes [{string.Join(", ", e.Data.Scopes)}], roles [{string.Join(", ", e.Data.Roles)}], " +
+        $"source '{e.Data.Source}', stores [{string.Join(", ", e.Data.Stores)}]");
+
+    public AuditEntry Create(IEvent<ApiKeyRevoked> e) => Entry(e, "api-key-revoked", e.Data.By, e.Data.At,
+        $"key {e.Data.KeyId} revoked: {e.Data.Reason}");
+
+    public AuditEntry Create(IEvent<ApiKeySecretReplaced> e) => Entry(e, "api-key-secret-replaced", e.Data.By, e.Data.At,
+        $"key {e.Data.KeyId} given a new secret");
+
+    public AuditEntry Create(IEvent<StaffRoleGranted> e) => Entry(e, "staff-role-granted", e.Data.By, e.Data.At,
+        $"role '{e.Data.Role}' granted to '{e.Data.Subject}'");
+
+    public AuditEntry Create(IEvent<StaffRoleRevoked> e) => Entry(e, "staff-role-revoked", e.Data.By, e.Data.At,
+        $"role '{e.Data.Role}' revoked from '{e.Data.Subject}'");
+
+    public AuditEntry Create(IEvent<ProgramSettingsChanged> e) => Entry(e, "program-settings-changed", e.Data.By, e.Data.At,
+        $"rule version {e.Data.RuleVersion}: {e.Data.Currency}, {e.Data.TimeZone}, {e.Data.EarnRate.Points} points per {e.Data.EarnRate.PerAmount}, " +
+        $"{e.Data.Rounding}, members {(e.Data.MembersMayRedeem ? "may" : "may not")} redeem");
+
+    public AuditEntry Create(IEvent<PointsAdjusted> e) => Entry(e, "points-adjusted", e.Data.By, e.Data.At,
+        $"{e.Data.Points:+#;-#} points for member {e.Data.MemberId} ({e.Data.AdjustmentId}): {e.Data.Reason}");
+
+    private static AuditEntry Entry(IEvent e, string kind, Actor by, Instant at, string summary) =>
+        new(e.Id, e.Sequence, kind, by, at, e.StreamId, summary);
+}
