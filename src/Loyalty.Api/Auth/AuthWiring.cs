@@ -52,6 +52,7 @@ public static class AuthWiring
                     $"too many requests from this caller; retry after {seconds} s").ExecuteAsync(context.HttpContext);
             };
         });
+        services.AddSingleton<FirstKeyNotice>();
         services.AddHostedService<BootstrapAdminKey>();
     }
 

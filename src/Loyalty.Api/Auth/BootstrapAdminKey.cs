@@ -12,7 +12,8 @@ namespace Loyalty.Api.Auth;
 /// an earlier configured secret. Not configured, on an install with no keys at all: one is generated and
 /// printed once to the console, never to the logs.
 /// </summary>
-public sealed class BootstrapAdminKey(IDocumentStore store, IClock clock, IOptions<AuthSettings> settings, ILogger<BootstrapAdminKey> log) : IHostedService
+public sealed class BootstrapAdminKey(
+    IDocumentStore store, IClock clock, IOptions<AuthSettings> settings, FirstKeyNotice notice, ILogger<BootstrapAdminKey> log) : IHostedService
 {
     private static readonly Actor Setup = Actor.System("setup");
 
@@ -37,16 +38,7 @@ public sealed class BootstrapAdminKey(IDocumentStore store, IClock clock, IOptio
         if (existing is not null || await session.Query<ApiKey>().AnyAsync(ct)) return;
         var key = ApiKeySecrets.NewKey(ApiKeySecrets.BootstrapKeyId);
         Issue(session, key);
-        if (await SaveAsync(session, "Generated the first admin API key", ct))
-        {
-            Console.WriteLine();
-            Console.WriteLine("=== Loyalty: the first admin API key (shown only this once) ===");
-            Console.WriteLine(key);
-            Console.WriteLine("Keep it in a safe place. Call the API with 'Authorization: Bearer <key>' to issue the keys your");
-            Console.WriteLine("systems and staff need (POST /api-keys), then revoke this one or keep it for emergencies.");
-            Console.WriteLine("Lost it? Set Loyalty__Auth__BootstrapAdminKey to a secret of your own and restart.");
-            Console.WriteLine();
-        }
+        if (await SaveAsync(session, "Generated the first admin API key (printed to the console, not logged)", ct)) notice.Show(key);
     }
 
     private void Issue(IDocumentSession session, string key) =>
@@ -68,4 +60,18 @@ public sealed class BootstrapAdminKey(IDocumentStore store, IClock clock, IOptio
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>Shows the generated first admin key to whoever started the service: on the console, never in the logs.</summary>
+public class FirstKeyNotice
+{
+    public virtual void Show(string key) => Console.WriteLine($"""
+
+        === Loyalty: the first admin API key (shown only this once) ===
+        {key}
+        Keep it in a safe place. Call the API with 'Authorization: Bearer <key>' to issue the keys your
+        systems and staff need (POST /api-keys); revoke this one later or keep it for emergencies.
+        Lost it? Set Loyalty__Auth__BootstrapAdminKey to a secret of your own and restart.
+
+        """);
 }

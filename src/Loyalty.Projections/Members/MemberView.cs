@@ -5,7 +5,11 @@ using NodaTime;
 
 namespace Loyalty.Projections.Members;
 
-/// <summary>A member's profile as support and apps read it. <see cref="Version"/> is what a profile edit must name.</summary>
+/// <summary>
+/// A member's profile as support and apps read it. <see cref="ProfileVersion"/> is what a profile edit must
+/// name as its <c>expectedVersion</c>; points movements do not change it. (Not called "Version": Marten
+/// would fill a property of that name with the stream version.)
+/// </summary>
 public sealed record MemberView(
     Guid Id,
     string ExternalId,
@@ -14,7 +18,7 @@ public sealed record MemberView(
     string? Phone,
     LocalDate? Birthday,
     string TimeZone,
-    int Version,
+    int ProfileVersion,
     Instant EnrolledAt,
     Instant? ClosedAt)
 {
@@ -35,5 +39,5 @@ public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Gu
         m.Profile.Birthday, m.Profile.TimeZone, m.Version, m.EnrolledAt, m.ClosedAt);
 
     private static Member ToMember(MemberView v) => new(v.Id, v.ExternalId,
-        new MemberProfile(v.Name, v.Email, v.Phone, v.Birthday, v.TimeZone), v.Version, v.EnrolledAt, v.ClosedAt);
+        new MemberProfile(v.Name, v.Email, v.Phone, v.Birthday, v.TimeZone), v.ProfileVersion, v.EnrolledAt, v.ClosedAt);
 }

@@ -17,7 +17,7 @@ public class ChangingMembersTests(LoyaltyApp app)
         var answer = await _host.Put($"/members/{member}/profile", Profile(1, "Ada King"));
 
         Assert.Equal(200, answer.Status);
-        Assert.Equal(2, answer.Get<int>("version"));
+        Assert.Equal(2, answer.Get<int>("profileVersion"));
         Assert.Equal("Ada King", (await _host.Get($"/members/{member}")).Get<string>("name"));
     }
 
@@ -37,7 +37,11 @@ public class ChangingMembersTests(LoyaltyApp app)
     public async Task points_movements_do_not_make_a_profile_edit_stale()
     {
         var member = await _host.WithMemberHolding(10);
-        var answer = await _host.Put($"/members/{member}/profile", Profile(1, "Ada King"));
+        await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 5, reward = "pen" });
+        var read = await _host.Get($"/members/{member}");
+
+        var answer = await _host.Put($"/members/{member}/profile", Profile(read.Get<int>("profileVersion"), "Ada King"));
+        Assert.Equal(1, read.Get<int>("profileVersion"));
         Assert.Equal(200, answer.Status);
     }
 
@@ -66,7 +70,7 @@ public class ChangingMembersTests(LoyaltyApp app)
         var again = await _host.Post($"/members/{member}/closure", new { reason = "moved away" });
 
         Assert.Equal(200, again.Status);
-        Assert.Equal(2, again.Get<int>("version"));
+        Assert.Equal(2, again.Get<int>("profileVersion"));
     }
 
     [Fact]

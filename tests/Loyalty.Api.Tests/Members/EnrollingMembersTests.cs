@@ -18,7 +18,7 @@ public class EnrollingMembersTests(LoyaltyApp app)
         Assert.Equal($"/members/{id}", answer.Header("Location"));
         Assert.Equal("1990-05-01", answer.Get<string>("birthday"));
         Assert.Equal("America/New_York", answer.Get<string>("timeZone"));
-        Assert.Equal(1, answer.Get<int>("version"));
+        Assert.Equal(1, answer.Get<int>("profileVersion"));
 
         var read = await _host.Get($"/members/{id}");
         Assert.Equal(card, read.Get<string>("externalId"));
