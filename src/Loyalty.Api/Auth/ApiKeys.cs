@@ -39,7 +39,7 @@ public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
 
     public static string? Presented(HttpRequest request)
     {
@@ -60,8 +60,8 @@ public sealed class ApiKeyAuthentication(
         if (key.Revoked) return AuthenticateResult.Fail("the API key was revoked");
 
         var kind = key.Roles.Count > 0 ? Caller.Staff : Caller.System;
-        var identity = Caller.Identity(Scheme, kind, key.Id.ToString(), key.Name, Permissions.Of(key.Scopes, key.Roles),
+        var identity = Caller.Identity(SchemeName, kind, key.Id.ToString(), key.Name, Permissions.Of(key.Scopes, key.Roles),
             key.Roles, key.Source, key.Stores);
-        return AuthenticateResult.Success(new AuthenticationTicket(new(identity), Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(new(identity), SchemeName));
     }
 }

@@ -33,8 +33,8 @@ public static class AuditEndpoint
         var query = session.Query<AuditEntry>().AsQueryable();
         if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(e => e.By.Id == actor);
         if (!string.IsNullOrWhiteSpace(kind)) query = query.Where(e => e.Kind == kind);
-        if (InstantOf(from, "from") is { } start) query = query.Where(e => e.At >= start);
-        if (InstantOf(to, "to") is { } end) query = query.Where(e => e.At < end);
+        if (InstantOf(from, "from")?.ToUnixTimeMilliseconds() is { } start) query = query.Where(e => e.AtUnixMilliseconds >= start);
+        if (InstantOf(to, "to")?.ToUnixTimeMilliseconds() is { } end) query = query.Where(e => e.AtUnixMilliseconds < end);
         if (cursor is not null)
         {
             var before = long.TryParse(cursor, out var c) && c > 0 ? c : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");

@@ -14,7 +14,8 @@ public sealed class AuthProblems : IAuthorizationMiddlewareResultHandler
     {
         if (result.Challenged)
         {
-            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+            // The middleware keeps only a successful result; the handler remembers why it failed.
+            var failure = (await context.AuthenticateAsync()).Failure?.Message;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await Problems.For(StatusCodes.Status401Unauthorized, "Authorization",
                 failure ?? "credentials are required: an API key (X-Api-Key, or Authorization: Bearer) or a bearer token").ExecuteAsync(context);

@@ -12,6 +12,7 @@ using Loyalty.Projections.Balances;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Purchases;
 using Marten;
+using JasperFx.Events.Daemon;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -54,13 +55,15 @@ public static class Wiring
                 opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Inline);
+                // Async: the audit is read, not decided on, and needs the global event sequence for its order.
+                opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
                 opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
                 opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
                 opts.Schema.For<IdempotencyRecord>();
                 return opts;
             })
             .UseLightweightSessions()
+            .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
 

@@ -12,9 +12,13 @@ namespace Loyalty.Projections.Audit;
 /// One admin action (a key issued or revoked, a role granted or revoked, program settings changed) or a
 /// manual points adjustment: who, what, when.
 /// </summary>
-public sealed record AuditEntry(Guid Id, long Sequence, string Kind, Actor By, Instant At, Guid StreamId, string Summary);
+public sealed record AuditEntry(Guid Id, long Sequence, string Kind, Actor By, Instant At, Guid StreamId, string Summary)
+{
+    /// <summary><see cref="At"/> as a number, for filtering by time in the database.</summary>
+    public long AtUnixMilliseconds { get; init; } = At.ToUnixTimeMilliseconds();
+}
 
-/// <summary>Inline, so an action is in the audit the moment it answered.</summary>
+/// <summary>Async: ordered by the global event sequence, which only the daemon sees.</summary>
 public sealed partial class AuditEntryProjection : EventProjection
 {
     public AuditEntry Create(IEvent<ApiKeyIssued> e) => Entry(e, "api-key-issued", e.Data.By, e.Data.At,

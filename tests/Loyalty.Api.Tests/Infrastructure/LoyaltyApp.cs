@@ -5,11 +5,21 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
+using Marten;
+using Marten.Events;
 using Wolverine;
 
 [assembly: AssemblyFixture(typeof(Loyalty.Api.Tests.Infrastructure.LoyaltyApp))]
 
 namespace Loyalty.Api.Tests.Infrastructure;
+
+/// <summary>How a test wants its own instance of the service: its clock, extra services, settings, database.</summary>
+public sealed record HostOptions(
+    IClock? Clock = null,
+    Action<IServiceCollection>? Services = null,
+    IReadOnlyDictionary<string, string?>? Settings = null,
+    bool FreshDatabase = false,
+    bool ConfigureAdminKey = true);
 
 /// <summary>
 /// One PostgreSQL for the whole test run, started by the run itself in a temporary folder (fsync off: it
@@ -32,38 +42,49 @@ public sealed class LoyaltyApp : IAsyncLifetime
         Host = await StartHostAsync();
     }
 
-    /// <summary>Another instance of the service on the same database: a second node, or the same one restarted.</summary>
-    public Task<IAlbaHost> StartHostAsync(IClock? clock = null, params (string Name, string Value)[] settings) =>
-        StartHostAsync(ConnectionString, clock, settings);
+    /// <summary>Another instance of the service: on the same database (a second node, or the same one restarted) unless asked otherwise.</summary>
+    public async Task<IAlbaHost> StartHostAsync(HostOptions? options = null)
+    {
+        options ??= new HostOptions();
+        var connectionString = options.FreshDatabase ? await CreateDatabaseAsync() : ConnectionString;
+        return await AlbaHost.For<Program>(web =>
+        {
+            web.UseSetting("ConnectionStrings:Loyalty", connectionString);
+            if (options.ConfigureAdminKey) web.UseSetting("Loyalty:Auth:BootstrapAdminKey", AdminKey);
+            web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
+            web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
+            web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
+            foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>()) web.UseSetting(name, value);
+            web.ConfigureServices(services =>
+            {
+                services.AddSingleton(options.Clock ?? Clock);
+                services.RunWolverineInSoloMode();
+                services.MartenDaemonModeIsSolo();
+                options.Services?.Invoke(services);
+            });
+        });
+    }
+
+    /// <summary>Lets the async projections (the audit) catch up with every event appended so far.</summary>
+    public static async Task CatchUp(IAlbaHost host)
+    {
+        var errors = await host.ForceAllMartenDaemonActivityToCatchUpAsync(CancellationToken.None, CatchUpMode.AndResumeNormally);
+        Assert.Empty(errors);
+    }
 
     /// <summary>The service on a database of its own, for tests that change program-wide settings.</summary>
-    public async Task<IAlbaHost> StartHostOnFreshDatabaseAsync()
+    public Task<IAlbaHost> StartHostOnFreshDatabaseAsync() => StartHostAsync(new HostOptions(FreshDatabase: true));
+
+    private async Task<string> CreateDatabaseAsync()
     {
         var name = "loyalty_" + Guid.NewGuid().ToString("N")[..12];
         var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" }.ConnectionString;
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return await StartHostAsync(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString, null, []);
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"create database {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
-
-    private Task<IAlbaHost> StartHostAsync(string connectionString, IClock? clock, (string Name, string Value)[]? settings) => AlbaHost.For<Program>(web =>
-    {
-        web.UseSetting("ConnectionStrings:Loyalty", connectionString);
-        web.UseSetting("Loyalty:Auth:BootstrapAdminKey", AdminKey);
-        web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
-        web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
-        web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
-        foreach (var (name, value) in settings ?? []) web.UseSetting(name, value);
-        web.ConfigureServices(services =>
-        {
-            services.AddSingleton(clock ?? Clock);
-            services.RunWolverineInSoloMode();
-        });
-    });
 
     public async ValueTask DisposeAsync()
     {

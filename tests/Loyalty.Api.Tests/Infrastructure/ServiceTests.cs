@@ -33,7 +33,7 @@ public class ServiceTests(LoyaltyApp app)
     [Fact]
     public async Task the_openapi_document_describes_every_endpoint()
     {
-        var document = await app.Host.Get("/openapi/v1.json");
+        var document = await app.Host.Get("/openapi/v1.json", Http.Anonymous);
         var paths = document["paths"].AsObject().Select(p => p.Key).ToHashSet();
 
         Assert.Equal(200, document.Status);
@@ -44,7 +44,19 @@ public class ServiceTests(LoyaltyApp app)
             "/members/{id}/redemptions/{redemptionId}/cancellation", "/members/{id}/adjustments",
             "/members/{id}/balance", "/members/{id}/ledger", "/program/settings"
         }, paths);
-        Assert.Contains("201", document["paths"]["/purchases"]!["post"]!["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Superset(new HashSet<string> { "201", "400", "401", "403", "404", "409", "422", "429" },
+            document["paths"]["/purchases"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).ToHashSet());
+    }
+
+    [Fact]
+    public async Task the_openapi_document_declares_how_to_authenticate()
+    {
+        var document = await app.Host.Get("/openapi/v1.json", Http.Anonymous);
+        var schemes = document["components"]["securitySchemes"]!.AsObject();
+
+        Assert.Equal("bearer", schemes["Bearer"]!["scheme"]!.GetValue<string>());
+        Assert.Equal("X-Api-Key", schemes["ApiKey"]!["name"]!.GetValue<string>());
+        Assert.Equal(2, document["security"].AsArray().Count);
     }
 
     [Fact]

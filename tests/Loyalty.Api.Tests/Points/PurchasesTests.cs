@@ -81,7 +81,7 @@ public class PurchasesTests(LoyaltyApp app)
     public async Task a_purchase_stamped_ahead_of_our_clock_is_taken_once_the_clock_has_caught_up()
     {
         var clock = new NodaTime.Testing.FakeClock(LoyaltyApp.Start);
-        await using var host = await app.StartHostAsync(clock);
+        await using var host = await app.StartHostAsync(new HostOptions(Clock: clock));
         var member = await host.WithEnrolledMember();
         var purchase = System.Text.Json.JsonSerializer.SerializeToNode(Purchase(member, NewId("T"), Line("1", 1, 10)), Http.Json)!.AsObject();
         purchase["occurredAt"] = (LoyaltyApp.Start + NodaTime.Duration.FromMinutes(30)).ToString();
