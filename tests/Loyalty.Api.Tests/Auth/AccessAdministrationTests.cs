@@ -95,7 +95,7 @@ public class AccessAdministrationTests(LoyaltyApp app)
         await host.Get($"/members?externalId={card}", Http.WithToken(token));
 
         Assert.NotEmpty(logs.Messages);
-        foreach (var secret in new[] { key, key.Split('_')[2], LoyaltyApp.AdminKey, token, token.Split('.')[2], "private@example.com", "5555 0000" })
+        foreach (var secret in new[] { key, key[36..], LoyaltyApp.AdminKey, token, token.Split('.')[2], "private@example.com", "5555 0000" })
             Assert.DoesNotContain(logs.Messages, m => m.Contains(secret));
     }
 

@@ -33,7 +33,7 @@ public class ApiKeyTests(LoyaltyApp app)
         await connection.OpenAsync();
         Assert.Equal(0L, await Count(connection, "loyalty.mt_doc_apikey", key));
         Assert.Equal(0L, await Count(connection, "loyalty.mt_events", key));
-        Assert.Equal(0L, await Count(connection, "loyalty.mt_events", key.Split('_')[2]));
+        Assert.Equal(0L, await Count(connection, "loyalty.mt_events", key[36..]));
         Assert.Equal(1L, await Count(connection, "loyalty.mt_doc_apikey", Loyalty.Api.Auth.ApiKeySecrets.Hash(key)));
     }
 
