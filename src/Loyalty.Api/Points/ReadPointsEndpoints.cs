@@ -1,13 +1,13 @@
+using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
-using Microsoft.AspNetCore.Authorization;
-using Loyalty.Api.Auth;
-using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 

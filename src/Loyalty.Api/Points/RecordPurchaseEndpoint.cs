@@ -1,15 +1,15 @@
+using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
+using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Members;
 using Marten;
-using NodaTime;
-using Microsoft.AspNetCore.Mvc;
-using Wolverine.Http;
 using Microsoft.AspNetCore.Authorization;
-using Loyalty.Api.Auth;
-using Loyalty.Domain.Access;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 

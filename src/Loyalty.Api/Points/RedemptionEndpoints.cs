@@ -1,11 +1,11 @@
+using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
-using Microsoft.AspNetCore.Authorization;
-using Loyalty.Api.Auth;
-using Loyalty.Domain.Access;
 
 namespace Loyalty.Api.Points;
 

@@ -30,7 +30,7 @@ public class ApiKeyTests(LoyaltyApp app)
         Assert.Equal("the API key was revoked", refused.Reason);
 
         await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0L, await Count(connection, "loyalty.mt_doc_apikey", key));
         Assert.Equal(0L, await Count(connection, "loyalty.mt_events", key));
         Assert.Equal(0L, await Count(connection, "loyalty.mt_events", key[36..]));

@@ -23,11 +23,11 @@ public class ConcurrencyTests(LoyaltyApp app)
 
         await using var first = store.LightweightSession();
         first.Events.Append(member, version + 1, redeemed);
-        await first.SaveChangesAsync();
+        await first.SaveChangesAsync(TestContext.Current.CancellationToken);
         await using var second = store.LightweightSession();
         second.Events.Append(member, version + 1, redeemed with { RedemptionId = "R-stale-2" });
 
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync(TestContext.Current.CancellationToken));
         Assert.True(Loyalty.Api.Infrastructure.EventStreams.IsWriteConflict(refused), refused.ToString());
         Assert.Equal(0, await app.Host.Available(member));
     }
