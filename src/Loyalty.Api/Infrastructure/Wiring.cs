@@ -9,6 +9,7 @@ using Loyalty.Projections.Audit;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
+using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Purchases;
 using Marten;
@@ -53,6 +54,8 @@ public static class Wiring
                 opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
+                opts.Projections.Add<LedgerEntryProjection>(ProjectionLifecycle.Inline);
+                opts.Schema.For<LedgerEntry>().Index(e => e.MemberId).Index(e => e.Version);
                 opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
                 opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
                 // Async: the audit is read, not decided on, and needs the global event sequence for its order.

@@ -11,7 +11,7 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerEntry> Entries, string? NextCursor);
+public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerLine> Entries, string? NextCursor);
 
 public static class ReadPointsEndpoints
 {
@@ -44,10 +44,20 @@ public static class ReadPointsEndpoints
         if (cursor is not null)
             before = long.TryParse(cursor, out var v) && v > 0 ? v : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
 
-        var stream = await session.Events.FetchStreamAsync(id, token: ct);
-        if (stream.Count == 0) return Problems.For(new NotFound("memberId", "no such member"));
-        var page = MemberLedger.Fold(stream).Reverse().Where(e => before is null || e.Version < before).Take(size + 1).ToList();
+        // The balance and the entries are committed together; reading entries up to the balance's version
+        // gives one consistent picture even while new movements arrive.
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        var entries = session.Query<LedgerEntry>().Where(e => e.MemberId == id && e.Version <= balance.Version);
+        var (available, deficit) = (balance.Balance.Available, balance.Balance.Deficit);
+        if (before is { } cursorVersion)
+        {
+            var newer = entries.Where(e => e.Version >= cursorVersion);
+            available -= await newer.SumAsync(e => e.Points, ct);
+            deficit -= await newer.SumAsync(e => e.DeficitChange, ct);
+            entries = entries.Where(e => e.Version < cursorVersion);
+        }
+        var page = await entries.OrderByDescending(e => e.Version).Take(size + 1).ToListAsync(ct);
         var next = page.Count > size ? page[size - 1].Version.ToString() : null;
-        return Results.Json(new LedgerPage(id, page.Take(size).ToList(), next));
+        return Results.Json(new LedgerPage(id, MemberLedger.WithBalances(page.Take(size), available, deficit), next));
     }
 }
