@@ -16,6 +16,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string DatabaseName = "loyalty";
     private readonly string _binaries;
+
+    /// <summary>Where initdb, pg_ctl and pgbench were found.</summary>
+    public string Binaries => _binaries;
     private readonly bool _asPostgresUser;
     private readonly bool _durable;
     private readonly Action<string> _log;
@@ -46,6 +49,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return pg;
     }
 
+    /// <summary>Starts the server again after a stop, on the same port, so clients' connection strings still work.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) => StartServerAsync(ct);
+
     private async Task StartAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(DataDirectory);
@@ -63,13 +69,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         Port = FreePort();
+        await StartServerAsync(ct);
+        await CreateDatabaseAsync(ct);
+        _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}");
+    }
+
+    private async Task StartServerAsync(CancellationToken ct)
+    {
         var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=";
         if (!_durable) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         await RunAsync(Path.Combine(_binaries, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "-o", settings, "start"],
             _asPostgresUser, ct);
-        await CreateDatabaseAsync(ct);
-        _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}");
     }
 
     private async Task CreateDatabaseAsync(CancellationToken ct)

@@ -54,6 +54,8 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var result = Translate(exception);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status503ServiceUnavailable })
+            context.Response.Headers.RetryAfter = "2";
         if (result is null)
         {
             log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -71,6 +73,9 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         BadHttpRequestException bad => For(bad.StatusCode, "body", FirstLine(bad.Message)),
         // Still losing the race for a stream after every retry: nothing was written, the caller may retry.
         _ when EventStreams.IsWriteConflict(exception) => For(503, "memberId", "too many concurrent writes to this member; retry"),
+        // The database is down or restarting: nothing acknowledged is lost, and the caller may retry.
+        Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException =>
+            For(503, "database", "the database is not reachable at the moment; retry"),
         _ when exception.InnerException is { } inner => Translate(inner),
         _ => null
     };

@@ -17,6 +17,7 @@ using JasperFx.Events.Daemon;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Npgsql;
 using Wolverine;
 using Wolverine.Http;
 using Scalar.AspNetCore;
@@ -40,31 +41,7 @@ public static class Wiring
         services.AddOpenApi(OpenApi.Configure);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        services.AddMarten(sp =>
-            {
-                var opts = new StoreOptions();
-                opts.Connection(sp.GetRequiredService<LoyaltyDatabase>().DataSource);
-                opts.DatabaseSchemaName = "loyalty";
-                opts.UseSystemTextJsonForSerialization(configure: j => j.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
-                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
-                opts.Events.AddEventTypes(EventTypes());
-
-                // Inline: committed with the events, so a read right after a write sees it.
-                opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<LedgerEntryProjection>(ProjectionLifecycle.Inline);
-                opts.Schema.For<LedgerEntry>().Index(e => e.MemberId).Index(e => e.Version);
-                opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
-                opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
-                // Async: the audit is read, not decided on, and needs the global event sequence for its order.
-                opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
-                opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
-                opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
-                opts.Schema.For<IdempotencyRecord>();
-                return opts;
-            })
+        services.AddMarten(sp => StoreOptionsFor(sp.GetRequiredService<LoyaltyDatabase>().DataSource))
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
@@ -80,6 +57,34 @@ public static class Wiring
         });
         services.AddWolverineHttp();
         return builder;
+    }
+
+    /// <summary>The event store and its read models; also what the benchmark and the fault tests read the database with.</summary>
+    public static StoreOptions StoreOptionsFor(NpgsqlDataSource dataSource)
+    {
+        var opts = new StoreOptions();
+        opts.Connection(dataSource);
+        opts.DatabaseSchemaName = "loyalty";
+        opts.UseSystemTextJsonForSerialization(configure: j => j.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.AddEventTypes(EventTypes());
+
+        // Inline: committed with the events, so a read right after a write sees it.
+        opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<LedgerEntryProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
+        // Async: the audit is read, not decided on, and needs the global event sequence for its order.
+        opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
+
+        opts.Schema.For<LedgerEntry>().Index(e => e.MemberId).Index(e => e.Version);
+        opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
+        opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
+        opts.Schema.For<IdempotencyRecord>();
+        return opts;
     }
 
     private static IEnumerable<Type> EventTypes() =>

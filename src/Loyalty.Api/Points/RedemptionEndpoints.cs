@@ -52,6 +52,7 @@ public static class CancelRedemptionEndpoint
     public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
+        redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
         var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
             account => CancelRedemption.Decide(account, command),

@@ -40,6 +40,8 @@ public static class ReturnPurchaseEndpoint
     {
         request = Body.Required(request);
         var returnId = Guard.Required(request.ReturnId, "returnId", 100);
+        source = Guard.Required(source, "source", 100);
+        transactionId = Guard.Required(transactionId, "transactionId", 100);
         var caller = Caller.Of(http);
         caller.SourceFor(source);
         var purchase = await session.LoadAsync<PurchaseLocator>(PurchaseLocator.IdFor(source, transactionId), ct)

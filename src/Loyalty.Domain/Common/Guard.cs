@@ -5,17 +5,16 @@ namespace Loyalty.Domain.Common;
 /// <summary>Shape checks shared by every command: each failure is a 400 naming the field.</summary>
 public static class Guard
 {
-    public static string Required(string? value, string field, int maxLength = 200)
-    {
-        if (string.IsNullOrWhiteSpace(value)) throw new InvalidInput(field, "is required");
-        if (value.Length > maxLength) throw new InvalidInput(field, $"must be at most {maxLength} characters");
-        return value.Trim();
-    }
+    public static string Required(string? value, string field, int maxLength = 200) =>
+        Optional(value, field, maxLength) ?? throw new InvalidInput(field, "is required");
 
     public static string? Optional(string? value, string field, int maxLength = 200)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (value.Length > maxLength) throw new InvalidInput(field, $"must be at most {maxLength} characters");
+        // PostgreSQL stores no NUL character, and no other control character belongs in names or ids.
+        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            throw new InvalidInput(field, "must not contain control characters");
         return value.Trim();
     }
 

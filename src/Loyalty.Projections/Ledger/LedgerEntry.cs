@@ -39,7 +39,7 @@ public sealed record LedgerLine(
     SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt);
 
 /// <summary>Inline: the ledger is current the moment a write answers, and reads cost the same however long it is.</summary>
-public sealed class LedgerEntryProjection : EventProjection
+public sealed partial class LedgerEntryProjection : EventProjection
 {
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {

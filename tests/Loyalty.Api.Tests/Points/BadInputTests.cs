@@ -35,6 +35,7 @@ public class BadInputTests(LoyaltyApp app)
         new Case("purchase: occurredAt not an instant", "POST", "/purchases", P(occurredAt: "\"yesterday\""), 400, "occurredAt"),
         new Case("purchase: source too long", "POST", "/purchases", P(source: "\"" + new string('s', 101) + "\""), 400, "source"),
         new Case("purchase: no transactionId", "POST", "/purchases", P(transactionId: ""), 400, "transactionId"),
+        new Case("purchase: NUL in transactionId", "POST", "/purchases", P(transactionId: "T\\u0000"), 400, "transactionId"),
         new Case("purchase: no member", "POST", "/purchases", P(member: "\"memberId\":null"), 400, "memberId"),
         new Case("purchase: both member ids", "POST", "/purchases", P(member: "\"memberId\":\"{member}\",\"memberExternalId\":\"{card}\""), 400, "memberExternalId"),
         new Case("purchase: no store", "POST", "/purchases", P(store: "null"), 400, "storeId"),

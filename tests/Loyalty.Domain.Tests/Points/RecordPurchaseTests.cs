@@ -103,6 +103,13 @@ public class RecordPurchaseTests
     }
 
     [Fact]
+    public void control_characters_in_ids_are_refused()
+    {
+        var error = Assert.Throws<InvalidInput>(() => RecordPurchase.Decide(AccountWith(), Program, Purchase("t\u00001", Line("1", 1, 5))));
+        Assert.Equal("transactionId", error.Field);
+    }
+
+    [Fact]
     public void repeated_line_ids_are_refused()
     {
         var error = Assert.Throws<InvalidInput>(() => RecordPurchase.Decide(AccountWith(), Program, Purchase("t1", Line("1", 1, 5), Line("1", 1, 5))));

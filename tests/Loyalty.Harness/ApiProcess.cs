@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Loyalty.Harness;
+
+/// <summary>
+/// The API as a separate process, as it runs in production: started with <c>dotnet Loyalty.Api.dll</c>,
+/// killed with SIGKILL or stopped with SIGTERM, restarted on the same port.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private Process? _process;
+
+    public int Port { get; }
+    public Uri Url => new($"http://127.0.0.1:{Port}");
+    public int ProcessId => _process?.Id ?? 0;
+
+    public ApiProcess(string connectionString, string adminKey, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        Port = FreePort();
+        _environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Loyalty"] = connectionString,
+            ["Loyalty__Auth__BootstrapAdminKey"] = adminKey,
+            ["Loyalty__Auth__RateLimit__ClientPermitsPerSecond"] = "1000000",
+            ["Loyalty__Auth__RateLimit__ClientBurst"] = "1000000",
+            ["Urls"] = Url.ToString(),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) _environment[name] = value;
+    }
+
+    /// <summary>Starts the process and returns once it says it has started (schema applied, keys in place).</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        info.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        foreach (var (name, value) in _environment) info.Environment[name] = value;
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            output.Enqueue(e.Data);
+            if (e.Data.Contains("Application started")) started.TrySetResult();
+        };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        _process.Exited += (_, _) => started.TrySetException(new InvalidOperationException(
+            "The API exited while starting:\n" + string.Join("\n", output.TakeLast(40))));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await started.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>A crash: SIGKILL, no chance to finish anything.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>A deploy: SIGTERM, then wait for a clean exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Resident memory now and at its peak, in bytes, from /proc.</summary>
+    public (long Current, long Peak) Memory()
+    {
+        var status = File.ReadAllLines($"/proc/{ProcessId}/status");
+        long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return (Kb("VmRSS:"), Kb("VmHWM:"));
+    }
+
+    /// <summary>CPU time the process has used so far (user + system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process!.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+}

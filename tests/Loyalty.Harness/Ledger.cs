@@ -1,0 +1,77 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Points;
+using Loyalty.Projections.Balances;
+using Loyalty.Projections.Ledger;
+using Marten;
+using Npgsql;
+
+namespace Loyalty.Harness;
+
+/// <summary>A write the service acknowledged with a 2xx, to be found exactly once afterwards.</summary>
+public sealed record Acknowledged(Guid MemberId, string Type, string ReferenceId);
+
+/// <summary>
+/// The ledger's invariants, checked from the database itself (the same store configuration as the service):
+/// every acknowledged write is there exactly once, no key had two effects, no balance is below zero, every
+/// balance equals the fold of its member's events, and the totals reconcile.
+/// </summary>
+public sealed class Ledger : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    public DocumentStore Store { get; }
+
+    public Ledger(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseNodaTime();
+        _dataSource = builder.Build();
+        var options = Wiring.StoreOptionsFor(_dataSource);
+        options.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+        Store = new DocumentStore(options);
+    }
+
+    public async Task<IReadOnlyList<string>> ViolationsAsync(IEnumerable<Guid> members, IEnumerable<Acknowledged> acknowledged)
+    {
+        var violations = new List<string>();
+        await using var session = Store.QuerySession();
+        var memberIds = members.Distinct().ToArray();
+        var entries = (await session.Query<LedgerEntry>().Where(e => e.MemberId.In(memberIds)).ToListAsync()).ToList();
+
+        foreach (var twice in entries.GroupBy(e => (e.MemberId, e.Type, e.Reference.Id)).Where(g => g.Count() > 1))
+            violations.Add($"{twice.Key.Type} {twice.Key.Id} of member {twice.Key.MemberId} took effect {twice.Count()} times");
+        var present = entries.Select(e => (e.MemberId, e.Type, e.Reference.Id)).ToHashSet();
+        foreach (var ack in acknowledged.Where(a => !present.Contains((a.MemberId, a.Type, a.ReferenceId))))
+            violations.Add($"acknowledged {ack.Type} {ack.ReferenceId} of member {ack.MemberId} is missing");
+
+        long foldedTotal = 0, balanceTotal = 0;
+        foreach (var member in memberIds)
+        {
+            var events = await session.Events.FetchStreamAsync(member);
+            var folded = events.Select(e => e.Data).OfType<IMemberEvent>().Aggregate(Balance.Zero, (b, e) => b.After(e));
+            var running = Balance.Zero;
+            foreach (var e in events.Select(e => e.Data).OfType<IMemberEvent>())
+            {
+                running = running.After(e);
+                if (running.Available < 0 || running.Deficit < 0) violations.Add($"member {member} went below zero: {running}");
+            }
+            var stored = await session.LoadAsync<MemberBalance>(member);
+            if (stored is null) { violations.Add($"member {member} has no balance"); continue; }
+            if (stored.Balance != folded) violations.Add($"member {member}: balance {stored.Balance} but its events fold to {folded}");
+            if (stored.Version != events[^1].Version) violations.Add($"member {member}: balance at version {stored.Version}, stream at {events[^1].Version}");
+            foldedTotal += folded.Available - folded.Deficit;
+            balanceTotal += stored.Balance.Available - stored.Balance.Deficit;
+            var lifetime = stored.Balance.LifetimeEarned - stored.Balance.LifetimeRedeemed + stored.Balance.LifetimeAdjusted;
+            if (lifetime != stored.Balance.Available - stored.Balance.Deficit)
+                violations.Add($"member {member}: earned − redeemed ± adjusted is {lifetime}, available − deficit is {stored.Balance.Available - stored.Balance.Deficit}");
+        }
+        if (foldedTotal != balanceTotal) violations.Add($"all balances add up to {balanceTotal}, all events to {foldedTotal}");
+        return violations;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.Dispose();
+        await _dataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Loyalty.Harness;
+
+/// <summary>One answer: status, body, how long it took. Status 0 means no answer at all (connection refused, reset).</summary>
+public sealed record Reply(int Status, JsonNode? Body, TimeSpan Elapsed, string? ContentType)
+{
+    /// <summary>How many times the request was sent before this answer.</summary>
+    public int Attempts { get; init; } = 1;
+
+    public bool Ok => Status is >= 200 and < 300;
+    public string? Field => Body?["field"]?.GetValue<string>();
+}
+
+/// <summary>A caller of the API over real HTTP, as a till or an app would be.</summary>
+public sealed class LoyaltyClient(HttpClient http, string key)
+{
+    public static HttpClient HttpFor(Uri baseAddress, int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30)
+        };
+
+    public Task<Reply> Post(string path, object body) => Send(HttpMethod.Post, path, JsonSerializer.Serialize(body));
+
+    public Task<Reply> PostRaw(string path, string body, string contentType = "application/json") => Send(HttpMethod.Post, path, body, contentType);
+
+    public Task<Reply> Get(string path) => Send(HttpMethod.Get, path, null);
+
+    public async Task<Reply> Send(HttpMethod method, string path, string? body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(contentType));
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            JsonNode? json = null;
+            try { json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); } catch (JsonException) { }
+            return new Reply((int)response.StatusCode, json, watch.Elapsed, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (HttpRequestException)
+        {
+            return new Reply(0, null, watch.Elapsed, null);
+        }
+        catch (TaskCanceledException)
+        {
+            return new Reply(0, null, watch.Elapsed, null);
+        }
+    }
+
+    /// <summary>
+    /// A machine caller's write: retried with the same idempotency key until the service gives a definite
+    /// answer (not a network failure, not 503), as a till would after a timeout.
+    /// </summary>
+    public async Task<Reply> PostUntilAnswered(string path, object body, TimeSpan patience)
+    {
+        var json = JsonSerializer.Serialize(body);
+        var deadline = DateTime.UtcNow + patience;
+        var backoff = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await Send(HttpMethod.Post, path, json);
+            if (reply.Status is not (0 or 503) || DateTime.UtcNow > deadline) return reply with { Attempts = attempt };
+            await Task.Delay(backoff);
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
+        }
+    }
+}
