@@ -1,6 +1,10 @@
 using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Access;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+using Loyalty.Projections.Audit;
+using Marten.Events;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;
 using Marten;
@@ -66,6 +70,15 @@ public sealed class Ledger : IAsyncDisposable
                 violations.Add($"member {member}: earned − redeemed ± adjusted is {lifetime}, available − deficit is {stored.Balance.Available - stored.Balance.Deficit}");
         }
         if (foldedTotal != balanceTotal) violations.Add($"all balances add up to {balanceTotal}, all events to {foldedTotal}");
+
+        // The async daemon, once caught up, must have seen every audited event: none skipped.
+        await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        var audited = await session.Events.QueryAllRawEvents()
+            .Where(e => e.EventTypesAre(typeof(ApiKeyIssued), typeof(ApiKeyRevoked), typeof(ApiKeySecretReplaced), typeof(StaffRoleGranted),
+                typeof(StaffRoleRevoked), typeof(ProgramSettingsChanged), typeof(PointsAdjusted)))
+            .CountAsync();
+        var auditEntries = await session.Query<AuditEntry>().CountAsync();
+        if (audited != auditEntries) violations.Add($"the audit has {auditEntries} entries for {audited} audited events");
         return violations;
     }
 
