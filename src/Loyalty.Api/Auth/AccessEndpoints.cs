@@ -62,9 +62,9 @@ public static class ApiKeyEndpoints
     {
         request = Body.Required(request);
         var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
-        return streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null, null, ApiKey.Evolve,
-            key => RevokeApiKey.Decide(key ?? throw new NotFound("id", "no such key"), command),
-            written => ApiKeyResponse.From(written.After!), 200, ct, notFound: new NotFound("id", "no such key"));
+        return streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null,
+            EventStreams.Folded<ApiKey?, IAccessEvent>(id, null, ApiKey.Evolve, new NotFound("id", "no such key"), ct), ApiKey.Evolve,
+            key => RevokeApiKey.Decide(key!, command), written => ApiKeyResponse.From(written.After!), 200, ct);
     }
 }
 
@@ -95,6 +95,7 @@ public static class StaffEndpoints
             .Select(p => new StaffMember(p.Key, p.Value)).OrderBy(s => s.Subject).ToList() ?? [];
 
     private static Task<IResult> Change(string subject, EventStreams streams, Func<StaffRoles, IReadOnlyList<IAccessEvent>> decide, CancellationToken ct) =>
-        streams.Write<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, decide,
+        streams.Append<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId, null,
+            EventStreams.Folded<StaffRoles, IAccessEvent>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, null, ct), StaffRoles.Evolve, decide,
             written => new StaffMember(subject, written.After.Of(subject).Order().ToArray()), 200, ct);
 }

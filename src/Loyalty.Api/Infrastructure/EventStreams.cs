@@ -11,6 +11,9 @@ using Npgsql;
 
 namespace Loyalty.Api.Infrastructure;
 
+/// <summary>State as read, and the version of the stream it reflects.</summary>
+public sealed record Current<TState>(TState State, long Version);
+
 /// <summary>The state before a write, the events it decided, the state after and the stream version after.</summary>
 public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent> Events, TState After, long Version);
 
@@ -32,37 +35,33 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
     public IdempotencyKey Key(string id, string field, object request) => IdempotencyKey.For(id, field, request, Json);
 
     /// <summary>
-    /// Append to an existing stream what <paramref name="decide"/> makes of its folded state. Without a key
-    /// (people's edits, which name the version they read instead) nothing is recorded for replays.
+    /// Append what <paramref name="decide"/> makes of the current state, as <paramref name="load"/> finds it
+    /// with the stream version it reflects (0: the stream does not exist yet, and this write starts it).
+    /// Without a key (people's edits, which name the version they read instead) nothing is kept for replays.
     /// </summary>
     public Task<IResult> Append<TState, TEvent, TResponse>(
-        Guid streamId, IdempotencyKey? key, TState initial, Func<TState, TEvent, TState> evolve,
-        Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
-        int status, CancellationToken ct, DomainError? notFound = null) where TEvent : class where TResponse : notnull =>
-        Attempt(streamId, key, session => Decide(session, streamId, initial, evolve, decide, respond, status,
-            notFound ?? new NotFound("memberId", "no such member"), ct), ct);
-
-    /// <summary>Like <see cref="Append{TState,TEvent,TResponse}"/>, for a stream that the first write starts.</summary>
-    public Task<IResult> Write<TState, TEvent, TResponse>(
-        Guid streamId, TState initial, Func<TState, TEvent, TState> evolve,
+        Guid streamId, IdempotencyKey? key, Func<IDocumentSession, Task<Current<TState>>> load, Func<TState, TEvent, TState> evolve,
         Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
         int status, CancellationToken ct) where TEvent : class where TResponse : notnull =>
-        Attempt(streamId, null, session => Decide(session, streamId, initial, evolve, decide, respond, status, null, ct), ct);
+        Attempt(streamId, key, async session =>
+        {
+            var (before, read) = await load(session);
+            var events = decide(before);
+            var version = read + events.Count;
+            if (events.Count > 0 && read == 0) session.Events.StartStream(streamId, events.ToArray<object>());
+            else if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
+            return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
+        }, ct);
 
-    private static async Task<(object, int)> Decide<TState, TEvent, TResponse>(
-        IDocumentSession session, Guid streamId, TState initial, Func<TState, TEvent, TState> evolve,
-        Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
-        int status, DomainError? notFound, CancellationToken ct) where TEvent : class where TResponse : notnull
-    {
-        var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
-        if (stream.Count == 0 && notFound is not null) throw notFound;
-        var before = stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve);
-        var events = decide(before);
-        var version = (stream.Count == 0 ? 0 : stream[^1].Version) + events.Count;
-        if (events.Count > 0 && stream.Count == 0) session.Events.StartStream(streamId, events.ToArray<object>());
-        else if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
-        return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
-    }
+    /// <summary>Loads a small stream by folding all its events; <paramref name="notFound"/> when it must exist already.</summary>
+    public static Func<IDocumentSession, Task<Current<TState>>> Folded<TState, TEvent>(
+        Guid streamId, TState initial, Func<TState, TEvent, TState> evolve, DomainError? notFound, CancellationToken ct) where TEvent : class =>
+        async session =>
+        {
+            var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
+            if (stream.Count == 0 && notFound is not null) throw notFound;
+            return new(stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve), stream.Count == 0 ? 0 : stream[^1].Version);
+        };
 
     /// <summary>Start a new stream with its first event.</summary>
     public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status, CancellationToken ct)

@@ -11,6 +11,7 @@ using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
+using Loyalty.Projections.Program;
 using Loyalty.Projections.Purchases;
 using Marten;
 using JasperFx.Events.Daemon;
@@ -74,7 +75,9 @@ public static class Wiring
         opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<LedgerEntryProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
-        opts.Projections.Add<PurchaseLocatorProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<PurchaseRecordProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<RedemptionRecordProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<ProgramSettingsProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.

@@ -4,6 +4,7 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
+using Loyalty.Projections.Balances;
 using Loyalty.Projections.Members;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -97,8 +98,13 @@ public static class UpdateProfileEndpoint
     }
 
     internal static Task<IResult> ChangeMember(Guid id, EventStreams streams, Func<Member, IReadOnlyList<IMemberEvent>> decide, CancellationToken ct) =>
-        streams.Append<Member?, IMemberEvent, MemberView>(id, null, null, Member.Evolve,
-            member => decide(member ?? throw new NotFound("memberId", "no such member")),
+        streams.Append<Member?, IMemberEvent, MemberView>(id, null, async session =>
+            {
+                var balance = await session.LoadAsync<MemberBalance>(id, ct);
+                var member = await session.LoadAsync<MemberView>(id, ct);
+                return balance is null || member is null ? throw new NotFound("memberId", "no such member") : new(member.ToMember(), balance.Version);
+            },
+            Member.Evolve, member => decide(member!),
             written => MemberViewProjection.From(written.After!), StatusCodes.Status200OK, ct);
 }
 

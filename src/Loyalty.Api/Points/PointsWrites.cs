@@ -1,17 +1,41 @@
 using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
+using Loyalty.Projections.Balances;
+using Marten;
 
 namespace Loyalty.Api.Points;
 
-/// <summary>A points write to a member's stream, answered with what it did and the balance after it.</summary>
+/// <summary>
+/// A points write to a member's stream: decided on the member's account (their balance document, with the
+/// stream version it reflects) and on whatever else the command names (a purchase, a redemption), and
+/// answered with what it did and the balance after it.
+/// </summary>
 internal static class PointsWrites
 {
+    public static Task<IResult> Append<TExtra, TResponse>(
+        EventStreams streams, Guid memberId, IdempotencyKey key,
+        Func<IDocumentSession, Task<TExtra>> loadExtra,
+        Func<PointsAccount, TExtra, IReadOnlyList<IMemberEvent>> decide,
+        Func<Written<PointsAccount, IMemberEvent>, BalanceResponse, TResponse> respond,
+        int status, CancellationToken ct) where TResponse : notnull
+    {
+        var extra = default(TExtra)!;
+        return streams.Append(memberId, key, async session =>
+            {
+                var balance = await session.LoadAsync<MemberBalance>(memberId, ct) ?? throw new NotFound("memberId", "no such member");
+                extra = await loadExtra(session);
+                return new Current<PointsAccount>(balance.Account, balance.Version);
+            },
+            PointsAccount.Evolve, account => decide(account, extra),
+            written => respond(written, BalanceResponse.From(memberId, written.After.Balance, written.Version)), status, ct);
+    }
+
     public static Task<IResult> Append<TResponse>(
         EventStreams streams, Guid memberId, IdempotencyKey key,
         Func<PointsAccount, IReadOnlyList<IMemberEvent>> decide,
         Func<Written<PointsAccount, IMemberEvent>, BalanceResponse, TResponse> respond,
         int status, CancellationToken ct) where TResponse : notnull =>
-        streams.Append(memberId, key, PointsAccount.Initial(memberId), PointsAccount.Evolve, decide,
-            written => respond(written, BalanceResponse.From(memberId, written.After.Balance, written.Version)), status, ct);
+        Append(streams, memberId, key, _ => Task.FromResult(0), (account, _) => decide(account), respond, status, ct);
 }

@@ -5,6 +5,7 @@ using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Members;
+using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -61,7 +62,8 @@ public static class RecordPurchaseEndpoint
             streams.Now, caller.Actor);
 
         return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request),
-            account => RecordPurchase.Decide(account, program, command),
+            session => session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct),
+            (account, existing) => RecordPurchase.Decide(account, existing?.Purchase, program, command),
             (written, balance) =>
             {
                 var earned = (PointsEarned)written.Events.Single();

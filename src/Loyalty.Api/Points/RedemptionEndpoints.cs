@@ -3,6 +3,7 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Loyalty.Projections.Purchases;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -34,7 +35,8 @@ public static class RedeemPointsEndpoint
         var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
         var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
-            account => RedeemPoints.Decide(account, command),
+            session => session.LoadAsync<RedemptionRecord>(RedemptionState.Key(id, redemptionId), ct),
+            (account, existing) => RedeemPoints.Decide(account, existing?.Redemption, command),
             (written, balance) => new PointsRedeemedResponse(id, redemptionId, command.Points, balance),
             StatusCodes.Status201Created, ct);
     }
@@ -55,8 +57,9 @@ public static class CancelRedemptionEndpoint
         redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
         var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
-            account => CancelRedemption.Decide(account, command),
-            (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.After.Redemptions[redemptionId].Points,
+            session => session.LoadAsync<RedemptionRecord>(RedemptionState.Key(id, redemptionId), ct),
+            (account, redemption) => CancelRedemption.Decide(account, redemption?.Redemption, command),
+            (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.Events.OfType<RedemptionCancelled>().Sum(c => c.Points),
                 written.Events.OfType<RedemptionCancelled>().Sum(c => c.DeficitSettled), balance),
             StatusCodes.Status200OK, ct);
     }

@@ -44,8 +44,8 @@ public static class ReturnPurchaseEndpoint
         transactionId = Guard.Required(transactionId, "transactionId", 100);
         var caller = Caller.Of(http);
         caller.SourceFor(source);
-        var purchase = await session.LoadAsync<PurchaseLocator>(PurchaseLocator.IdFor(source, transactionId), ct)
-            ?? throw new NotFound("transactionId", "no such purchase");
+        var key = PurchaseState.Key(source, transactionId);
+        var purchase = (await session.LoadAsync<PurchaseRecord>(key, ct))?.Purchase ?? throw new NotFound("transactionId", "no such purchase");
         caller.MayUseStore(purchase.StoreId);
         var command = new ReturnPurchase(source, transactionId, returnId,
             request.Lines?.Select(l => l is null ? null! : new ReturnLine(l.LineId, l.Quantity)).ToArray(),
@@ -53,7 +53,8 @@ public static class ReturnPurchaseEndpoint
 
         return await PointsWrites.Append(streams, purchase.MemberId,
             streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request),
-            account => ReturnPurchase.Decide(account, command),
+            writing => writing.LoadAsync<PurchaseRecord>(key, ct),
+            (account, current) => ReturnPurchase.Decide(account, current?.Purchase, command),
             (written, balance) =>
             {
                 var reversed = (PointsReversed)written.Events.Single();

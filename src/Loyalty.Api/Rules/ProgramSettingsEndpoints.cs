@@ -3,6 +3,7 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Rules;
+using Loyalty.Projections.Program;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,11 +22,8 @@ public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, s
 
 public static class ProgramSettingsQueries
 {
-    public static async Task<ProgramSettings> Current(IQuerySession session, CancellationToken ct)
-    {
-        var events = await session.Events.FetchStreamAsync(ProgramSettings.StreamId, token: ct);
-        return events.Select(e => e.Data).OfType<IProgramEvent>().Aggregate(ProgramSettings.None, ProgramSettings.Evolve);
-    }
+    public static async Task<ProgramSettings> Current(IQuerySession session, CancellationToken ct) =>
+        (await session.LoadAsync<ProgramSettingsDocument>(ProgramSettings.StreamId, ct))?.Settings ?? ProgramSettings.None;
 }
 
 public static class ReadProgramSettingsEndpoint
@@ -54,7 +52,8 @@ public static class ChangeProgramSettingsEndpoint
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem);
         return streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
-            ProgramSettings.None, ProgramSettings.Evolve,
+            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null, ct),
+            ProgramSettings.Evolve,
             settings => ChangeProgramSettings.Decide(settings, command),
             written => ProgramSettingsResponse.From(written.After), StatusCodes.Status200OK, ct);
     }

@@ -20,7 +20,8 @@ public sealed record RecordPurchase(
     public const int MaxLines = 500;
     public const int MaxPointsPerPurchase = 1_000_000;
 
-    public static PointsEarned[] Decide(PointsAccount account, ProgramSettings program, RecordPurchase cmd)
+    /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>
+    public static PointsEarned[] Decide(PointsAccount account, PurchaseState? existing, ProgramSettings program, RecordPurchase cmd)
     {
         var source = Guard.Required(cmd.Source, "source", 100);
         var transactionId = Guard.Required(cmd.TransactionId, "transactionId", 100);
@@ -30,8 +31,7 @@ public sealed record RecordPurchase(
         var lines = CheckLines(cmd.Lines);
 
         if (!account.Enrolled) throw new NotFound("memberId", "no such member");
-        if (account.Purchases.ContainsKey(PurchaseState.Key(source, transactionId)))
-            throw new Conflict("transactionId", "this purchase is already recorded");
+        if (existing is not null) throw new Conflict("transactionId", "this purchase is already recorded");
         if (account.Closed) throw new RuleBroken("memberId", "the member is closed and earns no more points");
         if (currency != program.Currency)
             throw new RuleBroken("currency", $"the program's currency is {program.Currency}");

@@ -15,13 +15,12 @@ public sealed record ReturnPurchase(
     Instant RecordedAt,
     Actor By)
 {
-    public static PointsReversed[] Decide(PointsAccount account, ReturnPurchase cmd)
+    public static PointsReversed[] Decide(PointsAccount account, PurchaseState? purchase, ReturnPurchase cmd)
     {
         var returnId = Guard.Required(cmd.ReturnId, "returnId", 100);
         if (cmd.Lines is null || cmd.Lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
         Guard.NotInFuture(cmd.OccurredAt, cmd.RecordedAt, "occurredAt");
-        if (!account.Purchases.TryGetValue(PurchaseState.Key(cmd.Source, cmd.TransactionId), out var purchase))
-            throw new NotFound("transactionId", "no such purchase");
+        if (purchase is null || purchase.MemberId != account.MemberId) throw new NotFound("transactionId", "no such purchase");
         if (purchase.ReturnIds.Contains(returnId)) throw new Conflict("returnId", "this return is already recorded");
 
         var reversed = new List<ReversedLine>();

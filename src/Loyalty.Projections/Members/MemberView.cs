@@ -23,21 +23,29 @@ public sealed record MemberView(
     Instant? ClosedAt)
 {
     public string Status => ClosedAt is null ? "active" : "closed";
+
+    public Member ToMember() => new(Id, ExternalId, new MemberProfile(Name, Email, Phone, Birthday, TimeZone), ProfileVersion, EnrolledAt, ClosedAt);
 }
 
 /// <summary>Inline, folding the same <see cref="Member.Evolve"/> the decisions use.</summary>
 public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Guid>
 {
+    public MemberViewProjection()
+    {
+        // Only profile events: a points movement then costs this projection nothing.
+        IncludeType<MemberEnrolled>();
+        IncludeType<MemberProfileUpdated>();
+        IncludeType<MemberClosed>();
+    }
+
     public override MemberView? Evolve(MemberView? snapshot, Guid id, IEvent e)
     {
         if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed)) return snapshot;
-        var member = Member.Evolve(snapshot is null ? null : ToMember(snapshot), (IMemberEvent)e.Data);
+        var member = Member.Evolve(snapshot?.ToMember(), (IMemberEvent)e.Data);
         return member is null ? snapshot : From(member);
     }
 
     public static MemberView From(Member m) => new(m.Id, m.ExternalId, m.Profile.Name, m.Profile.Email, m.Profile.Phone,
         m.Profile.Birthday, m.Profile.TimeZone, m.Version, m.EnrolledAt, m.ClosedAt);
 
-    private static Member ToMember(MemberView v) => new(v.Id, v.ExternalId,
-        new MemberProfile(v.Name, v.Email, v.Phone, v.Birthday, v.TimeZone), v.ProfileVersion, v.EnrolledAt, v.ClosedAt);
 }

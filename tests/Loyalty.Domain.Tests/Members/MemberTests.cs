@@ -10,7 +10,7 @@ public class MemberTests
     private static EnrollMember Enroll(string? zone = null, LocalDate? birthday = null, string? email = "ada@example.com") =>
         new(MemberId, "card-1", "Ada", email, "+31 6 1234", birthday, zone, "Europe/Amsterdam", Now, Till);
 
-    private static Member Enrolled(EnrollMember cmd) => Member.Evolve(null, EnrollMember.Decide(cmd))!;
+    private static Domain.Members.Member Enrolled(EnrollMember cmd) => Domain.Members.Member.Evolve(null, EnrollMember.Decide(cmd))!;
 
     [Fact]
     public void a_member_takes_the_program_zone_when_none_is_given()
@@ -50,7 +50,7 @@ public class MemberTests
     {
         var member = Enrolled(Enroll());
         var events = UpdateProfile.Decide(member, new UpdateProfile(1, "Ada L", "ada@example.com", "+31 6 1234", null, null, Now, Till));
-        var updated = events.Aggregate(member, (m, e) => Member.Evolve(m, e)!);
+        var updated = events.Aggregate(member, (m, e) => Domain.Members.Member.Evolve(m, e)!);
 
         Assert.Equal(2, updated.Version);
         Assert.Equal("Ada L", updated.Profile.Name);
@@ -61,7 +61,7 @@ public class MemberTests
     public void closing_twice_records_once_and_a_closed_member_cannot_be_edited()
     {
         var member = Enrolled(Enroll());
-        var closed = CloseMember.Decide(member, new CloseMember("moved away", null, Now, Till)).Aggregate(member, (m, e) => Member.Evolve(m, e)!);
+        var closed = CloseMember.Decide(member, new CloseMember("moved away", null, Now, Till)).Aggregate(member, (m, e) => Domain.Members.Member.Evolve(m, e)!);
 
         Assert.True(closed.Closed);
         Assert.Empty(CloseMember.Decide(closed, new CloseMember("again", null, Now, Till)));

@@ -1,0 +1,46 @@
+namespace Loyalty.Bench;
+
+/// <summary>What to run; see bench/README.md.</summary>
+public sealed record Options(int Members, int[] Clients, TimeSpan Duration, string[] Scenarios, bool Faults, string Output)
+{
+    public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options(100_000, [16], TimeSpan.FromSeconds(15), AllScenarios, false, Path.Combine(RepoRoot(), "bench", "results"));
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--members" => options with { Members = int.Parse(Next()) },
+                "--clients" => options with { Clients = Next().Split(',').Select(int.Parse).ToArray() },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Next())) },
+                "--scenarios" => options with { Scenarios = Next().Split(',') },
+                "--faults" => options with { Faults = true },
+                "--output" => options with { Output = Next() },
+                "--help" or "-h" => throw new ArgumentException(""),
+                _ => throw new ArgumentException($"unknown option {args[i]}")
+            };
+        }
+        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown) throw new ArgumentException($"unknown scenario {unknown}");
+        return options;
+    }
+
+    public const string Usage = """
+        dotnet run -c Release --project bench/Loyalty.Bench -- [options]
+          --members N          members to enroll first (default 100000)
+          --clients 1,4,16,64  concurrent clients; each scenario runs once per count (default 16)
+          --duration SECONDS   how long each scenario runs (default 15)
+          --scenarios LIST     earn,mixed,read,hot (default all)
+          --faults             also run the fault scenarios (crash, storm, hostile input) at benchmark size
+          --output DIR         where latest.json and latest.md go (default bench/results)
+        """;
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Loyalty.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Loyalty.Api.Infrastructure;
+using Loyalty.Bench;
+using Loyalty.Harness;
+using Loyalty.Projections.Balances;
+using Marten;
+
+Options options;
+try { options = Options.Parse(args); }
+catch (ArgumentException e)
+{
+    if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(Options.Usage);
+    return 2;
+}
+
+const string adminKey = "bench-admin-key-0123456789abcdefghijklmnop";
+var folder = Path.Combine(Path.GetTempPath(), "loyalty-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Console.WriteLine($"Loyalty benchmark: {options.Members:N0} members, clients {string.Join(",", options.Clients)}, {options.Duration.TotalSeconds:0} s per scenario");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+// 1. PostgreSQL with production settings (fsync and synchronous_commit on), and the API in Release as its own process.
+await using var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "pg"), durable: true, m => Console.WriteLine("  " + m));
+var api = new ApiProcess(postgres.ConnectionString, adminKey);
+await api.StartAsync();
+Console.WriteLine($"  API (pid {api.ProcessId}) at {api.Url}");
+using var http = LoyaltyClient.HttpFor(api.Url, options.Clients.Max() + 8);
+var admin = new LoyaltyClient(http, adminKey);
+var issued = await admin.Post("/api-keys", new { name = "bench till", source = "pos", scopes = new[] { "members:read", "members:write", "points:earn", "points:redeem", "points:adjust" } });
+var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
+
+var report = new Report(options, Environment.ProcessorCount);
+
+// 2. Members, enrolled over HTTP by 16 clients; memory noted at 10,000 and at the end.
+var members = new Guid[options.Members];
+var enrolled = 0;
+var memoryAt10k = 0L;
+var enrollWatch = Stopwatch.StartNew();
+var enrollTally = new Tally();
+using (new Timer(_ => Load.Progress("enroll", enrollTally, enrollWatch.Elapsed), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)))
+{
+    await Parallel.ForAsync(0, options.Members, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+    {
+        var reply = await till.Post("/members", new { externalId = $"bench-{i}", name = $"Member {i}", email = $"m{i}@example.com" });
+        enrollTally.Add(reply);
+        if (reply.Ok) members[i] = reply.Body!["id"]!.GetValue<Guid>();
+        if (Interlocked.Increment(ref enrolled) == Math.Min(10_000, options.Members)) memoryAt10k = api.Memory().Current;
+    });
+}
+Console.WriteLine();
+report.Enrollment(options.Members, enrollWatch.Elapsed, enrollTally.Errors, memoryAt10k, api.Memory().Current);
+members = members.Where(m => m != Guid.Empty).ToArray();
+
+var hot = members.Take(10).ToArray();
+foreach (var member in hot)
+    await till.Post($"/members/{member}/adjustments", new { adjustmentId = $"hot-seed-{member}", points = 1_000_000, reason = "bench: plenty to redeem" });
+var scenarios = new Scenarios(till, members, hot);
+
+// 3. Each scenario at each client count, against the same server, then the database's ceiling at the same count.
+await Ceiling.PrepareAsync(postgres.ConnectionString, options.Members);
+foreach (var clients in options.Clients)
+{
+    foreach (var scenario in options.Scenarios)
+    {
+        var cpuBefore = api.CpuTime();
+        var (tally, elapsed) = await Load.RunAsync($"{scenario} × {clients} clients", clients, options.Duration, scenarios.For(scenario, $"{scenario}{clients}"));
+        report.Scenario(scenario, clients, tally, elapsed, api.CpuTime() - cpuBefore, api.Memory().Peak);
+    }
+    foreach (var ceiling in new[] { "earn", "read" })
+    {
+        Console.Write($"  pgbench {ceiling} × {clients} clients ...");
+        var result = await Ceiling.RunAsync(postgres, ceiling, clients, options.Duration, options.Members);
+        Console.WriteLine($" {result.PerSecond:N0}/s");
+        report.Ceiling(result);
+    }
+}
+
+// 4. A member with 10,000 ledger entries: how long its first page takes.
+var long_ = members[^1];
+var ledgerTally = new Tally();
+var seeded = Stopwatch.StartNew();
+await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+{
+    ledgerTally.Add(await till.Post($"/members/{long_}/adjustments", new { adjustmentId = $"long-{i}", points = 1, reason = "bench: a long ledger" }));
+    if (i % 1000 == 0) Load.Progress("10,000-entry ledger", ledgerTally, seeded.Elapsed);
+});
+Console.WriteLine();
+var pageTimes = new List<double>();
+for (var i = 0; i < 50; i++) pageTimes.Add((await till.Get($"/members/{long_}/ledger?limit=50")).Elapsed.TotalMilliseconds);
+report.LongLedger(pageTimes.Order().ElementAt(pageTimes.Count / 2), pageTimes.Order().ElementAt(pageTimes.Count * 95 / 100));
+
+// 5. Rebuilding the balance projection from every event.
+await using (var ledger = new Ledger(postgres.ConnectionString))
+{
+    await using var session = ledger.Store.QuerySession();
+    var events = await session.Events.QueryAllRawEvents().CountAsync();
+    Console.Write($"  rebuilding member balances from {events:N0} events ...");
+    var rebuild = Stopwatch.StartNew();
+    using var daemon = await ledger.Store.BuildProjectionDaemonAsync();
+    await daemon.RebuildProjectionAsync<MemberBalanceProjection>(CancellationToken.None);
+    rebuild.Stop();
+    Console.WriteLine($" {rebuild.Elapsed.TotalSeconds:0.0} s");
+    report.Rebuild(events, rebuild.Elapsed);
+}
+
+// 6. Optionally, the fault scenarios at benchmark size.
+if (options.Faults) await FaultRun.RunAsync(api, postgres, till, members, report);
+
+await api.StopAsync();
+report.Write(options.Output);
+try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+return 0;

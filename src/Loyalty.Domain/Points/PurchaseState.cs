@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Loyalty.Domain.Members;
+
+namespace Loyalty.Domain.Points;
+
+/// <summary>A purchase line as remembered, to reverse exactly what it earned.</summary>
+public sealed record LineState(decimal Quantity, int Points, decimal ReturnedQuantity, int ReversedPoints);
+
+/// <summary>A recorded purchase: what each line earned, and what returns have reversed so far.</summary>
+public sealed record PurchaseState(
+    string Source,
+    string TransactionId,
+    Guid MemberId,
+    string StoreId,
+    ImmutableDictionary<string, LineState> Lines,
+    int Points,
+    int ReversedPoints,
+    ImmutableHashSet<string> ReturnIds)
+{
+    public static string Key(string source, string transactionId) => $"{source}/{transactionId}";
+
+    /// <summary>Folds the events of one purchase: its earning, then its returns.</summary>
+    public static PurchaseState? Evolve(PurchaseState? purchase, IMemberEvent @event) => (purchase, @event) switch
+    {
+        (null, PointsEarned e) => new PurchaseState(e.Source, e.TransactionId, e.MemberId, e.StoreId,
+            e.Lines.ToImmutableDictionary(l => l.LineId, l => new LineState(l.Quantity, l.Points, 0, 0)),
+            e.Points, 0, ImmutableHashSet<string>.Empty),
+        (not null, PointsReversed e) => purchase.Reverse(e),
+        _ => purchase
+    };
+
+    private PurchaseState Reverse(PointsReversed e)
+    {
+        var lines = Lines;
+        foreach (var returned in e.Lines)
+        {
+            var line = lines[returned.LineId];
+            lines = lines.SetItem(returned.LineId, line with
+            {
+                ReturnedQuantity = line.ReturnedQuantity + returned.Quantity,
+                ReversedPoints = line.ReversedPoints + returned.Points
+            });
+        }
+        return this with { Lines = lines, ReversedPoints = ReversedPoints + e.Points, ReturnIds = ReturnIds.Add(e.ReturnId) };
+    }
+}
+
+/// <summary>A redemption: how many points it took, and whether it was cancelled.</summary>
+public sealed record RedemptionState(Guid MemberId, string RedemptionId, int Points, bool Cancelled)
+{
+    public static string Key(Guid memberId, string redemptionId) => $"{memberId:N}/{redemptionId}";
+
+    public static RedemptionState? Evolve(RedemptionState? redemption, IMemberEvent @event) => (redemption, @event) switch
+    {
+        (null, PointsRedeemed e) => new RedemptionState(e.MemberId, e.RedemptionId, e.Points, false),
+        (not null, RedemptionCancelled) => redemption with { Cancelled = true },
+        _ => redemption
+    };
+}

@@ -1,0 +1,41 @@
+using JasperFx.Events;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Points;
+using Marten.Events.Projections;
+
+namespace Loyalty.Projections.Purchases;
+
+/// <summary>A purchase by the till's own reference (source/transactionId): what it earned and what came back.</summary>
+public sealed record PurchaseRecord(string Id, PurchaseState Purchase);
+
+/// <summary>Inline: a return may arrive the moment after the purchase answered, and decides on this record.</summary>
+public sealed class PurchaseRecordProjection : MultiStreamProjection<PurchaseRecord, string>
+{
+    public PurchaseRecordProjection()
+    {
+        Identity<PointsEarned>(e => PurchaseState.Key(e.Source, e.TransactionId));
+        Identity<PointsReversed>(e => PurchaseState.Key(e.Source, e.TransactionId));
+    }
+
+    public override PurchaseRecord? Evolve(PurchaseRecord? snapshot, string id, IEvent e) =>
+        e.Data is IMemberEvent @event && PurchaseState.Evolve(snapshot?.Purchase, @event) is { } purchase
+            ? new PurchaseRecord(id, purchase)
+            : snapshot;
+}
+
+/// <summary>A redemption by member and redemption id: its points, and whether it was cancelled.</summary>
+public sealed record RedemptionRecord(string Id, RedemptionState Redemption);
+
+public sealed class RedemptionRecordProjection : MultiStreamProjection<RedemptionRecord, string>
+{
+    public RedemptionRecordProjection()
+    {
+        Identity<PointsRedeemed>(e => RedemptionState.Key(e.MemberId, e.RedemptionId));
+        Identity<RedemptionCancelled>(e => RedemptionState.Key(e.MemberId, e.RedemptionId));
+    }
+
+    public override RedemptionRecord? Evolve(RedemptionRecord? snapshot, string id, IEvent e) =>
+        e.Data is IMemberEvent @event && RedemptionState.Evolve(snapshot?.Redemption, @event) is { } redemption
+            ? new RedemptionRecord(id, redemption)
+            : snapshot;
+}
