@@ -58,13 +58,15 @@ public static class ApiKeyEndpoints
     [ProducesResponseType<ApiKeyResponse>(200)]
     [Refuses(400)]
     [Refuses(404)]
-    public static Task<IResult> Revoke(Guid id, RevokeApiKeyRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Revoke(Guid id, RevokeApiKeyRequest? request, EventStreams streams, ApiKeyCache cache, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
-        return streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null,
+        var result = await streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null,
             EventStreams.Folded<ApiKey?, IAccessEvent>(id, null, ApiKey.Evolve, new NotFound("id", "no such key"), ct), ApiKey.Evolve,
             key => RevokeApiKey.Decide(key!, command), written => ApiKeyResponse.From(written.After!), 200, ct);
+        cache.Forget(id); // committed: from now on this node reads the revoked key
+        return result;
     }
 }
 

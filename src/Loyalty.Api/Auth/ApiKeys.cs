@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Loyalty.Domain.Access;
+using Loyalty.Api.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ public static class ApiKeySecrets
 
 /// <summary>Authenticates <c>X-Api-Key: &lt;key&gt;</c> or <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
 public sealed class ApiKeyAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store, ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -54,8 +55,11 @@ public sealed class ApiKeyAuthentication(
         var presented = Presented(Request);
         if (string.IsNullOrEmpty(presented)) return AuthenticateResult.NoResult();
 
-        await using var session = store.QuerySession();
-        var key = await session.LoadAsync<ApiKey>(ApiKeySecrets.IdOf(presented), Context.RequestAborted);
+        var key = await cache.GetAsync(ApiKeySecrets.IdOf(presented), async id =>
+        {
+            await using var session = store.QuerySession();
+            return await session.LoadAsync<ApiKey>(id, Context.RequestAborted);
+        });
         if (key is null || !ApiKeySecrets.Matches(presented, key.SecretHash)) return AuthenticateResult.Fail("the API key is not valid");
         if (key.Revoked) return AuthenticateResult.Fail("the API key was revoked");
 
@@ -65,3 +69,9 @@ public sealed class ApiKeyAuthentication(
         return AuthenticateResult.Success(new AuthenticationTicket(new(identity), SchemeName));
     }
 }
+
+/// <summary>
+/// Keys as recently read (<c>Loyalty:Auth:KeyCacheSeconds</c>, default 5). Revoking a key forgets it at once
+/// on the node that revoked it; other nodes refuse it within the cache's lifetime.
+/// </summary>
+public sealed class ApiKeyCache(IOptions<AuthSettings> settings) : ShortCache<Guid, ApiKey?>(TimeSpan.FromSeconds(settings.Value.KeyCacheSeconds));

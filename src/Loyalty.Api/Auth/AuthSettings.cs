@@ -12,6 +12,9 @@ public sealed class AuthSettings
     public int SupportAdjustmentLimit { get; set; } = 1_000;
 
     public RateLimitSettings RateLimit { get; set; } = new();
+
+    /// <summary>How long a node trusts an API key it has read; a revocation elsewhere takes effect within it.</summary>
+    public double KeyCacheSeconds { get; set; } = 5;
 }
 
 /// <summary>

@@ -53,6 +53,7 @@ public static class AuthWiring
             };
         });
         services.AddSingleton<FirstKeyNotice>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<BootstrapAdminKey>();
     }
 

@@ -19,7 +19,7 @@ public sealed class Refusal(IAuthorizationHandler handler, string field, string 
 /// A caller needs the endpoint's permission. A member token on top acts only for its own member (the
 /// <c>{id}</c> in the route, or the <c>externalId</c> asked for), and redeems only where the program allows it.
 /// </summary>
-public sealed class PermissionHandler(IDocumentStore store) : AuthorizationHandler<PermissionRequirement>
+public sealed class PermissionHandler(IDocumentStore store, ProgramSettingsCache programSettings) : AuthorizationHandler<PermissionRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
@@ -42,7 +42,7 @@ public sealed class PermissionHandler(IDocumentStore store) : AuthorizationHandl
             context.Fail(new Refusal(this, "memberId", "a member token acts only for its own member"));
             return;
         }
-        if (requirement.Permission == Permissions.PointsRedeem && !(await ProgramSettingsQueries.Current(session, http.RequestAborted)).MembersMayRedeem)
+        if (requirement.Permission == Permissions.PointsRedeem && !(await programSettings.CurrentAsync(http.RequestAborted)).MembersMayRedeem)
         {
             context.Fail(new Refusal(this, "scope", "the program does not let members redeem from their app"));
             return;

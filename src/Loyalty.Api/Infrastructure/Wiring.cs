@@ -34,6 +34,7 @@ public static class Wiring
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
+        services.AddSingleton<ProgramSettingsCache>();
         services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
@@ -70,6 +71,7 @@ public static class Wiring
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.AddEventTypes(EventTypes());
+        opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
 
         // Inline: committed with the events, so a read right after a write sees it.
         opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);

@@ -32,10 +32,10 @@ public static class EnrollMemberEndpoint
     [Refuses(409)]
     [WolverinePost("/members", OperationId = "enrollMember")]
     [Authorize(Policy = Permissions.MembersWrite)]
-    public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
-        var program = await ProgramSettingsQueries.Current(session, ct);
+        var program = await programSettings.CurrentAsync(ct);
         var enrolled = EnrollMember.Decide(new EnrollMember(Guid.CreateVersion7(), request.ExternalId, request.Name, request.Email,
             request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Caller.Of(http).Actor));
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);

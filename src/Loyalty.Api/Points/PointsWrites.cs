@@ -24,7 +24,10 @@ internal static class PointsWrites
         var extra = default(TExtra)!;
         return streams.Append(memberId, key, async session =>
             {
-                var balance = await session.LoadAsync<MemberBalance>(memberId, ct) ?? throw new NotFound("memberId", "no such member");
+                // FetchForWriting keeps the balance in the session's identity map, so the inline projection
+                // updates it without reading it again.
+                var stream = await session.Events.FetchForWriting<MemberBalance>(memberId, ct);
+                var balance = stream.Aggregate ?? throw new NotFound("memberId", "no such member");
                 extra = await loadExtra(session);
                 return new Current<PointsAccount>(balance.Account, balance.Version);
             },

@@ -47,7 +47,8 @@ public static class RecordPurchaseEndpoint
     [Refuses(422)]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
-    public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session,
+        ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var caller = Caller.Of(http);
@@ -56,7 +57,7 @@ public static class RecordPurchaseEndpoint
         var transactionId = Guard.Required(request.TransactionId, "transactionId", 100);
         var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
         var memberId = await MemberOf(request, session, ct);
-        var program = await ProgramSettingsQueries.Current(session, ct);
+        var program = await programSettings.CurrentAsync(ct);
         var command = new RecordPurchase(source, transactionId, request.StoreId, occurredAt, request.Currency,
             request.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)).ToArray(),
             streams.Now, caller.Actor);

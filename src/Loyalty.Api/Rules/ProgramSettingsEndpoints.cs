@@ -26,6 +26,21 @@ public static class ProgramSettingsQueries
         (await session.LoadAsync<ProgramSettingsDocument>(ProgramSettings.StreamId, ct))?.Settings ?? ProgramSettings.None;
 }
 
+/// <summary>
+/// The program settings every purchase reads, kept for a few seconds (<c>Loyalty:Program:CacheSeconds</c>,
+/// default 5). A change forgets them at once on the node that made it; other nodes apply the new rule version
+/// within the lifetime, and every earning records the rule version it actually used.
+/// </summary>
+public sealed class ProgramSettingsCache(IDocumentStore store, Microsoft.Extensions.Options.IOptions<ProgramDefaults> options)
+    : ShortCache<Guid, ProgramSettings>(TimeSpan.FromSeconds(options.Value.CacheSeconds))
+{
+    public ValueTask<ProgramSettings> CurrentAsync(CancellationToken ct) => GetAsync(ProgramSettings.StreamId, async _ =>
+    {
+        await using var session = store.QuerySession();
+        return await ProgramSettingsQueries.Current(session, ct);
+    });
+}
+
 public static class ReadProgramSettingsEndpoint
 {
     /// <summary>The program's currency, time zone and earn rule, at its current rule version.</summary>
@@ -45,16 +60,18 @@ public static class ChangeProgramSettingsEndpoint
     [Refuses(412)]
     [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, ProgramSettingsCache cache, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem);
-        return streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
+        var result = await streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
             EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null, ct),
             ProgramSettings.Evolve,
             settings => ChangeProgramSettings.Decide(settings, command),
             written => ProgramSettingsResponse.From(written.After), StatusCodes.Status200OK, ct);
+        cache.Forget(ProgramSettings.StreamId);
+        return result;
     }
 }

@@ -13,6 +13,9 @@ public sealed class ProgramDefaults
     public string TimeZone { get; set; } = "Europe/Amsterdam";
     public decimal EarnPoints { get; set; } = 1;
     public decimal EarnPerAmount { get; set; } = 1;
+
+    /// <summary>How long a node keeps the settings it read; a change elsewhere applies within it.</summary>
+    public double CacheSeconds { get; set; } = 5;
 }
 
 /// <summary>On a fresh database, records the program's first settings as rule version 1.</summary>
