@@ -63,7 +63,7 @@ public static class ApiKeyEndpoints
         request = Body.Required(request);
         var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
         var result = await streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null,
-            EventStreams.Folded<ApiKey?, IAccessEvent>(id, null, ApiKey.Evolve, new NotFound("id", "no such key"), ct), ApiKey.Evolve,
+            EventStreams.Folded<ApiKey?, IAccessEvent>(id, null, ApiKey.Evolve, new NotFound("id", "no such key")), ApiKey.Evolve,
             key => RevokeApiKey.Decide(key!, command), written => ApiKeyResponse.From(written.After!), 200, ct);
         cache.Forget(id); // committed: from now on this node reads the revoked key
         return result;
@@ -98,6 +98,6 @@ public static class StaffEndpoints
 
     private static Task<IResult> Change(string subject, EventStreams streams, Func<StaffRoles, IReadOnlyList<IAccessEvent>> decide, CancellationToken ct) =>
         streams.Append<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId, null,
-            EventStreams.Folded<StaffRoles, IAccessEvent>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, null, ct), StaffRoles.Evolve, decide,
+            EventStreams.Folded<StaffRoles, IAccessEvent>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, null), StaffRoles.Evolve, decide,
             written => new StaffMember(subject, written.After.Of(subject).Order().ToArray()), 200, ct);
 }

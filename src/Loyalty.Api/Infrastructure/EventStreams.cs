@@ -14,6 +14,9 @@ namespace Loyalty.Api.Infrastructure;
 /// <summary>State as read, and the version of the stream it reflects.</summary>
 public sealed record Current<TState>(TState State, long Version);
 
+/// <summary>Adds a write's reads to its batched query; the function it returns gives the state once the batch ran.</summary>
+public delegate Func<Task<Current<TState>>> Loader<TState>(Marten.Services.BatchQuerying.IBatchedQuery batch);
+
 /// <summary>The state before a write, the events it decided, the state after and the stream version after.</summary>
 public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent> Events, TState After, long Version);
 
@@ -35,17 +38,19 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
     public IdempotencyKey Key(string id, string field, object request) => IdempotencyKey.For(id, field, request, Json);
 
     /// <summary>
-    /// Append what <paramref name="decide"/> makes of the current state, as <paramref name="load"/> finds it
-    /// with the stream version it reflects (0: the stream does not exist yet, and this write starts it).
-    /// Without a key (people's edits, which name the version they read instead) nothing is kept for replays.
+    /// Append what <paramref name="decide"/> makes of the current state. <paramref name="load"/> adds the reads
+    /// it needs to the write's one batched query (with the idempotency key's record), and returns how to get
+    /// the state and the stream version it reflects once the batch has run (version 0: the stream does not
+    /// exist yet, and this write starts it). Without a key (people's edits, which name the version they read
+    /// instead) nothing is kept for replays.
     /// </summary>
     public Task<IResult> Append<TState, TEvent, TResponse>(
-        Guid streamId, IdempotencyKey? key, Func<IDocumentSession, Task<Current<TState>>> load, Func<TState, TEvent, TState> evolve,
+        Guid streamId, IdempotencyKey? key, Loader<TState> load, Func<TState, TEvent, TState> evolve,
         Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
         int status, CancellationToken ct) where TEvent : class where TResponse : notnull =>
-        Attempt(streamId, key, async session =>
+        Attempt(streamId, key, load, (session, current) =>
         {
-            var (before, read) = await load(session);
+            var (before, read) = current;
             var events = decide(before);
             var version = read + events.Count;
             if (events.Count > 0 && read == 0) session.Events.StartStream(streamId, events.ToArray<object>());
@@ -54,27 +59,32 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         }, ct);
 
     /// <summary>Loads a small stream by folding all its events; <paramref name="notFound"/> when it must exist already.</summary>
-    public static Func<IDocumentSession, Task<Current<TState>>> Folded<TState, TEvent>(
-        Guid streamId, TState initial, Func<TState, TEvent, TState> evolve, DomainError? notFound, CancellationToken ct) where TEvent : class =>
-        async session =>
+    public static Loader<TState> Folded<TState, TEvent>(
+        Guid streamId, TState initial, Func<TState, TEvent, TState> evolve, DomainError? notFound) where TEvent : class =>
+        batch =>
         {
-            var stream = await session.Events.FetchStreamAsync(streamId, token: ct);
-            if (stream.Count == 0 && notFound is not null) throw notFound;
-            return new(stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve), stream.Count == 0 ? 0 : stream[^1].Version);
+            var fetched = batch.Events.FetchStream(streamId);
+            return async () =>
+            {
+                var stream = await fetched;
+                if (stream.Count == 0 && notFound is not null) throw notFound;
+                return new(stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve), stream.Count == 0 ? 0 : stream[^1].Version);
+            };
         };
 
     /// <summary>Start a new stream with its first event.</summary>
     public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status, CancellationToken ct)
         where TResponse : notnull =>
-        Attempt(streamId, key, session =>
+        Attempt<object?>(streamId, key, _ => () => Task.FromResult(new Current<object?>(null, 0)), (session, _) =>
         {
             session.Events.StartStream(streamId, first);
-            return Task.FromResult(((object)response, status));
+            return ((object)response, status);
         }, ct);
 
     public Instant Now => clock.GetCurrentInstant();
 
-    private async Task<IResult> Attempt(Guid streamId, IdempotencyKey? key, Func<IDocumentSession, Task<(object Body, int Status)>> write, CancellationToken ct)
+    private async Task<IResult> Attempt<TState>(Guid streamId, IdempotencyKey? key, Loader<TState> load,
+        Func<IDocumentSession, Current<TState>, (object Body, int Status)> write, CancellationToken ct)
     {
         var stripe = Stripes[(int)((uint)streamId.GetHashCode() % Stripes.Length)];
         await stripe.WaitAsync(ct);
@@ -83,10 +93,13 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
             for (var attempt = 1; ; attempt++)
             {
                 await using var session = store.LightweightSession();
-                if (key is not null && await session.LoadAsync<IdempotencyRecord>(key.Id, ct) is { } prior)
-                    return Replay(prior, key);
+                var batch = session.CreateBatchQuery();
+                var recorded = key is null ? null : batch.Load<IdempotencyRecord>(key.Id);
+                var current = load(batch);
+                await batch.Execute(ct);
+                if (recorded is not null && await recorded is { } prior) return Replay(prior, key!);
 
-                var (body, status) = await write(session);
+                var (body, status) = write(session, await current());
                 var text = JsonSerializer.Serialize(body, body.GetType(), Json);
                 if (key is not null) session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, text, streamId, Now));
                 try

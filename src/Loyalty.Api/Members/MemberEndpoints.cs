@@ -98,11 +98,13 @@ public static class UpdateProfileEndpoint
     }
 
     internal static Task<IResult> ChangeMember(Guid id, EventStreams streams, Func<Member, IReadOnlyList<IMemberEvent>> decide, CancellationToken ct) =>
-        streams.Append<Member?, IMemberEvent, MemberView>(id, null, async session =>
+        streams.Append<Member?, IMemberEvent, MemberView>(id, null, batch =>
             {
-                var balance = await session.LoadAsync<MemberBalance>(id, ct);
-                var member = await session.LoadAsync<MemberView>(id, ct);
-                return balance is null || member is null ? throw new NotFound("memberId", "no such member") : new(member.ToMember(), balance.Version);
+                var balance = batch.Load<MemberBalance>(id);
+                var member = batch.Load<MemberView>(id);
+                return async () => await balance is { } b && await member is { } m
+                    ? new Current<Member?>(m.ToMember(), b.Version)
+                    : throw new NotFound("memberId", "no such member");
             },
             Member.Evolve, member => decide(member!),
             written => MemberViewProjection.From(written.After!), StatusCodes.Status200OK, ct);

@@ -16,20 +16,24 @@ internal static class PointsWrites
 {
     public static Task<IResult> Append<TExtra, TResponse>(
         EventStreams streams, Guid memberId, IdempotencyKey key,
-        Func<IDocumentSession, Task<TExtra>> loadExtra,
+        Func<Marten.Services.BatchQuerying.IBatchedQuery, Task<TExtra>> loadExtra,
         Func<PointsAccount, TExtra, IReadOnlyList<IMemberEvent>> decide,
         Func<Written<PointsAccount, IMemberEvent>, BalanceResponse, TResponse> respond,
         int status, CancellationToken ct) where TResponse : notnull
     {
         var extra = default(TExtra)!;
-        return streams.Append(memberId, key, async session =>
+        return streams.Append<PointsAccount, IMemberEvent, TResponse>(memberId, key, batch =>
             {
                 // FetchForWriting keeps the balance in the session's identity map, so the inline projection
                 // updates it without reading it again.
-                var stream = await session.Events.FetchForWriting<MemberBalance>(memberId, ct);
-                var balance = stream.Aggregate ?? throw new NotFound("memberId", "no such member");
-                extra = await loadExtra(session);
-                return new Current<PointsAccount>(balance.Account, balance.Version);
+                var fetched = batch.Events.FetchForWriting<MemberBalance>(memberId);
+                var loaded = loadExtra(batch);
+                return async () =>
+                {
+                    var balance = (await fetched).Aggregate ?? throw new NotFound("memberId", "no such member");
+                    extra = await loaded;
+                    return new Current<PointsAccount>(balance.Account, balance.Version);
+                };
             },
             PointsAccount.Evolve, account => decide(account, extra),
             written => respond(written, BalanceResponse.From(memberId, written.After.Balance, written.Version)), status, ct);

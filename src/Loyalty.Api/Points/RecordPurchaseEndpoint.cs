@@ -63,7 +63,7 @@ public static class RecordPurchaseEndpoint
             streams.Now, caller.Actor);
 
         return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request),
-            session => session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct),
+            batch => batch.Load<PurchaseRecord>(PurchaseState.Key(source, transactionId)),
             (account, existing) => RecordPurchase.Decide(account, existing?.Purchase, program, command),
             (written, balance) =>
             {

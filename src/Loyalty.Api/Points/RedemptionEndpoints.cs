@@ -35,7 +35,7 @@ public static class RedeemPointsEndpoint
         var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
         var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
-            session => session.LoadAsync<RedemptionRecord>(RedemptionState.Key(id, redemptionId), ct),
+            batch => batch.Load<RedemptionRecord>(RedemptionState.Key(id, redemptionId)),
             (account, existing) => RedeemPoints.Decide(account, existing?.Redemption, command),
             (written, balance) => new PointsRedeemedResponse(id, redemptionId, command.Points, balance),
             StatusCodes.Status201Created, ct);
@@ -57,7 +57,7 @@ public static class CancelRedemptionEndpoint
         redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
         var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
         return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
-            session => session.LoadAsync<RedemptionRecord>(RedemptionState.Key(id, redemptionId), ct),
+            batch => batch.Load<RedemptionRecord>(RedemptionState.Key(id, redemptionId)),
             (account, redemption) => CancelRedemption.Decide(account, redemption?.Redemption, command),
             (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.Events.OfType<RedemptionCancelled>().Sum(c => c.Points),
                 written.Events.OfType<RedemptionCancelled>().Sum(c => c.DeficitSettled), balance),

@@ -53,7 +53,7 @@ public static class ReturnPurchaseEndpoint
 
         return await PointsWrites.Append(streams, purchase.MemberId,
             streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request),
-            writing => writing.LoadAsync<PurchaseRecord>(key, ct),
+            batch => batch.Load<PurchaseRecord>(key),
             (account, current) => ReturnPurchase.Decide(account, current?.Purchase, command),
             (written, balance) =>
             {

@@ -67,7 +67,7 @@ public static class ChangeProgramSettingsEndpoint
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem);
         var result = await streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
-            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null, ct),
+            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
             ProgramSettings.Evolve,
             settings => ChangeProgramSettings.Decide(settings, command),
             written => ProgramSettingsResponse.From(written.After), StatusCodes.Status200OK, ct);
