@@ -58,6 +58,8 @@ foreach (var member in hot)
 var scenarios = new Scenarios(till, members, hot);
 
 // 3. Each scenario at each client count, against the same server, then the database's ceiling at the same count.
+//    A few seconds of purchases first, not counted, so that the JIT has compiled the hot paths.
+await Load.RunAsync("warm-up (not counted)", 16, TimeSpan.FromSeconds(5), scenarios.For("earn", "warmup"));
 await Ceiling.PrepareAsync(postgres.ConnectionString, options.Members);
 foreach (var clients in options.Clients)
 {
