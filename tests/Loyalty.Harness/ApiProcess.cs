@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Loyalty.Api.Infrastructure;
 
 namespace Loyalty.Harness;
 
@@ -19,7 +18,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public ApiProcess(string connectionString, string adminKey, IReadOnlyDictionary<string, string>? settings = null)
     {
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         _environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Loyalty"] = connectionString,
@@ -92,14 +91,6 @@ public sealed class ApiProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -68,7 +66,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], _asPostgresUser, ct, mayFail: true);
         }
 
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         await StartServerAsync(ct);
         await CreateDatabaseAsync(ct);
         _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}");
@@ -136,14 +134,6 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return fallback;
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static int Run(string file, string[] args)
     {
