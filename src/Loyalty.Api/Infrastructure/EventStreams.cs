@@ -21,9 +21,9 @@ public delegate Func<Task<Current<TState>>> Loader<TState>(Marten.Services.Batch
 public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent> Events, TState After, long Version);
 
 /// <summary>
-/// Every write to a stream goes through here: look up the idempotency key, fold the stream,
-/// decide, append with the version we read (optimistic concurrency), and record the answer under the key,
-/// all in one transaction. A conflict with a concurrent writer is retried here, never bounced to the caller.
+/// Every write to a stream goes through here: read the idempotency key's record and the current state in one
+/// batch, decide, append expecting the version read (optimistic concurrency), and keep the answer under the
+/// key, all in one transaction. A conflict with a concurrent writer is retried here, never bounced to the caller.
 /// </summary>
 public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<JsonOptions> json, ILogger<EventStreams> log)
 {
