@@ -72,9 +72,17 @@ foreach (var clients in options.Clients)
     foreach (var ceiling in new[] { "earn", "read" })
     {
         Console.Write($"  pgbench {ceiling} × {clients} clients ...");
-        var result = await Ceiling.RunAsync(postgres, ceiling, clients, options.Duration, options.Members);
-        Console.WriteLine($" {result.PerSecond:N0}/s");
-        report.Ceiling(result);
+        try
+        {
+            var result = await Ceiling.RunAsync(postgres, ceiling, clients, options.Duration, options.Members);
+            Console.WriteLine($" {result.PerSecond:N0}/s");
+            report.Ceiling(result);
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.WriteLine(" failed: " + e.Message.Split('\n').Last(l => l.Length > 0));
+            report.Fault($"pgbench {ceiling} × {clients} failed: {e.Message.Split('\n').Last(l => l.Length > 0)}");
+        }
     }
 }
 

@@ -74,7 +74,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(CancellationToken ct)
     {
-        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=";
+        // Room for the service's pool on several nodes, tools and benchmarks beside it.
+        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300";
         if (!_durable) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         await RunAsync(Path.Combine(_binaries, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "-o", settings, "start"],
