@@ -25,14 +25,14 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     private static string TitleOf(int status) => status switch
     {
         400 => "The request is not valid",
-        404 => "Not found",
         401 => "Credentials are missing or not valid",
         403 => "This caller may not do this",
+        404 => "Not found",
         409 => "Conflict",
         412 => "The version is stale",
         422 => "A business rule refuses the request",
         429 => "Too many requests",
-        503 => "Busy",
+        503 => "Unavailable for a moment; retry",
         _ => "The request failed"
     };
 
@@ -84,7 +84,7 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     /// Unreadable JSON and unknown routes are answered by the framework before any endpoint runs; this adds
     /// the field and the reason to their problems, like every other refusal has.
     /// </summary>
-    public static void NameTheJsonField(ProblemDetailsContext context)
+    public static void NameTheField(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
         if (problem.Extensions.ContainsKey("field")) return;

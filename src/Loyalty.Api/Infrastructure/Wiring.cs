@@ -38,7 +38,7 @@ public static class Wiring
         services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.NameTheJsonField);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.NameTheField);
         services.AddExceptionHandler<Problems>();
         services.AddOpenApi(OpenApi.Configure);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
