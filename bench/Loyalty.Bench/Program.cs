@@ -22,7 +22,7 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OS
 
 // 1. PostgreSQL with production settings (fsync and synchronous_commit on), and the API in Release as its own process.
 await using var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "pg"), durable: true, m => Console.WriteLine("  " + m));
-var api = new ApiProcess(postgres.ConnectionString, adminKey);
+await using var api = new ApiProcess(postgres.ConnectionString, adminKey);
 await api.StartAsync();
 Console.WriteLine($"  API (pid {api.ProcessId}) at {api.Url}");
 using var http = LoyaltyClient.HttpFor(api.Url, options.Clients.Max() + 8);
