@@ -18,19 +18,27 @@ public static class FaultRun
     public static async Task RunAsync(ApiProcess api, EmbeddedPostgres postgres, LoyaltyClient till, Guid[] members, Report report)
     {
         var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Acknowledged>();
+        var service = new Availability();
         var touched = members.Take(1000).ToArray();
 
         // Crash: 16 tills retrying their purchases while the API is killed and restarted.
         var done = 0;
         var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var crash = Task.Run(async () => { await third.Task; await api.KillAsync(); await api.StartAsync(); });
+        var crash = Task.Run(async () =>
+        {
+            await third.Task;
+            service.Close();
+            await api.KillAsync();
+            await api.StartAsync();
+            service.Open();
+        });
         await Task.WhenAll(Enumerable.Range(0, 16).Select(c => Task.Run(async () =>
         {
             for (var i = 0; i < 200; i++)
             {
                 var member = touched[(c * 200 + i) % touched.Length];
                 var transaction = $"fault-crash-{c}-{i}";
-                var reply = await till.PostUntilAnswered("/purchases", Purchase(member, transaction), TimeSpan.FromMinutes(2));
+                var reply = await till.PostUntilAnswered("/purchases", Purchase(member, transaction), service, TimeSpan.FromMinutes(2));
                 if (reply.Ok) acknowledged.Add(new Acknowledged(member, "earned", transaction));
                 if (Interlocked.Increment(ref done) == 16 * 200 / 3) third.SetResult();
             }
@@ -47,14 +55,16 @@ public static class FaultRun
             {
                 var member = touched[(c * 100 + i) % touched.Length];
                 var transaction = $"fault-restart-{c}-{i}";
-                var reply = await till.PostUntilAnswered("/purchases", Purchase(member, transaction), TimeSpan.FromMinutes(2));
+                var reply = await till.PostUntilAnswered("/purchases", Purchase(member, transaction), service, TimeSpan.FromMinutes(2));
                 if (reply.Ok) acknowledged.Add(new Acknowledged(member, "earned", transaction));
                 else Interlocked.Increment(ref unexpected);
             }
         })).ToArray();
+        service.Close();
         await postgres.StopAsync();
         var whileDown = await till.Get($"/members/{touched[0]}/balance");
         await postgres.StartAgainAsync();
+        service.Open();
         await Task.WhenAll(buying);
         report.Fault($"database restart: answered {whileDown.Status} while down; {800 - unexpected} of 800 purchases acknowledged after it came back");
 
@@ -71,8 +81,8 @@ public static class FaultRun
                 for (var send = 0; send < (random.Next(5) == 0 ? 2 : 1); send++)
                 {
                     var reply = earn
-                        ? await till.PostUntilAnswered("/purchases", Purchase(member, reference), TimeSpan.FromMinutes(1))
-                        : await till.PostUntilAnswered($"/members/{member}/redemptions", new { redemptionId = reference, points = 3, reward = "x" }, TimeSpan.FromMinutes(1));
+                        ? await till.PostUntilAnswered("/purchases", Purchase(member, reference), service, TimeSpan.FromMinutes(1))
+                        : await till.PostUntilAnswered($"/members/{member}/redemptions", new { redemptionId = reference, points = 3, reward = "x" }, service, TimeSpan.FromMinutes(1));
                     if (reply.Ok) acknowledged.Add(new Acknowledged(member, earn ? "earned" : "redeemed", reference));
                     else if (reply.Status != 422) Interlocked.Increment(ref refusedOrWorse);
                 }

@@ -57,20 +57,21 @@ public sealed class LoyaltyClient(HttpClient http, string key)
     }
 
     /// <summary>
-    /// A machine caller's write: retried with the same idempotency key until the service gives a definite
-    /// answer (not a network failure, not 503), as a till would after a timeout.
+    /// A machine caller's write: sent again with the same idempotency key until the service gives a definite
+    /// answer (not a network failure, not 503), as a till would after a timeout. Between sends it waits for
+    /// <paramref name="availability"/> to say the service can answer.
     /// </summary>
-    public async Task<Reply> PostUntilAnswered(string path, object body, TimeSpan patience)
+    public async Task<Reply> PostUntilAnswered(string path, object body, Availability availability, TimeSpan patience)
     {
         var json = JsonSerializer.Serialize(body);
         var deadline = DateTime.UtcNow + patience;
-        var backoff = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
             var reply = await Send(HttpMethod.Post, path, json);
-            if (reply.Status is not (0 or 503) || DateTime.UtcNow > deadline) return reply with { Attempts = attempt };
-            await Task.Delay(backoff);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 1000));
+            var left = deadline - DateTime.UtcNow;
+            if (reply.Status is not (0 or 503) || left <= TimeSpan.Zero) return reply with { Attempts = attempt };
+            try { await availability.WhenOpen().WaitAsync(left); }
+            catch (TimeoutException) { return reply with { Attempts = attempt }; }
         }
     }
 }

@@ -14,8 +14,10 @@ public class CrashTests(Faults faults)
         var crash = Task.Run(async () =>
         {
             await aThirdDone.Task;
+            scenario.Service.Close();
             await scenario.Api.KillAsync();
             await scenario.Api.StartAsync();
+            scenario.Service.Open();
         }, TestContext.Current.CancellationToken);
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {

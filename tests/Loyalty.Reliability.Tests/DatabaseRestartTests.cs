@@ -12,10 +12,12 @@ public class DatabaseRestartTests(Faults faults)
             for (var i = 0; i < 30; i++) await scenario.Purchase(members[(w + i) % members.Length], $"restart-{w}-{i}", 5);
         }, TestContext.Current.CancellationToken)).ToArray();
 
+        scenario.Service.Close();
         await faults.Postgres.StopAsync();
         var whileDown = new List<Harness.Reply>();
         for (var i = 0; i < 5; i++) whileDown.Add(await scenario.Admin.Get($"/members/{members[0]}/balance"));
         await faults.Postgres.StartAgainAsync(TestContext.Current.CancellationToken);
+        scenario.Service.Open();
         await Task.WhenAll(workers);
         var afterwards = await scenario.Admin.Get($"/members/{members[0]}/balance");
 

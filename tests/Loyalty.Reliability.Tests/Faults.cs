@@ -53,6 +53,9 @@ public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
     public ConcurrentBag<Acknowledged> Acknowledged { get; } = [];
     public ConcurrentBag<Reply> Replies { get; } = [];
 
+    /// <summary>Closed while a scenario has the service or its database down; retrying clients wait for it.</summary>
+    public Availability Service { get; } = new();
+
     public async Task<Guid[]> EnrollAsync(int count, int pointsEach)
     {
         var members = new Guid[count];
@@ -75,14 +78,14 @@ public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
     /// <summary>A purchase as a till makes it: retried with the same key until answered; remembered when acknowledged.</summary>
     public async Task<Reply> Purchase(Guid member, string transactionId, decimal amount)
     {
-        var reply = await Admin.PostUntilAnswered("/purchases", PurchaseBody(member, transactionId, amount), TimeSpan.FromSeconds(90));
+        var reply = await Admin.PostUntilAnswered("/purchases", PurchaseBody(member, transactionId, amount), Service, TimeSpan.FromSeconds(90));
         Record(reply, member, "earned", transactionId);
         return reply;
     }
 
     public async Task<Reply> Redeem(Guid member, string redemptionId, int points)
     {
-        var reply = await Admin.PostUntilAnswered($"/members/{member}/redemptions", new { redemptionId, points, reward = "coffee" }, TimeSpan.FromSeconds(90));
+        var reply = await Admin.PostUntilAnswered($"/members/{member}/redemptions", new { redemptionId, points, reward = "coffee" }, Service, TimeSpan.FromSeconds(90));
         Record(reply, member, "redeemed", redemptionId);
         return reply;
     }
@@ -90,7 +93,7 @@ public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
     public async Task<Reply> Return(Guid member, string transactionId, string returnId)
     {
         var reply = await Admin.PostUntilAnswered($"/purchases/till/{transactionId}/returns",
-            new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } }, TimeSpan.FromSeconds(90));
+            new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } }, Service, TimeSpan.FromSeconds(90));
         Record(reply, member, "reversed", $"{transactionId}/{returnId}");
         return reply;
     }
