@@ -47,7 +47,7 @@ public static class Ceiling
         var pgbench = FindPgbench(postgres.Binaries);
         var info = new ProcessStartInfo(pgbench) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-n", "-c", clients.ToString(), "-j", Math.Min(clients, 2).ToString(), "-T", ((int)duration.TotalSeconds).ToString(),
-                     "-f", script, "-h", "127.0.0.1", "-p", postgres.Port.ToString(), "-U", "postgres", "loyalty" })
+                     "-f", script, "-h", postgres.Host, "-p", postgres.Port.ToString(), "-U", "postgres", "loyalty" })
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();

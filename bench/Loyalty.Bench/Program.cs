@@ -31,6 +31,7 @@ var issued = await admin.Post("/api-keys", new { name = "bench till", source = "
 var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
 
 var report = new Report(options, Environment.ProcessorCount);
+var cpu = new CpuMeter(api, postgres);
 
 // 2. Members, enrolled over HTTP by 16 clients; memory noted at 10,000 and at the end.
 var members = new Guid[options.Members];
@@ -65,9 +66,9 @@ foreach (var clients in options.Clients)
 {
     foreach (var scenario in options.Scenarios)
     {
-        var cpuBefore = api.CpuTime();
+        var cpuBefore = cpu.Now();
         var (tally, elapsed) = await Load.RunAsync($"{scenario} × {clients} clients", clients, options.Duration, scenarios.For(scenario, $"{scenario}{clients}"));
-        report.Scenario(scenario, clients, tally, elapsed, api.CpuTime() - cpuBefore, api.Memory().Peak);
+        report.Scenario(scenario, clients, tally, elapsed, cpu.Now() - cpuBefore, api.Memory().Peak);
     }
     foreach (var ceiling in new[] { "earn", "read" })
     {
@@ -107,8 +108,7 @@ await using (var ledger = new Ledger(postgres.ConnectionString))
     var events = await session.Events.QueryAllRawEvents().CountAsync();
     Console.Write($"  rebuilding member balances from {events:N0} events ...");
     var rebuild = Stopwatch.StartNew();
-    using var daemon = await ledger.Store.BuildProjectionDaemonAsync();
-    await daemon.RebuildProjectionAsync<MemberBalanceProjection>(CancellationToken.None);
+    await BalanceRebuild.RunAsync(ledger.Store);
     rebuild.Stop();
     Console.WriteLine($" {rebuild.Elapsed.TotalSeconds:0.0} s");
     report.Rebuild(events, rebuild.Elapsed);

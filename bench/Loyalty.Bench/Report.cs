@@ -8,7 +8,11 @@ namespace Loyalty.Bench;
 public sealed class Report(Options options, int cores)
 {
     public sealed record ScenarioRow(string Scenario, int Clients, long Requests, double PerSecond, double P50, double P95, double P99,
-        long Errors, long Refused, double CpuSecondsPer1000, long PeakRssBytes);
+        long Errors, long Refused, double ApiCpuMs, double DatabaseCpuMs, double LoadCpuMs, long PeakRssBytes)
+    {
+        /// <summary>Requests per second the machine's cores could serve if they did nothing but this, at this CPU cost per request.</summary>
+        public double CpuBound(int cores) => cores * 1000 / (ApiCpuMs + DatabaseCpuMs + LoadCpuMs);
+    }
 
     private readonly List<ScenarioRow> _scenarios = [];
     private readonly List<Ceiling.Result> _ceilings = [];
@@ -24,9 +28,13 @@ public sealed class Report(Options options, int cores)
             rssAt10kMb = Mb(rssAt10k), rssAtEndMb = Mb(rssAtEnd) };
     }
 
-    public void Scenario(string scenario, int clients, Tally tally, TimeSpan elapsed, TimeSpan cpu, long peakRss) =>
+    public void Scenario(string scenario, int clients, Tally tally, TimeSpan elapsed, CpuUse cpu, long peakRss)
+    {
+        double PerRequest(TimeSpan used) => used.TotalMilliseconds / Math.Max(1, tally.Requests);
         _scenarios.Add(new ScenarioRow(scenario, clients, tally.Requests, tally.Requests / elapsed.TotalSeconds, tally.Percentile(50),
-            tally.Percentile(95), tally.Percentile(99), tally.Errors, tally.Refused, cpu.TotalSeconds / Math.Max(1, tally.Requests) * 1000, peakRss));
+            tally.Percentile(95), tally.Percentile(99), tally.Errors, tally.Refused, PerRequest(cpu.Api), PerRequest(cpu.Database),
+            PerRequest(cpu.LoadGenerator), peakRss));
+    }
 
     public void Ceiling(Ceiling.Result result) => _ceilings.Add(result);
 
@@ -95,14 +103,19 @@ public sealed class Report(Options options, int cores)
         md.AppendLine($"{cores} cores; PostgreSQL with fsync and synchronous_commit on; the API in Release as its own process; " +
                       $"load generator on the same machine; {options.Duration.TotalSeconds:0} s per scenario.");
         md.AppendLine();
-        md.AppendLine("| scenario | clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | refused | ceiling /s | of ceiling | CPU s / 1,000 | peak RSS MB |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | refused | ceiling /s | of ceiling | " +
+                      "CPU ms per request: API / database / load | CPU-bound /s | peak RSS MB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in _scenarios)
         {
             var ceiling = CeilingOf(s.Scenario == "read" ? "read" : "earn", s.Clients);
             md.AppendLine($"| {s.Scenario} | {s.Clients} | {s.Requests:N0} | {s.PerSecond:N0} | {s.P50:0.0} | {s.P95:0.0} | {s.P99:0.0} | {s.Errors} | {s.Refused} | " +
-                          $"{ceiling:N0} | {s.PerSecond / ceiling:P0} | {s.CpuSecondsPer1000:0.00} | {Mb(s.PeakRssBytes)} |");
+                          $"{ceiling:N0} | {s.PerSecond / ceiling:P0} | {s.ApiCpuMs:0.00} / {s.DatabaseCpuMs:0.00} / {s.LoadCpuMs:0.00} | " +
+                          $"{s.CpuBound(cores):N0} | {Mb(s.PeakRssBytes)} |");
         }
+        md.AppendLine();
+        md.AppendLine($"CPU-bound /s: {cores} cores' worth of CPU time divided by the CPU time one request cost the API, PostgreSQL and the " +
+                      "load generator together; the most that request mix could reach on this machine without making a request cheaper.");
         md.AppendLine();
         md.AppendLine("| database ceiling (pgbench) | clients | per second | average ms |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -7,6 +7,7 @@ var app = builder.Build();
 app.UseLoyalty();
 try
 {
+    if (args is ["rebuild-balances"]) return await Maintenance.RebuildBalancesAsync(app.Services);
     // Commands such as `codegen` or `describe` go to JasperFx; a plain start just runs the service.
     if (args.Length > 0) return await app.RunJasperFxCommands(args);
     await app.RunAsync();

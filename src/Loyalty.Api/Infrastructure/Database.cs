@@ -37,8 +37,23 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
         }
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        WithRoundTripDefaults(builder.ConnectionStringBuilder, connectionString);
         builder.UseNodaTime();
         DataSource = builder.Build();
+    }
+
+    /// <summary>
+    /// Unless the connection string says otherwise: statements the service sends again and again are prepared once
+    /// per connection, and a connection going back to the pool is not reset (the reset, DISCARD ALL, also throws
+    /// away those prepared statements and PostgreSQL's cached plans for Marten's functions, so every transaction
+    /// would plan them again). The service keeps no session state on a connection that a reset would clear.
+    /// </summary>
+    private static void WithRoundTripDefaults(NpgsqlConnectionStringBuilder settings, string given)
+    {
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = given };
+        bool Given(params string[] keys) => keys.Any(named.ContainsKey);
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare")) settings.MaxAutoPrepare = 64;
+        if (!Given("No Reset On Close", "NoResetOnClose")) settings.NoResetOnClose = true;
     }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

@@ -23,8 +23,18 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory { get; }
     public int Port { get; private set; }
+
+    /// <summary>
+    /// Where clients on this machine connect: the Unix socket in the data folder, which costs both sides less CPU
+    /// per round trip than loopback TCP; loopback TCP when the folder's path is too long for a socket name.
+    /// </summary>
+    public string Host => SocketFits ? DataDirectory : "127.0.0.1";
+
     public string ConnectionString =>
-        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = DatabaseName }.ConnectionString;
+        new NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = "postgres", Database = DatabaseName }.ConnectionString;
+
+    // A Unix socket's path is at most 107 bytes: "<folder>/.s.PGSQL.<port>".
+    private bool SocketFits => Encoding.UTF8.GetByteCount(DataDirectory) + "/.s.PGSQL.65535".Length <= 107;
 
     private EmbeddedPostgres(string dataDirectory, bool durable, Action<string> log)
     {
@@ -69,13 +79,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Port = LoopbackPort.Free();
         await StartServerAsync(ct);
         await CreateDatabaseAsync(ct);
-        _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}");
+        _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}{(SocketFits ? " and its Unix socket" : "")}");
     }
 
     private async Task StartServerAsync(CancellationToken ct)
     {
         // Room for the service's pool on several nodes, tools and benchmarks beside it.
-        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300";
+        var socket = SocketFits ? $"'{DataDirectory}'" : "''";
+        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket} -c max_connections=300";
         if (!_durable) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         await RunAsync(Path.Combine(_binaries, "pg_ctl"),
             ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "-o", settings, "start"],

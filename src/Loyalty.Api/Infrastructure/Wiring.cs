@@ -72,6 +72,7 @@ public static class Wiring
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.AddEventTypes(EventTypes());
         opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
+        opts.Events.AppendMode = EventAppendMode.Quick;
 
         // Inline: committed with the events, so a read right after a write sees it.
         opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
@@ -85,7 +86,8 @@ public static class Wiring
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
         opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
 
-        opts.Schema.For<LedgerEntry>().Index(e => e.MemberId).Index(e => e.Version);
+        // One index serving "this member's entries up to a version, newest first", whatever plan PostgreSQL caches for it.
+        opts.Schema.For<LedgerEntry>().Index(e => new { e.MemberId, e.Version });
         opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
         opts.Schema.For<IdempotencyRecord>();
