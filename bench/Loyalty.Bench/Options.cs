@@ -1,13 +1,13 @@
 namespace Loyalty.Bench;
 
 /// <summary>What to run; see bench/README.md.</summary>
-public sealed record Options(int Members, int[] Clients, TimeSpan Duration, string[] Scenarios, bool Faults, string Output)
+public sealed record Options(int Members, int[] Clients, TimeSpan Duration, TimeSpan WarmUp, string[] Scenarios, bool Faults, string Output)
 {
     public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(100_000, [16], TimeSpan.FromSeconds(15), AllScenarios, false, Path.Combine(RepoRoot(), "bench", "results"));
+        var options = new Options(100_000, [16], TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), AllScenarios, false, Path.Combine(RepoRoot(), "bench", "results"));
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -16,6 +16,7 @@ public sealed record Options(int Members, int[] Clients, TimeSpan Duration, stri
                 "--members" => options with { Members = int.Parse(Next()) },
                 "--clients" => options with { Clients = Next().Split(',').Select(int.Parse).ToArray() },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Next())) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(Next())) },
                 "--scenarios" => options with { Scenarios = Next().Split(',') },
                 "--faults" => options with { Faults = true },
                 "--output" => options with { Output = Next() },
@@ -32,6 +33,7 @@ public sealed record Options(int Members, int[] Clients, TimeSpan Duration, stri
           --members N          members to enroll first (default 100000)
           --clients 1,4,16,64  concurrent clients; each scenario runs once per count (default 16)
           --duration SECONDS   how long each scenario runs (default 15)
+          --warmup SECONDS     uncounted load before measuring, so the JIT has finished optimising (default 30)
           --scenarios LIST     earn,mixed,read,hot (default all)
           --faults             also run the fault scenarios (crash, storm, hostile input) at benchmark size
           --output DIR         where latest.json and latest.md go (default bench/results)

@@ -59,8 +59,10 @@ foreach (var member in hot)
 var scenarios = new Scenarios(till, members, hot);
 
 // 3. Each scenario at each client count, against the same server, then the database's ceiling at the same count.
-//    A few seconds of purchases first, not counted, so that the JIT has compiled the hot paths.
-await Load.RunAsync("warm-up (not counted)", 16, TimeSpan.FromSeconds(5), scenarios.For("earn", "warmup"));
+//    First, uncounted load on every path the scenarios take: .NET compiles a method quickly at first and optimises it
+//    only after it has run for a while, so without this the first scenarios would measure half-compiled code.
+await Load.RunAsync("warm-up, mixed (not counted)", 16, options.WarmUp * 2 / 3, scenarios.For("mixed", "warmup"));
+await Load.RunAsync("warm-up, read (not counted)", 16, options.WarmUp / 3, scenarios.For("read", "warmup"));
 await Ceiling.PrepareAsync(postgres.ConnectionString, options.Members);
 foreach (var clients in options.Clients)
 {

@@ -101,7 +101,7 @@ public sealed class Report(Options options, int cores)
         md.AppendLine($"# Benchmark run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
         md.AppendLine($"{cores} cores; PostgreSQL with fsync and synchronous_commit on; the API in Release as its own process; " +
-                      $"load generator on the same machine; {options.Duration.TotalSeconds:0} s per scenario.");
+                      $"load generator on the same machine; {options.Duration.TotalSeconds:0} s per scenario after {options.WarmUp.TotalSeconds:0} s of uncounted warm-up.");
         md.AppendLine();
         md.AppendLine("| scenario | clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | refused | ceiling /s | of ceiling | " +
                       "CPU ms per request: API / database / load | CPU-bound /s | peak RSS MB |");

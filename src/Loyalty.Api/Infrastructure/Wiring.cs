@@ -9,6 +9,7 @@ using Loyalty.Projections.Audit;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
+using Loyalty.Projections.Common;
 using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
@@ -95,8 +96,7 @@ public static class Wiring
     }
 
     private static IEnumerable<Type> EventTypes() =>
-        typeof(IMemberEvent).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } &&
-            (typeof(IMemberEvent).IsAssignableFrom(t) || typeof(IProgramEvent).IsAssignableFrom(t) || typeof(IAccessEvent).IsAssignableFrom(t)));
+        DomainEvents.Implementing<IMemberEvent>().Concat(DomainEvents.Implementing<IProgramEvent>()).Concat(DomainEvents.Implementing<IAccessEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

@@ -8,6 +8,13 @@ namespace Loyalty.Projections.Access;
 /// <summary>Inline: a key works, and a revoked key stops working, the moment the admin's call answers.</summary>
 public sealed class ApiKeyProjection : SingleStreamProjection<ApiKey, Guid>
 {
+    public ApiKeyProjection()
+    {
+        IncludeType<ApiKeyIssued>();
+        IncludeType<ApiKeyRevoked>();
+        IncludeType<ApiKeySecretReplaced>();
+    }
+
     public override ApiKey? Evolve(ApiKey? snapshot, Guid id, IEvent e) =>
         e.Data is IAccessEvent @event ? ApiKey.Evolve(snapshot, @event) : snapshot;
 }
@@ -20,6 +27,12 @@ public sealed record StaffDirectory(Guid Id, Dictionary<string, string[]> RolesB
 
 public sealed class StaffDirectoryProjection : SingleStreamProjection<StaffDirectory, Guid>
 {
+    public StaffDirectoryProjection()
+    {
+        IncludeType<StaffRoleGranted>();
+        IncludeType<StaffRoleRevoked>();
+    }
+
     public override StaffDirectory? Evolve(StaffDirectory? snapshot, Guid id, IEvent e)
     {
         if (e.Data is not IAccessEvent @event) return snapshot;

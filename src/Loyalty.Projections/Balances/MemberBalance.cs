@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
+using Loyalty.Projections.Common;
 using Marten.Events.Aggregation;
 
 namespace Loyalty.Projections.Balances;
@@ -17,6 +18,11 @@ public sealed record MemberBalance(Guid Id, Balance Balance, long Version, bool 
 /// <summary>Inline: committed with the events that change it, so it is current the moment a write answers.</summary>
 public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalance, Guid>
 {
+    public MemberBalanceProjection()
+    {
+        foreach (var type in DomainEvents.Implementing<IMemberEvent>()) IncludeType(type);
+    }
+
     public override MemberBalance? Evolve(MemberBalance? snapshot, Guid id, IEvent e)
     {
         if (e.Data is not IMemberEvent @event) return snapshot;
