@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Loyalty.Domain.Points;
+
+/// <summary>What made a lot: a purchase (<c>source/transactionId</c>) or an adjustment (its id).</summary>
+public sealed record LotSource(string Kind, string Reference)
+{
+    public const string Purchase = "purchase", Adjustment = "adjustment";
+}
+
+/// <summary>
+/// Points that left (or went back to) one lot, with the lot's dates at that moment: enough to reopen the lot with
+/// its original expiry after it closed, and for finance to see what was taken without another lookup.
+/// </summary>
+public sealed record LotTake(string LotId, int Points, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt);
+
+/// <summary>
+/// The points one credit created: pending until <see cref="AvailableAt"/>, usable until <see cref="ExpiresAt"/>
+/// (never, when null). <see cref="Open"/> is what is left of <see cref="Points"/>; <see cref="Held"/> of it is
+/// reserved by holds at checkout.
+/// </summary>
+public sealed record Lot(string LotId, int Points, int Open, int Held, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt, LotSource Source)
+{
+    public static string IdFor(LotSource source) => $"{source.Kind}:{source.Reference}";
+
+    public bool IsExpiredAt(Instant at) => ExpiresAt is { } expires && expires <= at;
+    public bool IsPendingAt(Instant at) => AvailableAt > at && !IsExpiredAt(at);
+    public bool IsAvailableAt(Instant at) => AvailableAt <= at && !IsExpiredAt(at);
+
+    public LotTake Take(int points) => new(LotId, points, EarnedAt, AvailableAt, ExpiresAt);
+
+    /// <summary>What a redemption or a hold may take from this lot now.</summary>
+    public int Usable(Instant at) => IsAvailableAt(at) ? Open - Held : 0;
+}
+
+/// <summary>
+/// A member's open lots, and the one rule for taking points from them: available lots that expire soonest first
+/// (lots that never expire last), then the oldest, then by id, so that the same history always takes the same points.
+/// </summary>
+public sealed record Lots(ImmutableList<Lot> Items)
+{
+    public static readonly Lots None = new(ImmutableList<Lot>.Empty);
+
+    public long Available(Instant at) => Items.Sum(l => (long)l.Usable(at));
+    public long Pending(Instant at) => Items.Where(l => l.IsPendingAt(at)).Sum(l => (long)l.Open);
+    public long Held => Items.Sum(l => (long)l.Held);
+
+    /// <summary>Points whose lot has passed its expiry but whose expiry is not recorded yet (the job records it).</summary>
+    public long Lapsed(Instant at) => Items.Where(l => l.IsExpiredAt(at)).Sum(l => (long)(l.Open - l.Held));
+
+    public Lot? Find(string lotId) => Items.FirstOrDefault(l => l.LotId == lotId);
+
+    /// <summary>Takes <paramref name="points"/> from the usable points of the lots, in the consumption order; null when they do not cover it.</summary>
+    public IReadOnlyList<LotTake>? Take(long points, Instant at)
+    {
+        var takes = new List<LotTake>();
+        var left = points;
+        foreach (var lot in InConsumptionOrder(at))
+        {
+            if (left == 0) break;
+            var take = (int)Math.Min(left, lot.Usable(at));
+            if (take == 0) continue;
+            takes.Add(lot.Take(take));
+            left -= take;
+        }
+        return left == 0 ? takes : null;
+    }
+
+    /// <summary>As much of <paramref name="points"/> as the usable points cover, in the consumption order.</summary>
+    public IReadOnlyList<LotTake> TakeUpTo(long points, Instant at) => Take(Math.Min(points, Available(at)), at)!;
+
+    private IEnumerable<Lot> InConsumptionOrder(Instant at) => Items
+        .Where(l => l.Usable(at) > 0)
+        .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
+        .ThenBy(l => l.EarnedAt)
+        .ThenBy(l => l.LotId, StringComparer.Ordinal);
+
+    /// <summary>Lots due to expire at <paramref name="at"/>: their open points that no hold protects.</summary>
+    public IReadOnlyList<LotTake> Due(Instant at) =>
+        Items.Where(l => l.IsExpiredAt(at) && l.Open - l.Held > 0).Select(l => l.Take(l.Open - l.Held)).ToList();
+
+    public Lots Add(Lot lot) => lot.Points <= 0 ? this : new(Items.Add(lot));
+
+    /// <summary>Points leave their lots; a lot with nothing open left is closed.</summary>
+    public Lots Remove(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Open = lot.Open - points });
+
+    /// <summary>Points go back to the lots they came from; a closed lot opens again with its original dates.</summary>
+    public Lots Restore(IEnumerable<LotTake> takes) =>
+        takes.Aggregate(this, (lots, take) => lots.Find(take.LotId) is not null
+            ? lots.Change([take], (l, points) => l with { Open = l.Open + points })
+            : new Lots(lots.Items.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt, SourceOf(take.LotId)))));
+
+    private static LotSource SourceOf(string lotId) => lotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", lotId);
+
+    public Lots Hold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held + points });
+    public Lots Unhold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held - points });
+
+    /// <summary>Activity-based expiry: every open lot now expires at <paramref name="expiresAt"/>.</summary>
+    public Lots ExpiringAt(Instant expiresAt) => new(Items.Select(l => l with { ExpiresAt = expiresAt }).ToImmutableList());
+
+    private Lots Change(IEnumerable<LotTake> takes, Func<Lot, int, Lot> change)
+    {
+        var items = Items;
+        foreach (var take in takes)
+        {
+            var index = items.FindIndex(l => l.LotId == take.LotId);
+            if (index < 0) continue;
+            var changed = change(items[index], take.Points);
+            items = changed.Open <= 0 && changed.Held <= 0 ? items.RemoveAt(index) : items.SetItem(index, changed);
+        }
+        return new Lots(items);
+    }
+}
