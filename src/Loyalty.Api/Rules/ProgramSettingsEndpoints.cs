@@ -13,11 +13,20 @@ namespace Loyalty.Api.Rules;
 
 public sealed record EarnRateRequest(decimal Points, decimal PerAmount);
 
-public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem);
+/// <summary>When points expire: <c>kind</c> none, rolling, end-of-quarter, end-of-year or activity; <c>months</c> 1–120.</summary>
+public sealed record ExpiryRequest(string? Kind, int? Months);
 
-public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem)
+/// <summary>What points are worth when paying with them: <c>points</c> points are worth <c>amount</c> of the program's currency.</summary>
+public sealed record PointValueRequest(int? Points, decimal? Amount);
+
+public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem,
+    int? PendingDays = null, ExpiryRequest? Expiry = null, PointValueRequest? PointValue = null);
+
+public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem,
+    int PendingDays, ExpiryPolicy Expiry, PointValue? PointValue)
 {
-    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding, s.MembersMayRedeem);
+    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding, s.MembersMayRedeem,
+        s.PendingDays, s.Expiry ?? ExpiryPolicy.Never, s.PointValue);
 }
 
 public static class ProgramSettingsQueries
@@ -65,7 +74,9 @@ public static class ChangeProgramSettingsEndpoint
         request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
         var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
-            request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem);
+            request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem, request.PendingDays,
+            request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
+            request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null);
         var result = await streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
             EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
             ProgramSettings.Evolve,

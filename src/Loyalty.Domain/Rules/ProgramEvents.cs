@@ -11,8 +11,9 @@ public sealed record EarnRate(decimal Points, decimal PerAmount);
 
 /// <summary>
 /// The program's settings took effect as rule version <see cref="RuleVersion"/>. Every earning names the
-/// rule version it used, so this event explains it years later. <see cref="MembersMayRedeem"/> came later:
-/// events stored before it read as false.
+/// rule version it used, so this event explains it years later. Fields that came later read, in events stored
+/// before them, as what the program did then: <see cref="MembersMayRedeem"/> false, no pending period, points
+/// that never expire (<see cref="Expiry"/> null), no paying with points (<see cref="PointValue"/> null).
 /// </summary>
 public sealed record ProgramSettingsChanged(
     int RuleVersion,
@@ -22,4 +23,7 @@ public sealed record ProgramSettingsChanged(
     string Rounding,
     Instant At,
     Actor By,
-    bool MembersMayRedeem = false) : IProgramEvent;
+    bool MembersMayRedeem = false,
+    int PendingDays = 0,
+    ExpiryPolicy? Expiry = null,
+    PointValue? PointValue = null) : IProgramEvent;

@@ -4,29 +4,37 @@ using NodaTime;
 namespace Loyalty.Domain.Rules;
 
 /// <summary>
-/// The program's current settings: currency, time zone and the earn rule, at a rule version; and whether
-/// members may redeem from their own app.
+/// The program's current settings: currency, time zone and the earn rule, at a rule version; whether members may
+/// redeem from their own app; how long earned points stay pending, when they expire, and what a point is worth
+/// when a member pays with points (null: not offered).
 /// </summary>
-public sealed record ProgramSettings(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem = false)
+public sealed record ProgramSettings(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem = false,
+    int PendingDays = 0, ExpiryPolicy? Expiry = null, PointValue? PointValue = null)
 {
+    public const int MaxPendingDays = 365;
+
     /// <summary>The program stream has one fixed id: there is one program per deployment.</summary>
     public static readonly Guid StreamId = new("10000000-0000-0000-0000-000000000001");
 
     /// <summary>Points are floored once per purchase, on the sum of what was paid on all lines.</summary>
     public const string FloorPerPurchase = "floor-per-purchase";
 
-    public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase);
+    public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase, Expiry: ExpiryPolicy.Never);
 
     public bool Exists => RuleVersion > 0;
 
     public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
     {
-        ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem),
+        ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem,
+            e.PendingDays, e.Expiry ?? ExpiryPolicy.Never, e.PointValue),
         _ => state
     };
 }
 
-/// <summary>A program manager sets the currency, time zone and earn rate. Unchanged settings record nothing.</summary>
+/// <summary>
+/// A program manager sets the currency, time zone and earn rate, and optionally the pending period, the expiry
+/// policy and the point value (left out: unchanged). Unchanged settings record nothing.
+/// </summary>
 public sealed record ChangeProgramSettings(
     string? Currency,
     string? TimeZone,
@@ -35,7 +43,10 @@ public sealed record ChangeProgramSettings(
     int? ExpectedRuleVersion,
     Instant At,
     Actor By,
-    bool? MembersMayRedeem = null)
+    bool? MembersMayRedeem = null,
+    int? PendingDays = null,
+    ExpiryPolicy? Expiry = null,
+    PointValue? PointValue = null)
 {
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeProgramSettings cmd)
     {
@@ -46,11 +57,20 @@ public sealed record ChangeProgramSettings(
         if (cmd.ExpectedRuleVersion is { } expected && expected != current.RuleVersion)
             throw new StaleVersion("expectedRuleVersion", $"the current rule version is {current.RuleVersion}");
 
-        var rate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount);
-        var membersMayRedeem = cmd.MembersMayRedeem ?? current.MembersMayRedeem;
-        var next = current with { Currency = currency, TimeZone = zone, EarnRate = rate, MembersMayRedeem = membersMayRedeem };
+        if (cmd.PendingDays is < 0 or > ProgramSettings.MaxPendingDays)
+            throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
+
+        current = current with { Expiry = current.Expiry ?? ExpiryPolicy.Never }; // settings from before expiry existed
+        var next = current with
+        {
+            Currency = currency, TimeZone = zone, EarnRate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount),
+            MembersMayRedeem = cmd.MembersMayRedeem ?? current.MembersMayRedeem,
+            PendingDays = cmd.PendingDays ?? current.PendingDays,
+            Expiry = cmd.Expiry ?? current.Expiry,
+            PointValue = cmd.PointValue ?? current.PointValue
+        };
         if (current.Exists && next == current) return [];
-        return [new ProgramSettingsChanged(current.RuleVersion + 1, currency, zone, rate, ProgramSettings.FloorPerPurchase,
-            cmd.At, cmd.By, membersMayRedeem)];
+        return [new ProgramSettingsChanged(current.RuleVersion + 1, next.Currency, next.TimeZone, next.EarnRate, ProgramSettings.FloorPerPurchase,
+            cmd.At, cmd.By, next.MembersMayRedeem, next.PendingDays, next.Expiry, next.PointValue)];
     }
 }
