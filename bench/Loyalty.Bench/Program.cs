@@ -108,10 +108,6 @@ await using (var ledger = new Ledger(postgres.ConnectionString))
 {
     await using var session = ledger.Store.QuerySession();
     var events = await session.Events.QueryAllRawEvents().CountAsync();
-    // Marten compiles a document type's storage code on first use (about a second each, once per process): done
-    // before timing by loading one balance and writing it back unchanged, the same two operations the rebuild uses.
-    var one = await session.Query<MemberBalance>().FirstAsync();
-    await ledger.Store.BulkInsertAsync([one], Weasel.Core.BulkInsertMode.OverwriteExisting);
     Console.Write($"  rebuilding member balances from {events:N0} events ...");
     var rebuild = Stopwatch.StartNew();
     await BalanceRebuild.RunAsync(ledger.Store, read => Console.Write($" {read:N0} ({rebuild.Elapsed.TotalSeconds:0.0} s)"));

@@ -26,7 +26,7 @@ public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, s
     int PendingDays, ExpiryPolicy Expiry, PointValue? PointValue)
 {
     public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding, s.MembersMayRedeem,
-        s.PendingDays, s.Expiry ?? ExpiryPolicy.Never, s.PointValue);
+        s.PendingDays, s.Expiry!, s.PointValue);
 }
 
 public static class ProgramSettingsQueries

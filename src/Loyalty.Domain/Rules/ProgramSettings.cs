@@ -13,20 +13,23 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
 {
     public const int MaxPendingDays = 365;
 
+    /// <summary>Never null once constructed: settings from before expiry existed never expire.</summary>
+    public ExpiryPolicy? Expiry { get; init; } = Expiry ?? ExpiryPolicy.Never;
+
     /// <summary>The program stream has one fixed id: there is one program per deployment.</summary>
     public static readonly Guid StreamId = new("10000000-0000-0000-0000-000000000001");
 
     /// <summary>Points are floored once per purchase, on the sum of what was paid on all lines.</summary>
     public const string FloorPerPurchase = "floor-per-purchase";
 
-    public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase, Expiry: ExpiryPolicy.Never);
+    public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase);
 
     public bool Exists => RuleVersion > 0;
 
     public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
     {
         ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem,
-            e.PendingDays, e.Expiry ?? ExpiryPolicy.Never, e.PointValue),
+            e.PendingDays, e.Expiry, e.PointValue),
         _ => state
     };
 }
@@ -60,7 +63,6 @@ public sealed record ChangeProgramSettings(
         if (cmd.PendingDays is < 0 or > ProgramSettings.MaxPendingDays)
             throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
 
-        current = current with { Expiry = current.Expiry ?? ExpiryPolicy.Never }; // settings from before expiry existed
         var next = current with
         {
             Currency = currency, TimeZone = zone, EarnRate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount),
