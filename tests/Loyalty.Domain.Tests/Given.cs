@@ -63,11 +63,11 @@ public sealed class History(IEnumerable<IMemberEvent> events)
 
     public PointsReversed[] Return(ReturnPurchase cmd) => ReturnPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), cmd);
 
-    public PointsRedeemed[] Redeem(RedeemPoints cmd) => RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId!), cmd);
+    public PointsRedeemed[] Redeem(RedeemPoints cmd) => RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId!), Given.Program, cmd);
 
     public RedemptionCancelled[] Cancel(CancelRedemption cmd) => CancelRedemption.Decide(Account, RedemptionOf(cmd.RedemptionId), cmd);
 
-    public PointsAdjusted[] Adjust(AdjustPoints cmd) => AdjustPoints.Decide(Account, cmd);
+    public PointsAdjusted[] Adjust(AdjustPoints cmd) => AdjustPoints.Decide(Account, Given.Program, cmd);
 
     /// <summary>Decides and records in one step, for building up a history.</summary>
     public History Apply(Func<History, IEnumerable<IMemberEvent>> decision) => Then(decision(this).ToArray());

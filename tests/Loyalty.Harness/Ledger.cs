@@ -57,17 +57,20 @@ public sealed class Ledger : IAsyncDisposable
             foreach (var e in events.Select(e => e.Data).OfType<IMemberEvent>())
             {
                 running = running.After(e);
-                if (running.Available < 0 || running.Deficit < 0) violations.Add($"member {member} went below zero: {running}");
+                if (running.Outstanding < 0 || running.Held < 0 || running.Deficit < 0) violations.Add($"member {member} went below zero: {running}");
             }
             var stored = await session.LoadAsync<MemberBalance>(member);
             if (stored is null) { violations.Add($"member {member} has no balance"); continue; }
+            var lots = stored.ToAccount().Lots;
+            if (lots.Open() != stored.Balance.Outstanding || lots.Held() != stored.Balance.Held)
+                violations.Add($"member {member}: open lots hold {lots.Open()} ({lots.Held()} held), the balance says {stored.Balance.Outstanding} ({stored.Balance.Held})");
             if (stored.Balance != folded) violations.Add($"member {member}: balance {stored.Balance} but its events fold to {folded}");
             if (stored.Version != events[^1].Version) violations.Add($"member {member}: balance at version {stored.Version}, stream at {events[^1].Version}");
-            foldedTotal += folded.Available - folded.Deficit;
-            balanceTotal += stored.Balance.Available - stored.Balance.Deficit;
-            var lifetime = stored.Balance.LifetimeEarned - stored.Balance.LifetimeRedeemed + stored.Balance.LifetimeAdjusted;
-            if (lifetime != stored.Balance.Available - stored.Balance.Deficit)
-                violations.Add($"member {member}: earned − redeemed ± adjusted is {lifetime}, available − deficit is {stored.Balance.Available - stored.Balance.Deficit}");
+            foldedTotal += folded.Outstanding - folded.Deficit;
+            balanceTotal += stored.Balance.Outstanding - stored.Balance.Deficit;
+            var lifetime = stored.Balance.LifetimeEarned - stored.Balance.LifetimeRedeemed + stored.Balance.LifetimeAdjusted - stored.Balance.LifetimeExpired;
+            if (lifetime != stored.Balance.Outstanding - stored.Balance.Deficit)
+                violations.Add($"member {member}: earned − redeemed ± adjusted − expired is {lifetime}, outstanding − deficit is {stored.Balance.Outstanding - stored.Balance.Deficit}");
         }
         if (foldedTotal != balanceTotal) violations.Add($"all balances add up to {balanceTotal}, all events to {foldedTotal}");
 

@@ -42,20 +42,24 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
     /// it needs to the write's one batched query (with the idempotency key's record), and returns how to get
     /// the state and the stream version it reflects once the batch has run (version 0: the stream does not
     /// exist yet, and this write starts it). Without a key (people's edits, which name the version they read
-    /// instead) nothing is kept for replays.
+    /// instead, and jobs) nothing is kept for replays. <paramref name="alsoInTransaction"/> adds work that must
+    /// commit with the events or not at all, such as a scheduled message through Wolverine's outbox.
     /// </summary>
     public Task<IResult> Append<TState, TEvent, TResponse>(
         Guid streamId, IdempotencyKey? key, Loader<TState> load, Func<TState, TEvent, TState> evolve,
         Func<TState, IReadOnlyList<TEvent>> decide, Func<Written<TState, TEvent>, TResponse> respond,
-        int status, CancellationToken ct) where TEvent : class where TResponse : notnull =>
-        Attempt(streamId, key, load, (session, current) =>
+        int status, CancellationToken ct, Func<IDocumentSession, Written<TState, TEvent>, ValueTask>? alsoInTransaction = null)
+        where TEvent : class where TResponse : notnull =>
+        Attempt(streamId, key, load, async (session, current) =>
         {
             var (before, read) = current;
             var events = decide(before);
             var version = read + events.Count;
             if (events.Count > 0 && read == 0) session.Events.StartStream(streamId, events.ToArray<object>());
             else if (events.Count > 0) session.Events.Append(streamId, version, events.ToArray<object>());
-            return (respond(new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version)), status);
+            var written = new Written<TState, TEvent>(before, events, events.Aggregate(before, evolve), version);
+            if (alsoInTransaction is not null) await alsoInTransaction(session, written);
+            return (respond(written), status);
         }, ct);
 
     /// <summary>Loads a small stream by folding all its events; <paramref name="notFound"/> when it must exist already.</summary>
@@ -78,13 +82,13 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         Attempt<object?>(streamId, key, _ => () => Task.FromResult(new Current<object?>(null, 0)), (session, _) =>
         {
             session.Events.StartStream(streamId, first);
-            return ((object)response, status);
+            return ValueTask.FromResult(((object)response, status));
         }, ct);
 
     public Instant Now => clock.GetCurrentInstant();
 
     private async Task<IResult> Attempt<TState>(Guid streamId, IdempotencyKey? key, Loader<TState> load,
-        Func<IDocumentSession, Current<TState>, (object Body, int Status)> write, CancellationToken ct)
+        Func<IDocumentSession, Current<TState>, ValueTask<(object Body, int Status)>> write, CancellationToken ct)
     {
         var stripe = Stripes[(int)((uint)streamId.GetHashCode() % Stripes.Length)];
         await stripe.WaitAsync(ct);
@@ -99,7 +103,7 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
                 await batch.Execute(ct);
                 if (recorded is not null && await recorded is { } prior) return Replay(prior, key!);
 
-                var (body, status) = write(session, await current());
+                var (body, status) = await write(session, await current());
                 var text = JsonSerializer.Serialize(body, body.GetType(), Json);
                 if (key is not null) session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, text, streamId, Now));
                 try

@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
+using Loyalty.Api.Expiry;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Projections.Access;
@@ -51,12 +52,17 @@ public static class Wiring
             .IntegrateWithWolverine();
 
         services.AddHostedService<ProgramSetup>();
+        services.AddSingleton<PointsExpiryJob>();
+        services.AddSingleton<PointsExpiryScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PointsExpiryScheduler>());
         builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
         {
             opts.ApplicationAssembly = typeof(Wiring).Assembly;
             opts.UseRuntimeCompilation();
+            // Scheduled messages (a hold's release) are kept in PostgreSQL until handled.
+            opts.Policies.UseDurableLocalQueues();
         });
         services.AddWolverineHttp();
         return builder;
@@ -81,6 +87,7 @@ public static class Wiring
         opts.Projections.Add<MemberViewProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<PurchaseRecordProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<RedemptionRecordProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<HoldRecordProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ProgramSettingsProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
@@ -92,6 +99,8 @@ public static class Wiring
         opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
         opts.Schema.For<IdempotencyRecord>();
+        opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry);
+        opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         return opts;
     }
 

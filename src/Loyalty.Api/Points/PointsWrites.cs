@@ -2,6 +2,7 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
 using Marten;
 
@@ -15,11 +16,12 @@ namespace Loyalty.Api.Points;
 internal static class PointsWrites
 {
     public static Task<IResult> Append<TExtra, TResponse>(
-        EventStreams streams, Guid memberId, IdempotencyKey key,
+        EventStreams streams, Guid memberId, IdempotencyKey? key, ProgramSettings program,
         Func<Marten.Services.BatchQuerying.IBatchedQuery, Task<TExtra>> loadExtra,
         Func<PointsAccount, TExtra, IReadOnlyList<IMemberEvent>> decide,
         Func<Written<PointsAccount, IMemberEvent>, BalanceResponse, TResponse> respond,
-        int status, CancellationToken ct) where TResponse : notnull
+        int status, CancellationToken ct, Func<IDocumentSession, Written<PointsAccount, IMemberEvent>, ValueTask>? alsoInTransaction = null)
+        where TResponse : notnull
     {
         var extra = default(TExtra)!;
         return streams.Append<PointsAccount, IMemberEvent, TResponse>(memberId, key, batch =>
@@ -32,17 +34,17 @@ internal static class PointsWrites
                 {
                     var balance = (await fetched).Aggregate ?? throw new NotFound("memberId", "no such member");
                     extra = await loaded;
-                    return new Current<PointsAccount>(balance.Account, balance.Version);
+                    return new Current<PointsAccount>(balance.ToAccount(), balance.Version);
                 };
             },
             PointsAccount.Evolve, account => decide(account, extra),
-            written => respond(written, BalanceResponse.From(memberId, written.After.Balance, written.Version)), status, ct);
+            written => respond(written, BalanceResponse.From(written.After, written.Version, streams.Now, program)), status, ct, alsoInTransaction);
     }
 
     public static Task<IResult> Append<TResponse>(
-        EventStreams streams, Guid memberId, IdempotencyKey key,
+        EventStreams streams, Guid memberId, IdempotencyKey? key, ProgramSettings program,
         Func<PointsAccount, IReadOnlyList<IMemberEvent>> decide,
         Func<Written<PointsAccount, IMemberEvent>, BalanceResponse, TResponse> respond,
         int status, CancellationToken ct) where TResponse : notnull =>
-        Append(streams, memberId, key, _ => Task.FromResult(0), (account, _) => decide(account), respond, status, ct);
+        Append(streams, memberId, key, program, _ => Task.FromResult(0), (account, _) => decide(account), respond, status, ct);
 }

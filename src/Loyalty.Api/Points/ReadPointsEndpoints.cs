@@ -1,30 +1,97 @@
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using NodaTime;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
 public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerLine> Entries, string? NextCursor);
 
+/// <summary>One open lot: what is left of it, its state now, and its dates (<c>lastDay</c> in the program's zone).</summary>
+public sealed record LotView(string LotId, LotSource Source, int Points, int Open, int Held, string State,
+    Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt, LocalDate? LastDay);
+
+public sealed record LotsResponse(Guid MemberId, Instant AsAt, IReadOnlyList<LotView> Lots, long Version);
+
+/// <summary>
+/// What paying <c>amount</c> with points takes: <c>pointsNeeded</c> (rounded up to a whole point), how many of them the
+/// member's available points cover, and the money those cover (rounded down to the cent).
+/// </summary>
+public sealed record PayWithPointsQuote(Guid MemberId, decimal Amount, string Currency, long PointsNeeded, long Available,
+    long PointsCovering, decimal AmountCovered, bool CoversAll, PointValue PointValue);
+
 public static class ReadPointsEndpoints
 {
-    /// <summary>The member's balance, current the moment any write to it has answered.</summary>
+    /// <summary>
+    /// The member's balance now: available, pending (and when it becomes available), held, what expires within
+    /// <c>expiringWithinDays</c> (default 30) and the next expiry. Current the moment any write to it has answered.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<BalanceResponse>(200)]
+    [Refuses(400)]
     [Refuses(404)]
     [WolverineGet("/members/{id}/balance", OperationId = "getBalance")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> Balance(Guid id, IQuerySession session, CancellationToken ct) =>
-        await session.LoadAsync<MemberBalance>(id, ct) is { } balance
-            ? Results.Json(BalanceResponse.From(id, balance.Balance, balance.Version))
+    public static async Task<IResult> Balance(Guid id, int? expiringWithinDays, IQuerySession session, ProgramSettingsCache programSettings,
+        IClock clock, CancellationToken ct)
+    {
+        var days = expiringWithinDays ?? BalanceResponse.DefaultExpiringWithinDays;
+        if (days is < 1 or > 3660) throw new InvalidInput("expiringWithinDays", "must be between 1 and 3660");
+        return await session.LoadAsync<MemberBalance>(id, ct) is { } balance
+            ? Results.Json(BalanceResponse.From(balance.ToAccount(), balance.Version, clock.GetCurrentInstant(), await programSettings.CurrentAsync(ct), days))
             : Problems.For(new NotFound("memberId", "no such member"));
+    }
+
+    /// <summary>The member's open lots, soonest expiring first, for support and finance.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<LotsResponse>(200)]
+    [Refuses(404)]
+    [WolverineGet("/members/{id}/lots", OperationId = "getLots")]
+    [Authorize(Policy = Permissions.MembersRead)]
+    public static async Task<IResult> Lots(Guid id, IQuerySession session, ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
+    {
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        var (now, zone) = (clock.GetCurrentInstant(), (await programSettings.CurrentAsync(ct)).Zone());
+        var lots = balance.ToAccount().Lots.Items
+            .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue).ThenBy(l => l.EarnedAt).ThenBy(l => l.LotId, StringComparer.Ordinal)
+            .Select(l => new LotView(l.LotId, l.Source, l.Points, l.Open, l.Held,
+                l.IsExpiredAt(now) ? "expired" : l.IsPendingAt(now) ? "pending" : "available",
+                l.EarnedAt, l.AvailableAt, l.ExpiresAt, l.ExpiresAt is { } at ? BalanceResponse.LastDay(at, zone) : null))
+            .ToList();
+        return Results.Json(new LotsResponse(id, now, lots, balance.Version));
+    }
+
+    /// <summary>Quotes paying an amount of the program's currency with the member's points. Another currency: 422.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<PayWithPointsQuote>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(422)]
+    [WolverineGet("/members/{id}/pay-with-points", OperationId = "quotePayWithPoints")]
+    [Authorize(Policy = Permissions.MembersRead)]
+    public static async Task<IResult> PayWithPoints(Guid id, decimal? amount, string? currency, IQuerySession session,
+        ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
+    {
+        var program = await programSettings.CurrentAsync(ct);
+        var checkedAmount = PointValue.CheckedAmount(amount, currency, program.Currency, "amount");
+        var value = program.PointValue ?? throw new RuleBroken("amount", "the program does not offer paying with points");
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        var needed = value.PointsFor(checkedAmount);
+        var available = balance.ToAccount().AvailableAt(clock.GetCurrentInstant());
+        var covering = Math.Min(needed, available);
+        return Results.Json(new PayWithPointsQuote(id, checkedAmount, program.Currency, needed, available, covering,
+            covering == needed ? checkedAmount : value.ValueOf(covering), covering == needed, value));
+    }
 
     /// <summary>
     /// Every movement of the member's points, newest first, each with the balance after it. Pass the
@@ -48,16 +115,20 @@ public static class ReadPointsEndpoints
         // gives one consistent picture even while new movements arrive.
         if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
         var entries = session.Query<LedgerEntry>().Where(e => e.MemberId == id && e.Version <= balance.Version);
-        var (available, deficit) = (balance.Balance.Available, balance.Balance.Deficit);
+        var after = balance.Balance;
         if (before is { } cursorVersion)
         {
             var newer = entries.Where(e => e.Version >= cursorVersion);
-            available -= await newer.SumAsync(e => e.Points, ct);
-            deficit -= await newer.SumAsync(e => e.DeficitChange, ct);
+            after = after with
+            {
+                Outstanding = after.Outstanding - await newer.SumAsync(e => e.Points, ct),
+                Deficit = after.Deficit - await newer.SumAsync(e => e.DeficitChange, ct),
+                Held = after.Held - await newer.SumAsync(e => e.HeldChange, ct)
+            };
             entries = entries.Where(e => e.Version < cursorVersion);
         }
         var page = await entries.OrderByDescending(e => e.Version).Take(size + 1).ToListAsync(ct);
         var next = page.Count > size ? page[size - 1].Version.ToString() : null;
-        return Results.Json(new LedgerPage(id, MemberLedger.WithBalances(page.Take(size), available, deficit), next));
+        return Results.Json(new LedgerPage(id, MemberLedger.WithBalances(page.Take(size), after), next));
     }
 }

@@ -62,7 +62,7 @@ public static class RecordPurchaseEndpoint
             request.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)).ToArray(),
             streams.Now, caller.Actor);
 
-        return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request),
+        return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request), program,
             batch => batch.Load<PurchaseRecord>(PurchaseState.Key(source, transactionId)),
             (account, existing) => RecordPurchase.Decide(account, existing?.Purchase, program, command),
             (written, balance) =>

@@ -1,5 +1,6 @@
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
@@ -10,17 +11,23 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-public sealed record RedeemPointsRequest(string? RedemptionId, int Points, string? Reward, string? Channel);
+/// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c> for points to pay for at the program's point value.</summary>
+public sealed record RedeemPointsRequest(string? RedemptionId, int? Points, string? Reward, string? Channel, decimal? Amount = null, string? Currency = null);
 
-public sealed record PointsRedeemedResponse(Guid MemberId, string RedemptionId, int Points, BalanceResponse Balance);
+public sealed record PointsRedeemedResponse(Guid MemberId, string RedemptionId, int Points, Money? Value, IReadOnlyList<LotTake> Lots, BalanceResponse Balance);
 
 public sealed record CancelRedemptionRequest(string? Reason);
 
-public sealed record RedemptionCancelledResponse(Guid MemberId, string RedemptionId, int PointsReturned, int DeficitSettled, BalanceResponse Balance);
+/// <summary><c>expiredAtOnce</c>: returned points whose lot had expired meanwhile, and so expired on return.</summary>
+public sealed record RedemptionCancelledResponse(Guid MemberId, string RedemptionId, int PointsReturned, int DeficitSettled, int ExpiredAtOnce, BalanceResponse Balance);
 
 public static class RedeemPointsEndpoint
 {
-    /// <summary>Spends points on a reward; refused with 422 naming the available amount when short. Idempotent by <c>redemptionId</c>.</summary>
+    /// <summary>
+    /// Spends points on a reward, taken from the available lots that expire soonest; given as points or as a money
+    /// amount (the points needed are rounded up). Refused with 422 naming the available amount when short.
+    /// Idempotent by <c>redemptionId</c>.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<PointsRedeemedResponse>(201)]
     [Refuses(400)]
@@ -29,15 +36,22 @@ public static class RedeemPointsEndpoint
     [Refuses(422)]
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
+        HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var redemptionId = Guard.Required(request.RedemptionId, "redemptionId", 100);
-        var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor);
-        return PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request),
+        var command = new RedeemPoints(redemptionId, request.Points, request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor,
+            request.Amount, request.Currency);
+        var program = await programSettings.CurrentAsync(ct);
+        return await PointsWrites.Append(streams, id, streams.Key($"redemption/{id}/{redemptionId}", "redemptionId", request), program,
             batch => batch.Load<RedemptionRecord>(RedemptionState.Key(id, redemptionId)),
-            (account, existing) => RedeemPoints.Decide(account, existing?.Redemption, command),
-            (written, balance) => new PointsRedeemedResponse(id, redemptionId, command.Points, balance),
+            (account, existing) => RedeemPoints.Decide(account, existing?.Redemption, program, command),
+            (written, balance) =>
+            {
+                var redeemed = (PointsRedeemed)written.Events.Single();
+                return new PointsRedeemedResponse(id, redemptionId, redeemed.Points, redeemed.Value, redeemed.Taken ?? [], balance);
+            },
             StatusCodes.Status201Created, ct);
     }
 }
@@ -51,16 +65,22 @@ public static class CancelRedemptionEndpoint
     [Refuses(404)]
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams,
+        ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
         var command = new CancelRedemption(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
-        return PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
+        return await PointsWrites.Append(streams, id, streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId }),
+            await programSettings.CurrentAsync(ct),
             batch => batch.Load<RedemptionRecord>(RedemptionState.Key(id, redemptionId)),
             (account, redemption) => CancelRedemption.Decide(account, redemption?.Redemption, command),
-            (written, balance) => new RedemptionCancelledResponse(id, redemptionId, written.Events.OfType<RedemptionCancelled>().Sum(c => c.Points),
-                written.Events.OfType<RedemptionCancelled>().Sum(c => c.DeficitSettled), balance),
+            (written, balance) =>
+            {
+                var cancelled = written.Events.OfType<RedemptionCancelled>().ToList();
+                return new RedemptionCancelledResponse(id, redemptionId, cancelled.Sum(c => c.Points), cancelled.Sum(c => c.DeficitSettled),
+                    cancelled.Sum(c => c.ExpiredAtOnce?.Sum(t => t.Points) ?? 0), balance);
+            },
             StatusCodes.Status200OK, ct);
     }
 }
@@ -83,15 +103,16 @@ public static class AdjustPointsEndpoint
     [Refuses(422)]
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
     [Authorize(Policy = Permissions.PointsAdjust)]
-    public static Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http,
-        Microsoft.Extensions.Options.IOptions<AuthSettings> auth, CancellationToken ct)
+    public static async Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http,
+        Microsoft.Extensions.Options.IOptions<AuthSettings> auth, ProgramSettingsCache programSettings, CancellationToken ct)
     {
         request = Body.Required(request);
         var adjustmentId = Guard.Required(request.AdjustmentId, "adjustmentId", 100);
         Caller.Of(http).MayAdjust(request.Points, auth.Value.SupportAdjustmentLimit);
         var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Caller.Of(http).Actor);
-        return PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request),
-            account => AdjustPoints.Decide(account, command),
+        var program = await programSettings.CurrentAsync(ct);
+        return await PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request), program,
+            account => AdjustPoints.Decide(account, program, command),
             (written, balance) => new PointsAdjustedResponse(id, adjustmentId, command.Points,
                 ((PointsAdjusted)written.Events.Single()).DeficitSettled, balance),
             StatusCodes.Status201Created, ct);

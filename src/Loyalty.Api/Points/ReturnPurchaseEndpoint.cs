@@ -1,5 +1,6 @@
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
@@ -36,7 +37,7 @@ public static class ReturnPurchaseEndpoint
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
     public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,
-        EventStreams streams, IQuerySession session, HttpContext http, CancellationToken ct)
+        EventStreams streams, IQuerySession session, ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
         var returnId = Guard.Required(request.ReturnId, "returnId", 100);
@@ -52,7 +53,7 @@ public static class ReturnPurchaseEndpoint
             request.OccurredAt ?? streams.Now, streams.Now, caller.Actor);
 
         return await PointsWrites.Append(streams, purchase.MemberId,
-            streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request),
+            streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request), await programSettings.CurrentAsync(ct),
             batch => batch.Load<PurchaseRecord>(key),
             (account, current) => ReturnPurchase.Decide(account, current?.Purchase, command),
             (written, balance) =>

@@ -7,6 +7,10 @@ namespace Loyalty.Domain.Points;
 public sealed record LotSource(string Kind, string Reference)
 {
     public const string Purchase = "purchase", Adjustment = "adjustment";
+
+    public static LotSource Of(PointsEarned e) => new(Purchase, $"{e.Source}/{e.TransactionId}");
+    public static LotSource Of(PurchaseState p) => new(Purchase, $"{p.Source}/{p.TransactionId}");
+    public static LotSource Of(PointsAdjusted e) => new(Adjustment, e.AdjustmentId);
 }
 
 /// <summary>
@@ -23,6 +27,10 @@ public sealed record LotTake(string LotId, int Points, Instant EarnedAt, Instant
 public sealed record Lot(string LotId, int Points, int Open, int Held, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt, LotSource Source)
 {
     public static string IdFor(LotSource source) => $"{source.Kind}:{source.Reference}";
+
+    /// <summary>A new lot of <paramref name="points"/> credited from <paramref name="source"/>.</summary>
+    public static Lot Credit(LotSource source, int points, Instant earnedAt, Instant availableAt, Instant? expiresAt) =>
+        new(IdFor(source), points, points, 0, earnedAt, availableAt, expiresAt, source);
 
     public bool IsExpiredAt(Instant at) => ExpiresAt is { } expires && expires <= at;
     public bool IsPendingAt(Instant at) => AvailableAt > at && !IsExpiredAt(at);
@@ -44,7 +52,7 @@ public sealed record Lots(ImmutableList<Lot> Items)
 
     public long Available(Instant at) => Items.Sum(l => (long)l.Usable(at));
     public long Pending(Instant at) => Items.Where(l => l.IsPendingAt(at)).Sum(l => (long)l.Open);
-    public long Held => Items.Sum(l => (long)l.Held);
+    public long Held() => Items.Sum(l => (long)l.Held);
 
     /// <summary>Points whose lot has passed its expiry but whose expiry is not recorded yet (the job records it).</summary>
     public long Lapsed(Instant at) => Items.Where(l => l.IsExpiredAt(at)).Sum(l => (long)(l.Open - l.Held));
@@ -70,6 +78,49 @@ public sealed record Lots(ImmutableList<Lot> Items)
     /// <summary>As much of <paramref name="points"/> as the usable points cover, in the consumption order.</summary>
     public IReadOnlyList<LotTake> TakeUpTo(long points, Instant at) => Take(Math.Min(points, Available(at)), at)!;
 
+    /// <summary>
+    /// What a return reverses: the purchase's own lot first (pending or not), then the other usable lots in the
+    /// consumption order, then the other pending lots, soonest available first. Held points are never taken; what
+    /// the lots do not cover is for the deficit.
+    /// </summary>
+    public IReadOnlyList<LotTake> TakeForReversal(string ownLotId, long points, Instant at)
+    {
+        var takes = new List<LotTake>();
+        var left = points;
+        if (Find(ownLotId) is { } own && Math.Min(left, own.Open - own.Held) is var fromOwn and > 0)
+        {
+            takes.Add(own.Take((int)fromOwn));
+            left -= fromOwn;
+        }
+        var others = new Lots(Items.RemoveAll(l => l.LotId == ownLotId));
+        var usable = others.TakeUpTo(left, at);
+        takes.AddRange(usable);
+        left -= usable.Sum(t => t.Points);
+        foreach (var lot in others.Items.Where(l => l.IsPendingAt(at)).OrderBy(l => l.AvailableAt).ThenBy(l => l.LotId, StringComparer.Ordinal))
+        {
+            if (left == 0) break;
+            var take = (int)Math.Min(left, lot.Open - lot.Held);
+            if (take == 0) continue;
+            takes.Add(lot.Take(take));
+            left -= take;
+        }
+        return takes;
+    }
+
+    /// <summary>Splits recorded takes into the first <paramref name="points"/> of them, in their order, and the rest.</summary>
+    public static (IReadOnlyList<LotTake> First, IReadOnlyList<LotTake> Remainder) Split(IEnumerable<LotTake> takes, long points)
+    {
+        var (first, rest) = (new List<LotTake>(), new List<LotTake>());
+        foreach (var take in takes)
+        {
+            var part = (int)Math.Clamp(points, 0, take.Points);
+            if (part > 0) first.Add(take with { Points = part });
+            if (take.Points - part > 0) rest.Add(take with { Points = take.Points - part });
+            points -= part;
+        }
+        return (first, rest);
+    }
+
     private IEnumerable<Lot> InConsumptionOrder(Instant at) => Items
         .Where(l => l.Usable(at) > 0)
         .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
@@ -82,6 +133,11 @@ public sealed record Lots(ImmutableList<Lot> Items)
 
     public Lots Add(Lot lot) => lot.Points <= 0 ? this : new(Items.Add(lot));
 
+    public long Open() => Items.Sum(l => (long)l.Open);
+
+    /// <summary>The soonest instant an open lot expires at, if any does.</summary>
+    public Instant? NextExpiry() => Items.Where(l => l.Open - l.Held > 0 && l.ExpiresAt is not null).Min(l => l.ExpiresAt);
+
     /// <summary>Points leave their lots; a lot with nothing open left is closed.</summary>
     public Lots Remove(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Open = lot.Open - points });
 
@@ -89,7 +145,7 @@ public sealed record Lots(ImmutableList<Lot> Items)
     public Lots Restore(IEnumerable<LotTake> takes) =>
         takes.Aggregate(this, (lots, take) => lots.Find(take.LotId) is not null
             ? lots.Change([take], (l, points) => l with { Open = l.Open + points })
-            : new Lots(lots.Items.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt, SourceOf(take.LotId)))));
+            : lots.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt, SourceOf(take.LotId))));
 
     private static LotSource SourceOf(string lotId) => lotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", lotId);
 

@@ -1,22 +1,47 @@
 using Loyalty.Domain.Members;
+using NodaTime;
 
 namespace Loyalty.Domain.Points;
 
 /// <summary>
-/// The points side of a member's stream: whether they can earn, and their balance. Small on purpose: what a
-/// single purchase or redemption needs is kept with that purchase or redemption (<see cref="PurchaseState"/>,
-/// <see cref="RedemptionState"/>), so a write costs the same however long the member's history is.
+/// The points side of a member's stream: whether they can earn, their balance and their open lots. What a single
+/// purchase, redemption or hold needs beyond that is kept with it (<see cref="PurchaseState"/>,
+/// <see cref="RedemptionState"/>, <see cref="HoldState"/>).
 /// </summary>
-public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Balance Balance)
+public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Balance Balance, Lots Lots)
 {
-    public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero);
+    public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
-    public long Available => Balance.Available;
+    /// <summary>What the member may spend at <paramref name="at"/>: usable points of available, unexpired lots.</summary>
+    public long AvailableAt(Instant at) => Lots.Available(at);
 
     public static PointsAccount Evolve(PointsAccount account, IMemberEvent @event) => @event switch
     {
         MemberEnrolled => account with { Enrolled = true },
         MemberClosed => account with { Closed = true },
-        _ => account with { Balance = account.Balance.After(@event) }
+        _ => account with { Balance = account.Balance.After(@event), Lots = LotsAfter(account.Lots, @event) }
     };
+
+    /// <summary>
+    /// How an event changes the lots. Events stored before lots existed carry no lot details: their lot is available
+    /// at once and never expires, and what they took is taken again in the consumption order as of their time.
+    /// </summary>
+    private static Lots LotsAfter(Lots lots, IMemberEvent @event) => @event switch
+    {
+        PointsEarned e => MovedBy(lots, e.OpenLotsExpireAt).Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled,
+            e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt)),
+        PointsReversed e => lots.Remove(e.Taken ?? lots.TakeUpTo(e.TakenFromBalance, e.At)),
+        PointsRedeemed e => MovedBy(lots.Remove(e.Taken ?? lots.TakeUpTo(e.Points, e.At)), e.OpenLotsExpireAt),
+        RedemptionCancelled { Restored: { } restored } => lots.Restore(restored),
+        RedemptionCancelled e => lots.Add(Lot.Credit(new LotSource("redemption", e.RedemptionId), e.Points - e.DeficitSettled, e.At, e.At, null)),
+        PointsAdjusted { Points: > 0 } e => lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
+        PointsAdjusted e => lots.Remove(e.Taken ?? lots.TakeUpTo(-e.Points, e.At)),
+        PointsExpired e => lots.Remove(e.Lots),
+        PointsHeld e => lots.Hold(e.Taken),
+        HoldCaptured e => MovedBy(lots.Unhold(e.Captured).Remove(e.Captured).Unhold(e.Released), e.OpenLotsExpireAt),
+        HoldReleased e => lots.Unhold(e.Released),
+        _ => lots
+    };
+
+    private static Lots MovedBy(Lots lots, Instant? openLotsExpireAt) => openLotsExpireAt is { } at ? lots.ExpiringAt(at) : lots;
 }

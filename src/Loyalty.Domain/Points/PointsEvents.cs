@@ -11,8 +11,11 @@ public sealed record EarnedLine(
     decimal AmountPaid, int Points);
 
 /// <summary>
-/// A purchase earned points. <see cref="DeficitSettled"/> of them paid off an earlier deficit; the rest
-/// became available. <see cref="At"/> is when the purchase happened, <see cref="RecordedAt"/> when we heard of it.
+/// A purchase earned points. <see cref="DeficitSettled"/> of them paid off an earlier deficit; the rest made a lot
+/// (<see cref="Lot.IdFor"/> of the purchase) that is pending until <see cref="AvailableAt"/> and expires at
+/// <see cref="ExpiresAt"/> (never, when null). Under activity-based expiry, <see cref="OpenLotsExpireAt"/> is the
+/// new expiry of every open lot. <see cref="At"/> is when the purchase happened, <see cref="RecordedAt"/> when we
+/// heard of it. Earnings stored before lots existed have no dates: available at once, never expiring.
 /// </summary>
 public sealed record PointsEarned(
     Guid MemberId,
@@ -28,14 +31,18 @@ public sealed record PointsEarned(
     EarnRate EarnRate,
     Instant At,
     Instant RecordedAt,
-    Actor By) : IMemberEvent;
+    Actor By,
+    Instant? AvailableAt = null,
+    Instant? ExpiresAt = null,
+    Instant? OpenLotsExpireAt = null) : IMemberEvent;
 
 /// <summary>Units of a purchase line came back, and the points they had earned.</summary>
 public sealed record ReversedLine(string LineId, decimal Quantity, int Points);
 
 /// <summary>
-/// Returned lines reversed the points they had earned. What the balance could cover was taken from it;
-/// the rest became a deficit that the member's next credits settle first.
+/// Returned lines reversed the points they had earned. <see cref="Taken"/> says from which lots: the purchase's own
+/// lot first (pending or not), then the member's other lots; what they could not cover became a deficit that the
+/// member's next credits settle first.
 /// </summary>
 public sealed record PointsReversed(
     Guid MemberId,
@@ -48,9 +55,13 @@ public sealed record PointsReversed(
     int AddedToDeficit,
     Instant At,
     Instant RecordedAt,
-    Actor By) : IMemberEvent;
+    Actor By,
+    IReadOnlyList<LotTake>? Taken = null) : IMemberEvent;
 
-/// <summary>The member spent points on a reward.</summary>
+/// <summary>
+/// The member spent points on a reward, taken from the lots in <see cref="Taken"/>. <see cref="Value"/> is the money
+/// the points paid for, when the redemption was asked for as money.
+/// </summary>
 public sealed record PointsRedeemed(
     Guid MemberId,
     string RedemptionId,
@@ -58,9 +69,16 @@ public sealed record PointsRedeemed(
     string Reward,
     string? Channel,
     Instant At,
-    Actor By) : IMemberEvent;
+    Actor By,
+    IReadOnlyList<LotTake>? Taken = null,
+    Money? Value = null,
+    Instant? OpenLotsExpireAt = null) : IMemberEvent;
 
-/// <summary>A redemption was cancelled and its points given back; a deficit is settled from them first.</summary>
+/// <summary>
+/// A redemption was cancelled and its points given back to the lots they came from: a deficit is settled from them
+/// first, the rest goes back to its lots (<see cref="Restored"/>), with their original expiry; points whose lot
+/// expired in the meantime expire at once (<see cref="ExpiredAtOnce"/>, counted as breakage).
+/// </summary>
 public sealed record RedemptionCancelled(
     Guid MemberId,
     string RedemptionId,
@@ -68,9 +86,14 @@ public sealed record RedemptionCancelled(
     int DeficitSettled,
     string? Reason,
     Instant At,
-    Actor By) : IMemberEvent;
+    Actor By,
+    IReadOnlyList<LotTake>? Restored = null,
+    IReadOnlyList<LotTake>? ExpiredAtOnce = null) : IMemberEvent;
 
-/// <summary>Points were added or removed by hand, always with a reason. A credit settles a deficit first.</summary>
+/// <summary>
+/// Points were added or removed by hand, always with a reason. A credit settles a deficit first, and the rest makes
+/// a lot (available at once, expiring at <see cref="ExpiresAt"/>); a debit takes from the lots in <see cref="Taken"/>.
+/// </summary>
 public sealed record PointsAdjusted(
     Guid MemberId,
     string AdjustmentId,
@@ -78,4 +101,53 @@ public sealed record PointsAdjusted(
     string Reason,
     int DeficitSettled,
     Instant At,
+    Actor By,
+    Instant? ExpiresAt = null,
+    IReadOnlyList<LotTake>? Taken = null) : IMemberEvent;
+
+/// <summary>Lots reached their expiry with points left: those points are gone, counted as breakage.</summary>
+public sealed record PointsExpired(Guid MemberId, IReadOnlyList<LotTake> Lots, int Points, Instant At, Actor By) : IMemberEvent;
+
+/// <summary>
+/// Points were reserved at checkout for an order: they stay in their lots (<see cref="Taken"/>) but nothing else may
+/// use them until the hold is captured, released, or released by itself at <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record PointsHeld(
+    Guid MemberId,
+    string HoldId,
+    int Points,
+    string? OrderReference,
+    IReadOnlyList<LotTake> Taken,
+    Money? Value,
+    Instant ExpiresAt,
+    Instant At,
     Actor By) : IMemberEvent;
+
+/// <summary>
+/// A hold was captured: <see cref="Points"/> of it were spent (from the lots in <see cref="Captured"/>) and the rest
+/// (<see cref="Released"/>) went back to be used freely. A capture is a redemption for the order.
+/// </summary>
+public sealed record HoldCaptured(
+    Guid MemberId,
+    string HoldId,
+    int Points,
+    string? OrderReference,
+    IReadOnlyList<LotTake> Captured,
+    IReadOnlyList<LotTake> Released,
+    Money? Value,
+    Instant At,
+    Actor By,
+    Instant? OpenLotsExpireAt = null) : IMemberEvent;
+
+/// <summary>A hold ended without spending: by the shop (<c>released</c>) or by its time running out (<c>expired</c>).</summary>
+public sealed record HoldReleased(
+    Guid MemberId,
+    string HoldId,
+    int Points,
+    IReadOnlyList<LotTake> Released,
+    string Reason,
+    Instant At,
+    Actor By) : IMemberEvent
+{
+    public const string ByCaller = "released", TimedOut = "expired";
+}

@@ -44,7 +44,8 @@ public sealed record RecordPurchase(
         var sum = points.Sum();
 
         return [new PointsEarned(account.MemberId, source, transactionId, storeId, currency, paid.Sum(), earned, sum,
-            account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate, cmd.OccurredAt, cmd.RecordedAt, cmd.By)];
+            account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate, cmd.OccurredAt, cmd.RecordedAt, cmd.By,
+            program.AvailableAt(cmd.OccurredAt), program.ExpiresAt(cmd.OccurredAt), program.OpenLotsExpireAfter(cmd.OccurredAt))];
     }
 
     private static IReadOnlyList<PurchaseLine> CheckLines(IReadOnlyList<PurchaseLine>? lines)

@@ -41,8 +41,10 @@ public sealed record ReturnPurchase(
         }
 
         var points = reversed.Sum(r => r.Points);
-        var taken = (int)Math.Min(points, account.Available);
+        var ownLot = Lot.IdFor(LotSource.Of(purchase));
+        var taken = account.Lots.TakeForReversal(ownLot, points, cmd.RecordedAt);
+        var fromLots = taken.Sum(t => t.Points);
         return [new PointsReversed(account.MemberId, purchase.Source, purchase.TransactionId, returnId, reversed,
-            points, taken, points - taken, cmd.OccurredAt, cmd.RecordedAt, cmd.By)];
+            points, fromLots, points - fromLots, cmd.OccurredAt, cmd.RecordedAt, cmd.By, taken)];
     }
 }

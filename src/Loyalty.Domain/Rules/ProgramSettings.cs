@@ -26,6 +26,19 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
 
     public bool Exists => RuleVersion > 0;
 
+    public DateTimeZone Zone() => DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) ?? DateTimeZone.Utc;
+
+    /// <summary>When points earned at <paramref name="earnedAt"/> stop pending: the same local time <see cref="PendingDays"/> days later.</summary>
+    public Instant AvailableAt(Instant earnedAt) => PendingDays == 0
+        ? earnedAt
+        : Zone().AtLeniently(earnedAt.InZone(Zone()).LocalDateTime.PlusDays(PendingDays)).ToInstant();
+
+    /// <summary>When points credited at <paramref name="at"/> expire under the current policy; null: never.</summary>
+    public Instant? ExpiresAt(Instant at) => Expiry!.ExpiresAt(at, Zone());
+
+    /// <summary>Under activity-based expiry, the new expiry of every open lot after an earning or redemption at <paramref name="at"/>.</summary>
+    public Instant? OpenLotsExpireAfter(Instant at) => Expiry!.MovesWithActivity ? ExpiresAt(at) : null;
+
     public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
     {
         ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem,

@@ -7,12 +7,18 @@ using Marten.Events.Aggregation;
 namespace Loyalty.Projections.Balances;
 
 /// <summary>
-/// A member's points as their app shows them, and as the next points write decides on: the account and the
-/// stream version it reflects.
+/// A member's points as their app shows them, and as the next points write decides on: the account (balance and
+/// open lots) and the stream version it reflects. <see cref="NextExpiry"/> (Unix milliseconds, indexed) is when
+/// the expiry job next has something to do for this member.
 /// </summary>
-public sealed record MemberBalance(Guid Id, Balance Balance, long Version, bool Enrolled = false, bool Closed = false)
+public sealed record MemberBalance(Guid Id, Balance Balance, long Version, bool Enrolled = false, bool Closed = false, Lots? Lots = null,
+    long? NextExpiry = null)
 {
-    public PointsAccount Account => new(Id, Enrolled, Closed, Balance);
+    public PointsAccount ToAccount() => new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None);
+
+    public static MemberBalance Of(PointsAccount account, long version) =>
+        new(account.MemberId, account.Balance, version, account.Enrolled, account.Closed, account.Lots,
+            account.Lots.NextExpiry()?.ToUnixTimeMilliseconds());
 }
 
 /// <summary>Inline: committed with the events that change it, so it is current the moment a write answers.</summary>
@@ -26,7 +32,6 @@ public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalan
     public override MemberBalance? Evolve(MemberBalance? snapshot, Guid id, IEvent e)
     {
         if (e.Data is not IMemberEvent @event) return snapshot;
-        var account = PointsAccount.Evolve(snapshot?.Account ?? PointsAccount.Initial(id), @event);
-        return new MemberBalance(id, account.Balance, e.Version, account.Enrolled, account.Closed);
+        return MemberBalance.Of(PointsAccount.Evolve(snapshot?.ToAccount() ?? PointsAccount.Initial(id), @event), e.Version);
     }
 }

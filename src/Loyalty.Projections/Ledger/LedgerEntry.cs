@@ -12,9 +12,10 @@ namespace Loyalty.Projections.Ledger;
 public sealed record SourceReference(string Kind, string? Source, string Id);
 
 /// <summary>
-/// One movement of a member's points as stored: its signed effect on the available points and on the
-/// deficit, with where it came from. The balance after it is not stored (events carry no running balance
-/// either): a ledger page works it out backwards from the member's current balance.
+/// One movement of a member's points as stored: its signed effect on the outstanding points (those in open lots),
+/// on the held points among them and on the deficit, with where it came from and the lots it touched. The balance
+/// after it is not stored (events carry no running balance either): a ledger page works it out backwards from the
+/// member's current balance.
 /// </summary>
 public sealed record LedgerEntry(
     string Id,
@@ -28,15 +29,19 @@ public sealed record LedgerEntry(
     string? Reason,
     Actor By,
     Instant At,
-    Instant RecordedAt)
+    Instant RecordedAt,
+    long HeldChange = 0,
+    IReadOnlyList<LotTake>? Lots = null,
+    Money? Value = null)
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
 }
 
 /// <summary>A ledger entry with the balance after it, as a page shows it.</summary>
 public sealed record LedgerLine(
-    long Version, string Type, long Points, long DeficitChange, long BalanceAfter, long DeficitAfter,
-    SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt);
+    long Version, string Type, long Points, long DeficitChange, long HeldChange, long BalanceAfter, long DeficitAfter, long HeldAfter,
+    SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt,
+    IReadOnlyList<LotTake>? Lots, Money? Value);
 
 /// <summary>Inline: the ledger is current the moment a write answers, and reads cost the same however long it is.</summary>
 public sealed partial class LedgerEntryProjection : EventProjection
@@ -53,32 +58,44 @@ public static class MemberLedger
     public static LedgerEntry? EntryFor(IMemberEvent @event, long version)
     {
         if (Movement.Of(@event) is not { } movement) return null;
-        var (type, reference, ruleVersion, reason, by, at, recordedAt) = @event switch
+        var (type, reference, ruleVersion, reason, by, at, recordedAt, lots, value) = @event switch
         {
-            PointsEarned e => ("earned", new SourceReference("purchase", e.Source, e.TransactionId), (int?)e.RuleVersion, (string?)null, e.By, e.At, e.RecordedAt),
-            PointsReversed e => ("reversed", new("return", e.Source, $"{e.TransactionId}/{e.ReturnId}"), null, null, e.By, e.At, e.RecordedAt),
-            PointsRedeemed e => ("redeemed", new("redemption", e.Channel, e.RedemptionId), null, e.Reward, e.By, e.At, e.At),
-            RedemptionCancelled e => ("redemption-cancelled", new("redemption", null, e.RedemptionId), null, e.Reason, e.By, e.At, e.At),
-            PointsAdjusted e => ("adjusted", new("adjustment", null, e.AdjustmentId), null, e.Reason, e.By, e.At, e.At),
+            PointsEarned e => ("earned", new SourceReference("purchase", e.Source, e.TransactionId), (int?)e.RuleVersion, (string?)null, e.By, e.At, e.RecordedAt,
+                EarnedLot(e), (Money?)null),
+            PointsReversed e => ("reversed", new("return", e.Source, $"{e.TransactionId}/{e.ReturnId}"), null, null, e.By, e.At, e.RecordedAt, e.Taken, null),
+            PointsRedeemed e => ("redeemed", new("redemption", e.Channel, e.RedemptionId), null, e.Reward, e.By, e.At, e.At, e.Taken, e.Value),
+            RedemptionCancelled e => ("redemption-cancelled", new("redemption", null, e.RedemptionId), null, e.Reason, e.By, e.At, e.At,
+                e.Restored?.Concat(e.ExpiredAtOnce ?? []).ToList(), null),
+            PointsAdjusted e => ("adjusted", new("adjustment", null, e.AdjustmentId), null, e.Reason, e.By, e.At, e.At, e.Taken, null),
+            PointsExpired e => ("expired", new("expiry", null, $"{e.At.ToUnixTimeMilliseconds()}"), null, null, e.By, e.At, e.At, e.Lots, null),
+            PointsHeld e => ("held", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Taken, e.Value),
+            HoldCaptured e => ("hold-captured", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Captured, e.Value),
+            HoldReleased e => ("hold-released", new("hold", null, e.HoldId), null, e.Reason, e.By, e.At, e.At, e.Released, null),
             _ => throw new InvalidOperationException($"{@event.GetType().Name} moves points but has no ledger entry")
         };
         return new LedgerEntry(LedgerEntry.IdFor(@event.MemberId, version), @event.MemberId, version, type,
-            movement.Available, movement.Deficit, reference, ruleVersion, reason, by, at, recordedAt);
+            movement.Outstanding, movement.Deficit, reference, ruleVersion, reason, by, at, recordedAt, movement.Held, lots, value);
     }
+
+    private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) => e.Points - e.DeficitSettled is var points and > 0
+        ? [new LotTake(Lot.IdFor(LotSource.Of(e)), points, e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt)]
+        : null;
 
     /// <summary>
     /// Entries newest first, each with the balance after it, worked backwards from the balance after the
     /// newest of them.
     /// </summary>
-    public static IReadOnlyList<LedgerLine> WithBalances(IEnumerable<LedgerEntry> newestFirst, long availableAfter, long deficitAfter)
+    public static IReadOnlyList<LedgerLine> WithBalances(IEnumerable<LedgerEntry> newestFirst, Balance after)
     {
         var lines = new List<LedgerLine>();
+        var (outstanding, deficit, held) = (after.Outstanding, after.Deficit, after.Held);
         foreach (var e in newestFirst)
         {
-            lines.Add(new LedgerLine(e.Version, e.Type, e.Points, e.DeficitChange, availableAfter, deficitAfter,
-                e.Reference, e.RuleVersion, e.Reason, e.By, e.At, e.RecordedAt));
-            availableAfter -= e.Points;
-            deficitAfter -= e.DeficitChange;
+            lines.Add(new LedgerLine(e.Version, e.Type, e.Points, e.DeficitChange, e.HeldChange, outstanding, deficit, held,
+                e.Reference, e.RuleVersion, e.Reason, e.By, e.At, e.RecordedAt, e.Lots, e.Value));
+            outstanding -= e.Points;
+            deficit -= e.DeficitChange;
+            held -= e.HeldChange;
         }
         return lines;
     }

@@ -39,3 +39,21 @@ public sealed class RedemptionRecordProjection : MultiStreamProjection<Redemptio
             ? new RedemptionRecord(id, redemption)
             : snapshot;
 }
+
+/// <summary>A hold at checkout by member and hold id: what it reserved, until when, and how it ended.</summary>
+public sealed record HoldRecord(string Id, HoldState Hold);
+
+public sealed class HoldRecordProjection : MultiStreamProjection<HoldRecord, string>
+{
+    public HoldRecordProjection()
+    {
+        Identity<PointsHeld>(e => HoldState.Key(e.MemberId, e.HoldId));
+        Identity<HoldCaptured>(e => HoldState.Key(e.MemberId, e.HoldId));
+        Identity<HoldReleased>(e => HoldState.Key(e.MemberId, e.HoldId));
+    }
+
+    public override HoldRecord? Evolve(HoldRecord? snapshot, string id, IEvent e) =>
+        e.Data is IMemberEvent @event && HoldState.Evolve(snapshot?.Hold, @event) is { } hold
+            ? new HoldRecord(id, hold)
+            : snapshot;
+}

@@ -35,7 +35,7 @@ public class LotsTests
 
         Assert.Equal(20, lots.Available(Now));
         Assert.Equal(40, lots.Pending(Now));
-        Assert.Equal(10, lots.Held);
+        Assert.Equal(10, lots.Held());
         Assert.Equal(25, lots.Lapsed(Now));
         Assert.Null(lots.Take(21, Now));
     }

@@ -51,7 +51,7 @@ public class RecordPurchaseTests
         var after = member.Then([earned]).Account;
 
         Assert.Equal(50, earned.DeficitSettled);
-        Assert.Equal(30, after.Available);
+        Assert.Equal(30, after.AvailableAt(Now));
         Assert.Equal(0, after.Balance.Deficit);
     }
 

@@ -12,7 +12,7 @@ public class RedeemAndAdjustTests
     public void redeeming_takes_points_from_the_balance()
     {
         var after = Member(Hundred).Apply(m => m.Redeem(Redeem("x1", 40))).Account;
-        Assert.Equal(60, after.Available);
+        Assert.Equal(60, after.AvailableAt(Now));
         Assert.Equal(40, after.Balance.LifetimeRedeemed);
     }
 
@@ -38,7 +38,7 @@ public class RedeemAndAdjustTests
             .Apply(m => m.Redeem(Redeem("x1", 40)))
             .Apply(m => m.Cancel(new CancelRedemption("x1", "changed mind", Now, Till)));
 
-        Assert.Equal(100, member.Account.Available);
+        Assert.Equal(100, member.Account.AvailableAt(Now));
         Assert.Empty(member.Cancel(new CancelRedemption("x1", null, Now, Till)));
     }
 
@@ -53,7 +53,7 @@ public class RedeemAndAdjustTests
     {
         var error = Assert.Throws<RuleBroken>(() => Member(Hundred).Adjust(Adjust("a1", -101)));
         Assert.Equal("points", error.Field);
-        Assert.Equal(0, Member(Hundred).Apply(m => m.Adjust(Adjust("a1", -100))).Account.Available);
+        Assert.Equal(0, Member(Hundred).Apply(m => m.Adjust(Adjust("a1", -100))).Account.AvailableAt(Now));
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public class RedeemAndAdjustTests
             .Apply(m => m.Cancel(new CancelRedemption("x1", null, Now, Till)))
             .Account.Balance;
 
-        Assert.Equal(balance.LifetimeEarned - balance.LifetimeRedeemed + balance.LifetimeAdjusted, balance.Available - balance.Deficit);
-        Assert.Equal(30, balance.Available);
+        Assert.Equal(balance.LifetimeEarned - balance.LifetimeRedeemed + balance.LifetimeAdjusted, balance.Outstanding - balance.Deficit);
+        Assert.Equal(30, balance.Outstanding);
         Assert.Equal(0, balance.Deficit);
     }
 }

@@ -16,7 +16,7 @@ public class ReturnPurchaseTests
 
         Assert.Equal(34, reversed.Points);
         Assert.Equal(34, reversed.TakenFromBalance);
-        Assert.Equal(0, member.Then([reversed]).Account.Available);
+        Assert.Equal(0, member.Then([reversed]).Account.AvailableAt(Now));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class ReturnPurchaseTests
 
         Assert.Equal(4, reversed.TakenFromBalance);
         Assert.Equal(26, reversed.AddedToDeficit);
-        Assert.Equal(0, after.Available);
+        Assert.Equal(0, after.AvailableAt(Now));
         Assert.Equal(26, after.Balance.Deficit);
     }
 

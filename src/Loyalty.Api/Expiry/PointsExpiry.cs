@@ -1,0 +1,100 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Points;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
+using Loyalty.Projections.Balances;
+using Marten;
+using NodaTime;
+
+namespace Loyalty.Api.Expiry;
+
+/// <summary>The last program-zone day the expiry job completed for: the job's durable memory.</summary>
+public sealed record ExpirySchedule(string Id, LocalDate LastRunDay)
+{
+    public const string PointsExpiry = "points-expiry";
+}
+
+/// <summary>What one run of the expiry job did.</summary>
+public sealed record ExpiryRun(Instant At, int Members, long Points);
+
+/// <summary>
+/// Expires every lot past its expiry, one member at a time, recording <c>PointsExpired</c> with the lots and amounts.
+/// Idempotent: a lot expired once is closed, so a second run (or a second node running at the same moment, kept apart
+/// by the stream version) finds nothing to do.
+/// </summary>
+public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, ProgramSettingsCache programSettings, ILogger<PointsExpiryJob> log)
+{
+    public static readonly Actor Job = Actor.System("points-expiry");
+
+    public async Task<ExpiryRun> RunAsync(CancellationToken ct)
+    {
+        var now = streams.Now;
+        var program = await programSettings.CurrentAsync(ct);
+        IReadOnlyList<Guid> due;
+        await using (var session = store.QuerySession())
+        {
+            var cutoff = now.ToUnixTimeMilliseconds();
+            due = await session.Query<MemberBalance>().Where(b => b.NextExpiry <= cutoff).Select(b => b.Id).ToListAsync(ct);
+        }
+        log.LogInformation("Points expiry at {At}: {Members} members have lots due", now, due.Count);
+
+        var (members, points, done) = (0, 0L, 0);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
+        {
+            await PointsWrites.Append(streams, member, null, program, account => ExpirePoints.Decide(account, new ExpirePoints(now, Job)),
+                (written, _) =>
+                {
+                    if (written.Events.OfType<PointsExpired>().SingleOrDefault() is { } expired)
+                    {
+                        Interlocked.Increment(ref members);
+                        Interlocked.Add(ref points, expired.Points);
+                    }
+                    return 0;
+                }, StatusCodes.Status200OK, token);
+            if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("Points expiry: {Done} of {Members} members", done, due.Count);
+        });
+        log.LogInformation("Points expiry at {At} done: {Points} points of {Members} members expired", now, points, members);
+        return new ExpiryRun(now, members, points);
+    }
+}
+
+/// <summary>
+/// Runs the expiry job once per day, at the program's local midnight (lots expire at the start of a local day), and
+/// remembers in the database which day it last completed: a restart neither loses a day (a missed midnight runs at
+/// start) nor repeats one. Several nodes may both run; the job's idempotence keeps that harmless.
+/// </summary>
+public sealed class PointsExpiryScheduler(IDocumentStore store, PointsExpiryJob job, ProgramSettingsCache programSettings, IClock clock,
+    IConfiguration configuration, ILogger<PointsExpiryScheduler> log) : BackgroundService
+{
+    /// <summary>Runs the job if the program's current local day has not had its run yet; returns the run, or null.</summary>
+    public async Task<ExpiryRun?> TickAsync(CancellationToken ct)
+    {
+        var program = await programSettings.CurrentAsync(ct);
+        var today = clock.GetCurrentInstant().InZone(program.Zone()).Date;
+        await using var session = store.LightweightSession();
+        var schedule = await session.LoadAsync<ExpirySchedule>(ExpirySchedule.PointsExpiry, ct);
+        if (schedule is not null && schedule.LastRunDay >= today) return null;
+        var run = await job.RunAsync(ct);
+        session.Store(new ExpirySchedule(ExpirySchedule.PointsExpiry, today));
+        await session.SaveChangesAsync(ct);
+        return run;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Loyalty:Expiry:Enabled", true)) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Expiry:CheckSeconds", 60)));
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Points expiry failed; it runs again at the next check");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
