@@ -19,7 +19,8 @@ public sealed record HostOptions(
     Action<IServiceCollection>? Services = null,
     IReadOnlyDictionary<string, string?>? Settings = null,
     bool FreshDatabase = false,
-    bool ConfigureAdminKey = true);
+    bool ConfigureAdminKey = true,
+    string? ConnectionString = null);
 
 /// <summary>
 /// One PostgreSQL for the whole test run, started by the run itself in a temporary folder (fsync off: it
@@ -46,7 +47,7 @@ public sealed class LoyaltyApp : IAsyncLifetime
     public async Task<IAlbaHost> StartHostAsync(HostOptions? options = null)
     {
         options ??= new HostOptions();
-        var connectionString = options.FreshDatabase ? await CreateDatabaseAsync() : ConnectionString;
+        var connectionString = options.ConnectionString ?? (options.FreshDatabase ? await CreateDatabaseAsync() : ConnectionString);
         return await AlbaHost.For<Program>(web =>
         {
             web.UseSetting("ConnectionStrings:Loyalty", connectionString);
@@ -75,7 +76,8 @@ public sealed class LoyaltyApp : IAsyncLifetime
     /// <summary>The service on a database of its own, for tests that change program-wide settings.</summary>
     public Task<IAlbaHost> StartHostOnFreshDatabaseAsync() => StartHostAsync(new HostOptions(FreshDatabase: true));
 
-    private async Task<string> CreateDatabaseAsync()
+    /// <summary>A new, empty database on the test run's PostgreSQL; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
     {
         var name = "loyalty_" + Guid.NewGuid().ToString("N")[..12];
         var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" }.ConnectionString;

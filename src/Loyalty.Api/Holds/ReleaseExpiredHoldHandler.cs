@@ -14,7 +14,7 @@ namespace Loyalty.Api.Holds;
 /// a restart neither loses nor repeats it; the decision releases a hold only while it is held and due, so a second
 /// delivery changes nothing. A message that arrives early (clocks differ between nodes) is scheduled again.
 /// </summary>
-public static class HoldTimeouts
+public static class ReleaseExpiredHoldHandler
 {
     public static readonly Actor Timer = Actor.System("hold-timeout");
 
