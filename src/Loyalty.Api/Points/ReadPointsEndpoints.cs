@@ -64,7 +64,7 @@ public static class ReadPointsEndpoints
         var (now, zone) = (clock.GetCurrentInstant(), (await programSettings.CurrentAsync(ct)).Zone());
         var lots = balance.ToAccount().Lots.Items
             .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue).ThenBy(l => l.EarnedAt).ThenBy(l => l.LotId, StringComparer.Ordinal)
-            .Select(l => new LotView(l.LotId, l.Source, l.Points, l.Open, l.Held,
+            .Select(l => new LotView(l.LotId, l.Source(), l.Points, l.Open, l.Held,
                 l.IsExpiredAt(now) ? "expired" : l.IsPendingAt(now) ? "pending" : "available",
                 l.EarnedAt, l.AvailableAt, l.ExpiresAt, l.ExpiresAt is { } at ? BalanceResponse.LastDay(at, zone) : null))
             .ToList();

@@ -24,13 +24,18 @@ public sealed record LotTake(string LotId, int Points, Instant EarnedAt, Instant
 /// (never, when null). <see cref="Open"/> is what is left of <see cref="Points"/>; <see cref="Held"/> of it is
 /// reserved by holds at checkout.
 /// </summary>
-public sealed record Lot(string LotId, int Points, int Open, int Held, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt, LotSource Source)
+public sealed record Lot(string LotId, int Points, int Open, int Held, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt)
 {
+    public const string Consolidated = "consolidated";
+
+    /// <summary>What made the lot, read from its id (<c>kind:reference</c>).</summary>
+    public LotSource Source() => LotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", LotId);
+
     public static string IdFor(LotSource source) => $"{source.Kind}:{source.Reference}";
 
     /// <summary>A new lot of <paramref name="points"/> credited from <paramref name="source"/>.</summary>
     public static Lot Credit(LotSource source, int points, Instant earnedAt, Instant availableAt, Instant? expiresAt) =>
-        new(IdFor(source), points, points, 0, earnedAt, availableAt, expiresAt, source);
+        new(IdFor(source), points, points, 0, earnedAt, availableAt, expiresAt);
 
     public bool IsExpiredAt(Instant at) => ExpiresAt is { } expires && expires <= at;
     public bool IsPendingAt(Instant at) => AvailableAt > at && !IsExpiredAt(at);
@@ -145,9 +150,36 @@ public sealed record Lots(ImmutableList<Lot> Items)
     public Lots Restore(IEnumerable<LotTake> takes) =>
         takes.Aggregate(this, (lots, take) => lots.Find(take.LotId) is not null
             ? lots.Change([take], (l, points) => l with { Open = l.Open + points })
-            : lots.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt, SourceOf(take.LotId))));
+            : lots.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt)));
 
-    private static LotSource SourceOf(string lotId) => lotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", lotId);
+    /// <summary>
+    /// Keeps a member's open lots few, so that a write costs the same however many purchases they made: past
+    /// twice <paramref name="keep"/> lots, every available lot that no hold touches, except the newest
+    /// <paramref name="keep"/>, merges into one consolidated lot per expiry (<c>consolidated:never</c>,
+    /// <c>consolidated:&lt;expiry in Unix ms&gt;</c>). Their points keep their expiry and the consumption order;
+    /// the events that made them still name each purchase. Pending, held and lapsed lots stay as they are.
+    /// </summary>
+    public Lots Consolidated(Instant at, int keep)
+    {
+        if (Items.Count <= 2 * keep) return this;
+        var newest = Items.OrderByDescending(l => l.EarnedAt).ThenByDescending(l => l.LotId, StringComparer.Ordinal).Take(keep).Select(l => l.LotId).ToHashSet();
+        var merging = Items.Where(l => !newest.Contains(l.LotId) && l.Held == 0 && l.IsAvailableAt(at)).ToList();
+        var items = Items.RemoveAll(merging.Contains);
+        foreach (var group in merging.GroupBy(l => l.ExpiresAt))
+        {
+            var id = $"{Lot.Consolidated}:{group.Key?.ToUnixTimeMilliseconds().ToString() ?? "never"}";
+            // A consolidated lot kept apart (held, or among the newest) takes the others in.
+            var into = items.Find(l => l.LotId == id) ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
+            var points = group.Sum(l => l.Open);
+            var merged = into with
+            {
+                Points = into.Points + points, Open = into.Open + points,
+                EarnedAt = Instant.Min(into.EarnedAt, group.Min(l => l.EarnedAt)), AvailableAt = Instant.Max(into.AvailableAt, group.Max(l => l.AvailableAt))
+            };
+            items = items.Remove(into).Add(merged);
+        }
+        return new Lots(items);
+    }
 
     public Lots Hold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held + points });
     public Lots Unhold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held - points });

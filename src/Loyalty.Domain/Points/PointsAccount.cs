@@ -10,6 +10,9 @@ namespace Loyalty.Domain.Points;
 /// </summary>
 public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Balance Balance, Lots Lots)
 {
+    /// <summary>How many recent lots stay separate when a member's lots are consolidated (<see cref="Lots.Consolidated"/>).</summary>
+    public const int SeparateLots = 100;
+
     public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
     /// <summary>What the member may spend at <paramref name="at"/>: usable points of available, unexpired lots.</summary>
@@ -19,7 +22,14 @@ public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Ba
     {
         MemberEnrolled => account with { Enrolled = true },
         MemberClosed => account with { Closed = true },
-        _ => account with { Balance = account.Balance.After(@event), Lots = LotsAfter(account.Lots, @event) }
+        _ => account with { Balance = account.Balance.After(@event), Lots = LotsAfter(account.Lots, @event).Consolidated(At(@event), SeparateLots) }
+    };
+
+    private static Instant At(IMemberEvent @event) => @event switch
+    {
+        PointsEarned e => e.At, PointsReversed e => e.At, PointsRedeemed e => e.At, RedemptionCancelled e => e.At, PointsAdjusted e => e.At,
+        PointsExpired e => e.At, PointsHeld e => e.At, HoldCaptured e => e.At, HoldReleased e => e.At,
+        _ => Instant.MinValue
     };
 
     /// <summary>

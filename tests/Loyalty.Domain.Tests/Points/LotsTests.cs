@@ -12,7 +12,7 @@ public class LotsTests
 
     private static Lot Lot(string purchase, int points, int daysAgo, int? expiresInDays, int pendingDays = 0) =>
         new(Id(purchase), points, points, 0, Now - Duration.FromDays(daysAgo), Now - Duration.FromDays(daysAgo) + Duration.FromDays(pendingDays),
-            expiresInDays is { } d ? Now + Duration.FromDays(d) : null, new LotSource(LotSource.Purchase, purchase));
+            expiresInDays is { } d ? Now + Duration.FromDays(d) : null);
 
     private static Lots Of(params Lot[] lots) => new(lots.ToImmutableList());
 
@@ -61,7 +61,7 @@ public class LotsTests
 
         var back = Assert.Single(reopened.Items);
         Assert.Equal((lot.LotId, 30, lot.EarnedAt, lot.ExpiresAt), (back.LotId, back.Open, back.EarnedAt, back.ExpiresAt));
-        Assert.Equal(lot.Source, back.Source);
+        Assert.Equal(lot.Source(), back.Source());
     }
 
     [Fact]
@@ -70,5 +70,20 @@ public class LotsTests
         var lots = Of(Lot("lapsed", 25, 400, -1) with { Held = 5 }, Lot("fine", 10, 1, 100));
         var due = Assert.Single(lots.Due(Now));
         Assert.Equal((Id("lapsed"), 20), (due.LotId, due.Points));
+    }
+
+    [Fact]
+    public void many_lots_consolidate_by_expiry_keeping_the_newest_pending_and_held_ones_apart()
+    {
+        var lots = Of(Lot("a", 10, 50, null), Lot("b", 20, 40, 30), Lot("c", 30, 30, null), Lot("d", 40, 20, 30) with { Held = 5 },
+            Lot("e", 50, 1, null, pendingDays: 14), Lot("f", 60, 3, null), Lot("g", 70, 2, 30));
+
+        Assert.Same(lots, lots.Consolidated(Now, keep: 4)); // not past twice the lots kept
+        var consolidated = lots.Consolidated(Now, keep: 3);
+
+        Assert.Equal(["consolidated:" + (Now + Duration.FromDays(30)).ToUnixTimeMilliseconds(), "consolidated:never", Id("d"), Id("e"), Id("f"), Id("g")],
+            consolidated.Items.Select(l => l.LotId).Order(StringComparer.Ordinal));
+        Assert.Equal(40, consolidated.Find("consolidated:never")!.Open);
+        Assert.Equal((lots.Open(), lots.Held(), lots.Available(Now)), (consolidated.Open(), consolidated.Held(), consolidated.Available(Now)));
     }
 }
