@@ -8,6 +8,9 @@ using NodaTime;
 
 namespace Loyalty.Projections.Ledger;
 
+/// <summary>Points a movement took from, put into or created in one lot (the lot's dates are in its event).</summary>
+public sealed record LotPoints(string LotId, int Points);
+
 /// <summary>Where a movement came from: the calling system's own reference.</summary>
 public sealed record SourceReference(string Kind, string? Source, string Id);
 
@@ -31,7 +34,7 @@ public sealed record LedgerEntry(
     Instant At,
     Instant RecordedAt,
     long HeldChange = 0,
-    IReadOnlyList<LotTake>? Lots = null,
+    IReadOnlyList<LotPoints>? Lots = null,
     Money? Value = null)
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
@@ -41,7 +44,7 @@ public sealed record LedgerEntry(
 public sealed record LedgerLine(
     long Version, string Type, long Points, long DeficitChange, long HeldChange, long BalanceAfter, long DeficitAfter, long HeldAfter,
     SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt,
-    IReadOnlyList<LotTake>? Lots, Money? Value);
+    IReadOnlyList<LotPoints>? Lots, Money? Value);
 
 /// <summary>Inline: the ledger is current the moment a write answers, and reads cost the same however long it is.</summary>
 public sealed partial class LedgerEntryProjection : EventProjection
@@ -74,7 +77,8 @@ public static class MemberLedger
             _ => throw new InvalidOperationException($"{@event.GetType().Name} moves points but has no ledger entry")
         };
         return new LedgerEntry(LedgerEntry.IdFor(@event.MemberId, version), @event.MemberId, version, type,
-            movement.Outstanding, movement.Deficit, reference, ruleVersion, reason, by, at, recordedAt, movement.Held, lots, value);
+            movement.Outstanding, movement.Deficit, reference, ruleVersion, reason, by, at, recordedAt, movement.Held,
+            lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(), value);
     }
 
     private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) => e.Points - e.DeficitSettled is var points and > 0
