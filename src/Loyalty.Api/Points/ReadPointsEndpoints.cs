@@ -83,14 +83,13 @@ public static class ReadPointsEndpoints
         ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
     {
         var program = await programSettings.CurrentAsync(ct);
-        var checkedAmount = PointValue.CheckedAmount(amount, currency, program.Currency, "amount");
-        var value = program.PointValue ?? throw new RuleBroken("amount", "the program does not offer paying with points");
+        if (amount is null) throw new InvalidInput("amount", "is required");
+        var (needed, money) = PointsOrMoney.Resolve(null, amount, currency, program);
         if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
-        var needed = value.PointsFor(checkedAmount);
         var available = balance.ToAccount().AvailableAt(clock.GetCurrentInstant());
         var covering = Math.Min(needed, available);
-        return Results.Json(new PayWithPointsQuote(id, checkedAmount, program.Currency, needed, available, covering,
-            covering == needed ? checkedAmount : value.ValueOf(covering), covering == needed, value));
+        return Results.Json(new PayWithPointsQuote(id, money!.Amount, money.Currency, needed, available, covering,
+            covering == needed ? money.Amount : program.PointValue!.ValueOf(covering), covering == needed, program.PointValue!));
     }
 
     /// <summary>
