@@ -79,7 +79,7 @@ public static class CancelRedemptionEndpoint
             {
                 var cancelled = written.Events.OfType<RedemptionCancelled>().ToList();
                 return new RedemptionCancelledResponse(id, redemptionId, cancelled.Sum(c => c.Points), cancelled.Sum(c => c.DeficitSettled),
-                    cancelled.Sum(c => c.ExpiredAtOnce?.Sum(t => t.Points) ?? 0), balance);
+                    cancelled.Sum(Movement.ExpiredAtOnce), balance);
             },
             StatusCodes.Status200OK, ct);
     }

@@ -24,7 +24,8 @@ public sealed record Movement(long Outstanding, long Held, long Deficit, long Ea
         _ => null
     };
 
-    private static int ExpiredAtOnce(RedemptionCancelled e) => e.ExpiredAtOnce?.Sum(t => t.Points) ?? 0;
+    /// <summary>The points of a cancelled redemption whose lots had expired, so that they expired on return.</summary>
+    public static int ExpiredAtOnce(RedemptionCancelled e) => e.ExpiredAtOnce?.Sum(t => t.Points) ?? 0;
 }
 
 /// <summary>
