@@ -1,4 +1,5 @@
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Memberships;
 
 namespace Loyalty.Domain.Points;
 
@@ -17,6 +18,7 @@ public sealed record Movement(long Outstanding, long Held, long Deficit, long Ea
         RedemptionCancelled e => new(e.Points - e.DeficitSettled - ExpiredAtOnce(e), 0, -e.DeficitSettled, 0, -e.Points, 0, ExpiredAtOnce(e)),
         // A negative adjustment takes from the lots and settles nothing.
         PointsAdjusted e => new(e.Points - e.DeficitSettled, 0, -e.DeficitSettled, 0, 0, e.Points, 0),
+        MembershipBonusEarned e => new(e.Points - e.DeficitSettled, 0, -e.DeficitSettled, e.Points, 0, 0, 0),
         PointsExpired e => new(-e.Points, 0, 0, 0, 0, 0, e.Points),
         PointsHeld e => new(0, e.Points, 0, 0, 0, 0, 0),
         HoldCaptured e => new(-e.Points, -e.Points - e.Released.Sum(t => t.Points), 0, 0, e.Points, 0, 0),

@@ -6,11 +6,12 @@ namespace Loyalty.Domain.Points;
 /// <summary>What made a lot: a purchase (<c>source/transactionId</c>) or an adjustment (its id).</summary>
 public sealed record LotSource(string Kind, string Reference)
 {
-    public const string Purchase = "purchase", Adjustment = "adjustment";
+    public const string Purchase = "purchase", Adjustment = "adjustment", MembershipBonus = "membership-bonus";
 
     public static LotSource Of(PointsEarned e) => new(Purchase, $"{e.Source}/{e.TransactionId}");
     public static LotSource Of(PurchaseState p) => new(Purchase, $"{p.Source}/{p.TransactionId}");
     public static LotSource Of(PointsAdjusted e) => new(Adjustment, e.AdjustmentId);
+    public static LotSource Of(Memberships.MembershipBonusEarned e) => new(MembershipBonus, e.PaymentReference);
 }
 
 /// <summary>

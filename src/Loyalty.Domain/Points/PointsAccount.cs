@@ -1,15 +1,20 @@
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Tiers;
 using NodaTime;
 
 namespace Loyalty.Domain.Points;
 
 /// <summary>
-/// The points side of a member's stream: whether they can earn, their balance and their open lots. What a single
-/// purchase, redemption or hold needs beyond that is kept with it (<see cref="PurchaseState"/>,
-/// <see cref="RedemptionState"/>, <see cref="HoldState"/>).
+/// A member's account as their stream leaves it: whether they can earn, their balance and open lots, the tier they
+/// earned or were given and their paid membership. What a single purchase, redemption or hold needs beyond that is
+/// kept with it (<see cref="PurchaseState"/>, <see cref="RedemptionState"/>, <see cref="HoldState"/>).
 /// </summary>
-public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Balance Balance, Lots Lots)
+public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Balance Balance, Lots Lots, TierStanding? Standing = null,
+    Membership? Membership = null)
 {
+    public TierStanding Tier => Standing ?? TierStanding.None;
+
     /// <summary>How many recent lots stay separate when a member's lots are consolidated (<see cref="Lots.Consolidated"/>).</summary>
     public const int SeparateLots = 100;
 
@@ -22,13 +27,20 @@ public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Ba
     {
         MemberEnrolled => account with { Enrolled = true },
         MemberClosed => account with { Closed = true },
-        _ => account with { Balance = account.Balance.After(@event), Lots = LotsAfter(account.Lots, @event).Consolidated(At(@event), SeparateLots) }
+        ITierEvent => account with { Standing = TierStanding.Evolve(account.Tier, @event) },
+        IMembershipEvent => account with { Membership = Membership.Evolve(account.Membership, @event) },
+        MemberProfileUpdated => account,
+        _ => account with
+        {
+            Balance = account.Balance.After(@event), Lots = LotsAfter(account.Lots, @event).Consolidated(At(@event), SeparateLots),
+            Standing = TierStanding.Evolve(account.Tier, @event)
+        }
     };
 
     private static Instant At(IMemberEvent @event) => @event switch
     {
         PointsEarned e => e.At, PointsReversed e => e.At, PointsRedeemed e => e.At, RedemptionCancelled e => e.At, PointsAdjusted e => e.At,
-        PointsExpired e => e.At, PointsHeld e => e.At, HoldCaptured e => e.At, HoldReleased e => e.At,
+        PointsExpired e => e.At, PointsHeld e => e.At, MembershipBonusEarned e => e.At, HoldCaptured e => e.At, HoldReleased e => e.At,
         _ => Instant.MinValue
     };
 
@@ -46,6 +58,7 @@ public sealed record PointsAccount(Guid MemberId, bool Enrolled, bool Closed, Ba
         RedemptionCancelled e => lots.Add(Lot.Credit(new LotSource("redemption", e.RedemptionId), e.Points - e.DeficitSettled, e.At, e.At, null)),
         PointsAdjusted { Points: > 0 } e => lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
         PointsAdjusted e => lots.Remove(e.Taken ?? lots.TakeUpTo(-e.Points, e.At)),
+        MembershipBonusEarned e => lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
         PointsExpired e => lots.Remove(e.Lots),
         PointsHeld e => lots.Hold(e.Taken),
         HoldCaptured e => MovedBy(lots.Unhold(e.Captured).Remove(e.Captured).Unhold(e.Released), e.OpenLotsExpireAt),

@@ -5,10 +5,20 @@ using NodaTime;
 
 namespace Loyalty.Domain.Points;
 
-/// <summary>A purchase line as the till sent it, with what was paid on it and the points it earned.</summary>
+/// <summary>
+/// A purchase line as the till sent it, with what was paid on it, the points the earn rate gives it
+/// (<see cref="BasePoints"/>) and the points it earned with the multipliers. Lines stored before multipliers
+/// existed have no base points: they earned their points at the earn rate alone.
+/// </summary>
 public sealed record EarnedLine(
     string LineId, string Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount,
-    decimal AmountPaid, int Points);
+    decimal AmountPaid, int Points, int? BasePoints = null);
+
+/// <summary>A multiplier an earning applied: the member's tier's or paid membership's (<see cref="Kind"/> <c>tier</c> or <c>membership</c>).</summary>
+public sealed record EarnMultiplier(string Kind, string Code, decimal Factor)
+{
+    public const string Tier = "tier", Membership = "membership";
+}
 
 /// <summary>
 /// A purchase earned points. <see cref="DeficitSettled"/> of them paid off an earlier deficit; the rest made a lot
@@ -16,6 +26,8 @@ public sealed record EarnedLine(
 /// <see cref="ExpiresAt"/> (never, when null). Under activity-based expiry, <see cref="OpenLotsExpireAt"/> is the
 /// new expiry of every open lot. <see cref="At"/> is when the purchase happened, <see cref="RecordedAt"/> when we
 /// heard of it. Earnings stored before lots existed have no dates: available at once, never expiring.
+/// <see cref="BasePoints"/> are the points at the earn rate alone, which count toward tiers; <see cref="Multipliers"/>
+/// made them <see cref="Points"/> (see <c>EarnRule</c>). Earnings stored before multipliers had none.
 /// </summary>
 public sealed record PointsEarned(
     Guid MemberId,
@@ -34,7 +46,9 @@ public sealed record PointsEarned(
     Actor By,
     Instant? AvailableAt = null,
     Instant? ExpiresAt = null,
-    Instant? OpenLotsExpireAt = null) : IMemberEvent;
+    Instant? OpenLotsExpireAt = null,
+    int? BasePoints = null,
+    IReadOnlyList<EarnMultiplier>? Multipliers = null) : IMemberEvent;
 
 /// <summary>Units of a purchase line came back, and the points they had earned.</summary>
 public sealed record ReversedLine(string LineId, decimal Quantity, int Points);
@@ -42,7 +56,8 @@ public sealed record ReversedLine(string LineId, decimal Quantity, int Points);
 /// <summary>
 /// Returned lines reversed the points they had earned. <see cref="Taken"/> says from which lots: the purchase's own
 /// lot first (pending or not), then the member's other lots; what they could not cover became a deficit that the
-/// member's next credits settle first.
+/// member's next credits settle first. <see cref="Qualifying"/> is what the return took off the tier metric, counted at
+/// the purchase's time (returns stored before tiers existed took nothing off).
 /// </summary>
 public sealed record PointsReversed(
     Guid MemberId,
@@ -56,7 +71,8 @@ public sealed record PointsReversed(
     Instant At,
     Instant RecordedAt,
     Actor By,
-    IReadOnlyList<LotTake>? Taken = null) : IMemberEvent;
+    IReadOnlyList<LotTake>? Taken = null,
+    Tiers.QualifyingActivity? Qualifying = null) : IMemberEvent;
 
 /// <summary>
 /// The member spent points on a reward, taken from the lots in <see cref="Taken"/>. <see cref="Value"/> is the money
@@ -93,6 +109,7 @@ public sealed record RedemptionCancelled(
 /// <summary>
 /// Points were added or removed by hand, always with a reason. A credit settles a deficit first, and the rest makes
 /// a lot (available at once, expiring at <see cref="ExpiresAt"/>); a debit takes from the lots in <see cref="Taken"/>.
+/// A <see cref="Qualifying"/> credit (a bonus the program counts) also counts toward tiers.
 /// </summary>
 public sealed record PointsAdjusted(
     Guid MemberId,
@@ -103,7 +120,8 @@ public sealed record PointsAdjusted(
     Instant At,
     Actor By,
     Instant? ExpiresAt = null,
-    IReadOnlyList<LotTake>? Taken = null) : IMemberEvent;
+    IReadOnlyList<LotTake>? Taken = null,
+    bool Qualifying = false) : IMemberEvent;
 
 /// <summary>Lots reached their expiry with points left: those points are gone, counted as breakage.</summary>
 public sealed record PointsExpired(Guid MemberId, IReadOnlyList<LotTake> Lots, int Points, Instant At, Actor By) : IMemberEvent;

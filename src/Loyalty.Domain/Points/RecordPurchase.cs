@@ -1,5 +1,6 @@
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
 using NodaTime;
 
 namespace Loyalty.Domain.Points;
@@ -37,15 +38,34 @@ public sealed record RecordPurchase(
             throw new RuleBroken("currency", $"the program's currency is {program.Currency}");
 
         var paid = lines.Select(l => l.Quantity * l.UnitPrice - l.Discount).ToArray();
-        var total = paid.Sum() * program.EarnRate.Points / program.EarnRate.PerAmount;
+        var multipliers = MultipliersOf(account, program, cmd.OccurredAt);
+        var multiplier = EarnRule.Combined(multipliers.Select(m => m.Factor));
+        var total = paid.Sum() * program.EarnRate.Points / program.EarnRate.PerAmount * multiplier;
         if (total > MaxPointsPerPurchase) throw new RuleBroken("lines", $"would earn more than {MaxPointsPerPurchase} points");
-        var points = EarnRule.PointsPerLine(paid, program.EarnRate);
-        var earned = lines.Select((l, i) => new EarnedLine(l.LineId!, l.Sku!, l.Category, l.Quantity, l.UnitPrice, l.Discount, paid[i], points[i])).ToArray();
+        var basePoints = EarnRule.PointsPerLine(paid, program.EarnRate);
+        var points = multipliers.Length == 0 ? basePoints : EarnRule.PointsPerLine(paid, program.EarnRate, multiplier);
+        var earned = lines.Select((l, i) => new EarnedLine(l.LineId!, l.Sku!, l.Category, l.Quantity, l.UnitPrice, l.Discount, paid[i], points[i],
+            basePoints[i])).ToArray();
         var sum = points.Sum();
 
         return [new PointsEarned(account.MemberId, source, transactionId, storeId, currency, paid.Sum(), earned, sum,
             account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate, cmd.OccurredAt, cmd.RecordedAt, cmd.By,
-            program.AvailableAt(cmd.OccurredAt), program.ExpiresAt(cmd.OccurredAt), program.OpenLotsExpireAfter(cmd.OccurredAt))];
+            program.AvailableAt(cmd.OccurredAt), program.ExpiresAt(cmd.OccurredAt), program.OpenLotsExpireAfter(cmd.OccurredAt),
+            basePoints.Sum(), multipliers)];
+    }
+
+    /// <summary>
+    /// The multipliers in force when the purchase happened, as the member's account knows them when it is recorded:
+    /// the tier they held and an active paid membership's; a multiplier of 1 is left out.
+    /// </summary>
+    public static EarnMultiplier[] MultipliersOf(PointsAccount account, ProgramSettings program, Instant at)
+    {
+        var multipliers = new List<EarnMultiplier>();
+        if (program.TiersAt(at)?.Rules is { } rules && TierHeld.At(account.Tier, account.Membership, rules, at).Tier is { EarnMultiplier: not 1 } tier)
+            multipliers.Add(new EarnMultiplier(EarnMultiplier.Tier, tier.Code, tier.EarnMultiplier));
+        if (account.Membership is { } membership && membership.ActiveAt(at) && membership.Plan.EarnMultiplier != 1)
+            multipliers.Add(new EarnMultiplier(EarnMultiplier.Membership, membership.Plan.Code, membership.Plan.EarnMultiplier));
+        return [.. multipliers];
     }
 
     private static IReadOnlyList<PurchaseLine> CheckLines(IReadOnlyList<PurchaseLine>? lines)

@@ -55,7 +55,8 @@ public sealed record CancelRedemption(string RedemptionId, string? Reason, Insta
 /// expiring under the current policy; a debit takes from the lots like a redemption, never below zero. An
 /// adjustment id is kept unique by its idempotency record: the same id again replays, or is refused when it differs.
 /// </summary>
-public sealed record AdjustPoints(string? AdjustmentId, int Points, string? Reason, Instant At, Actor By)
+/// <summary>Points added or removed by hand; a credit may be <see cref="Qualifying"/>: a bonus that counts toward tiers.</summary>
+public sealed record AdjustPoints(string? AdjustmentId, int Points, string? Reason, Instant At, Actor By, bool Qualifying = false)
 {
     public const int MaxAdjustment = 1_000_000;
 
@@ -66,9 +67,10 @@ public sealed record AdjustPoints(string? AdjustmentId, int Points, string? Reas
         if (Math.Abs((long)cmd.Points) > MaxAdjustment) throw new InvalidInput("points", $"must be within ±{MaxAdjustment}");
         var reason = Guard.Required(cmd.Reason, "reason", 500);
         if (!account.Enrolled) throw new NotFound("memberId", "no such member");
+        if (cmd.Qualifying && cmd.Points < 0) throw new InvalidInput("qualifying", "only a credit can count toward tiers");
         if (cmd.Points > 0)
             return [new PointsAdjusted(account.MemberId, adjustmentId, cmd.Points, reason, account.Balance.SettlesDeficit(cmd.Points), cmd.At, cmd.By,
-                program.ExpiresAt(cmd.At))];
+                program.ExpiresAt(cmd.At), Qualifying: cmd.Qualifying)];
         var available = account.AvailableAt(cmd.At);
         var taken = account.Lots.Take(-cmd.Points, cmd.At)
             ?? throw new RuleBroken("points", $"only {available} points are available to remove");

@@ -24,6 +24,7 @@ public sealed record ReturnPurchase(
         if (purchase.ReturnIds.Contains(returnId)) throw new Conflict("returnId", "this return is already recorded");
 
         var reversed = new List<ReversedLine>();
+        var (basePoints, spend) = (0, 0m);
         for (var i = 0; i < cmd.Lines.Count; i++)
         {
             var returned = cmd.Lines[i] ?? throw new InvalidInput($"lines[{i}]", "is required");
@@ -38,13 +39,17 @@ public sealed record ReturnPurchase(
                     $"only {line.Quantity - line.ReturnedQuantity} of {line.Quantity} units are left to return");
             reversed.Add(new ReversedLine(lineId, returned.Quantity,
                 Rules.EarnRule.Reversal(line.Points, line.Quantity, line.ReturnedQuantity, after)));
+            basePoints += Rules.EarnRule.Reversal(line.BasePoints ?? line.Points, line.Quantity, line.ReturnedQuantity, after);
+            spend += Rules.EarnRule.SpendReversal(line.AmountPaid ?? 0, line.Quantity, line.ReturnedQuantity, after);
         }
+        var returnedInFull = purchase.Lines.All(l => l.Value.ReturnedQuantity + (reversed.FirstOrDefault(r => r.LineId == l.Key)?.Quantity ?? 0) >= l.Value.Quantity);
+        var qualifying = purchase.At is { } purchasedAt ? new Tiers.QualifyingActivity(purchasedAt, -basePoints, -spend, returnedInFull ? -1 : 0) : null;
 
         var points = reversed.Sum(r => r.Points);
         var ownLot = Lot.IdFor(LotSource.Of(purchase));
         var taken = account.Lots.TakeForReversal(ownLot, points, cmd.RecordedAt);
         var fromLots = taken.Sum(t => t.Points);
         return [new PointsReversed(account.MemberId, purchase.Source, purchase.TransactionId, returnId, reversed,
-            points, fromLots, points - fromLots, cmd.OccurredAt, cmd.RecordedAt, cmd.By, taken)];
+            points, fromLots, points - fromLots, cmd.OccurredAt, cmd.RecordedAt, cmd.By, taken, qualifying)];
     }
 }

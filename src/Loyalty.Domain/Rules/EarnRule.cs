@@ -3,8 +3,11 @@ namespace Loyalty.Domain.Rules;
 /// <summary>
 /// The arithmetic of earning and reversing. Rounding, stated once:
 /// <list type="bullet">
-/// <item>A purchase earns floor(sum over lines of amountPaid × points ÷ perAmount): one floor per purchase.</item>
-/// <item>That total is split over the lines by largest remainder (ties to the earlier line), so the
+/// <item>A purchase's base points are floor(sum over lines of amountPaid × points ÷ perAmount): one floor per purchase.</item>
+/// <item>Multipliers add, they do not compound: a tier's ×1.5 and a membership's ×2 make ×2.5 (1 + 0.5 + 1). The points
+/// earned are floor(sum over lines of amountPaid × points ÷ perAmount × that multiplier), again one floor per
+/// purchase, so a purchase never earns less than its base points.</item>
+/// <item>Each total (base and earned) is split over the lines by largest remainder (ties to the earlier line), so the
 /// per-line points add up to exactly the purchase's points.</item>
 /// <item>Returning r of a line's q units reverses floor(linePoints × returnedSoFar ÷ q) minus what earlier
 /// returns of that line reversed: partial returns never exceed, and a full return exactly equals, what
@@ -13,9 +16,12 @@ namespace Loyalty.Domain.Rules;
 /// </summary>
 public static class EarnRule
 {
-    public static int[] PointsPerLine(IReadOnlyList<decimal> amountsPaid, EarnRate rate)
+    /// <summary>The one multiplier the <paramref name="multipliers"/> make together: their bonuses added.</summary>
+    public static decimal Combined(IEnumerable<decimal> multipliers) => 1 + multipliers.Sum(m => m - 1);
+
+    public static int[] PointsPerLine(IReadOnlyList<decimal> amountsPaid, EarnRate rate, decimal multiplier = 1)
     {
-        var exact = amountsPaid.Select(amount => amount * rate.Points / rate.PerAmount).ToArray();
+        var exact = amountsPaid.Select(amount => amount * rate.Points / rate.PerAmount * multiplier).ToArray();
         var points = exact.Select(x => (int)decimal.Floor(x)).ToArray();
         var remainder = (int)decimal.Floor(exact.Sum()) - points.Sum();
         var byLargestFraction = Enumerable.Range(0, exact.Length)
@@ -27,8 +33,12 @@ public static class EarnRule
     }
 
     public static int Reversal(int linePoints, decimal quantity, decimal returnedBefore, decimal returnedAfter) =>
-        ReversedAfter(linePoints, quantity, returnedAfter) - ReversedAfter(linePoints, quantity, returnedBefore);
+        (int)(ReversedAfter(linePoints, quantity, returnedAfter) - ReversedAfter(linePoints, quantity, returnedBefore));
 
-    private static int ReversedAfter(int linePoints, decimal quantity, decimal returned) =>
-        returned >= quantity ? linePoints : (int)decimal.Floor(linePoints * returned / quantity);
+    /// <summary>The spend a return takes off the tier metric, the same way: floored to the cent, a full return exactly what was paid.</summary>
+    public static decimal SpendReversal(decimal amountPaid, decimal quantity, decimal returnedBefore, decimal returnedAfter) =>
+        ReversedAfter(amountPaid * 100, quantity, returnedAfter) / 100 - ReversedAfter(amountPaid * 100, quantity, returnedBefore) / 100;
+
+    private static decimal ReversedAfter(decimal lineTotal, decimal quantity, decimal returned) =>
+        returned >= quantity ? lineTotal : decimal.Floor(lineTotal * returned / quantity);
 }

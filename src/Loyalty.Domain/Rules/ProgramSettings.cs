@@ -1,4 +1,6 @@
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Tiers;
 using NodaTime;
 
 namespace Loyalty.Domain.Rules;
@@ -22,6 +24,20 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
     /// <summary>Points are floored once per purchase, on the sum of what was paid on all lines.</summary>
     public const string FloorPerPurchase = "floor-per-purchase";
 
+    /// <summary>Every version of the tier rules, oldest first: each applies from its effective date, none rewrites history.</summary>
+    public IReadOnlyList<TierRulesVersion> TierVersions { get; init; } = [];
+
+    public IReadOnlyList<MembershipPlan> MembershipPlans { get; init; } = [];
+
+    /// <summary>How long a membership whose payment failed stays active after its period's end.</summary>
+    public int MembershipGraceDays { get; init; }
+
+    /// <summary>The tier rules in force at <paramref name="at"/>; null: the program has no tiers then.</summary>
+    public TierRulesVersion? TiersAt(Instant at) => TierVersions.LastOrDefault(v => v.EffectiveFrom <= at);
+
+    /// <summary>The latest tier rules, whether in force yet or not: the version a new one must keep the tiers of.</summary>
+    public TierRules? LatestTiers() => TierVersions.Count == 0 ? null : TierVersions[^1].Rules;
+
     public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase);
 
     public bool Exists => RuleVersion > 0;
@@ -41,8 +57,18 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
 
     public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
     {
-        ProgramSettingsChanged e => new ProgramSettings(e.RuleVersion, e.Currency, e.TimeZone, e.EarnRate, e.Rounding, e.MembersMayRedeem,
-            e.PendingDays, e.Expiry, e.PointValue),
+        ProgramSettingsChanged e => state with
+        {
+            RuleVersion = e.RuleVersion, Currency = e.Currency, TimeZone = e.TimeZone, EarnRate = e.EarnRate, Rounding = e.Rounding,
+            MembersMayRedeem = e.MembersMayRedeem, PendingDays = e.PendingDays, Expiry = e.Expiry ?? ExpiryPolicy.Never, PointValue = e.PointValue
+        },
+        // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from then on.
+        TierRulesChanged e => state with
+        {
+            RuleVersion = e.RuleVersion,
+            TierVersions = [.. state.TierVersions.Where(v => v.EffectiveFrom < e.EffectiveFrom), new TierRulesVersion(e.RuleVersion, e.EffectiveFrom, e.Rules)]
+        },
+        MembershipPlansChanged e => state with { RuleVersion = e.RuleVersion, MembershipPlans = e.Plans, MembershipGraceDays = e.GraceDays },
         _ => state
     };
 }
@@ -70,8 +96,7 @@ public sealed record ChangeProgramSettings(
         var zone = Guard.Zone(cmd.TimeZone, "timeZone").Id;
         if (cmd.EarnPoints <= 0) throw new InvalidInput("earnRate.points", "must be greater than 0");
         if (cmd.EarnPerAmount <= 0) throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
-        if (cmd.ExpectedRuleVersion is { } expected && expected != current.RuleVersion)
-            throw new StaleVersion("expectedRuleVersion", $"the current rule version is {current.RuleVersion}");
+        ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
 
         if (cmd.PendingDays is < 0 or > ProgramSettings.MaxPendingDays)
             throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");

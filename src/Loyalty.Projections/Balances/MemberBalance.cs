@@ -1,5 +1,7 @@
 using JasperFx.Events;
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Tiers;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Common;
 using Marten.Events.Aggregation;
@@ -9,16 +11,18 @@ namespace Loyalty.Projections.Balances;
 /// <summary>
 /// A member's points as their app shows them, and as the next points write decides on: the account (balance and
 /// open lots) and the stream version it reflects. <see cref="NextExpiry"/> (Unix milliseconds, indexed) is when
-/// the expiry job next has something to do for this member.
+/// the expiry job next has something to do for this member; <see cref="NextStandingCheck"/> (indexed too) when the
+/// standing job next has a tier review, the end of a grace or the end of a membership to record.
 /// </summary>
 public sealed record MemberBalance(Guid Id, Balance Balance, long Version, bool Enrolled = false, bool Closed = false, Lots? Lots = null,
-    long? NextExpiry = null)
+    long? NextExpiry = null, TierStanding? Standing = null, Membership? Membership = null, long? NextStandingCheck = null)
 {
-    public PointsAccount ToAccount() => new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None);
+    public PointsAccount ToAccount() => new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None, Standing, Membership);
 
     public static MemberBalance Of(PointsAccount account, long version) =>
         new(account.MemberId, account.Balance, version, account.Enrolled, account.Closed, account.Lots,
-            account.Lots.NextExpiry()?.ToUnixTimeMilliseconds());
+            account.Lots.NextExpiry()?.ToUnixTimeMilliseconds(), account.Standing, account.Membership,
+            new[] { account.Tier.NextCheck(), account.Membership?.NextCheck() }.Min()?.ToUnixTimeMilliseconds());
 }
 
 /// <summary>Inline: committed with the events that change it, so it is current the moment a write answers.</summary>

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
 using Marten;
 using Marten.Events.Projections;
@@ -70,6 +71,8 @@ public static class MemberLedger
             RedemptionCancelled e => ("redemption-cancelled", new("redemption", null, e.RedemptionId), null, e.Reason, e.By, e.At, e.At,
                 e.Restored?.Concat(e.ExpiredAtOnce ?? []).ToList(), null),
             PointsAdjusted e => ("adjusted", new("adjustment", null, e.AdjustmentId), null, e.Reason, e.By, e.At, e.At, e.Taken, null),
+            MembershipBonusEarned e => ("membership-bonus", new("membership", e.Plan, e.PaymentReference), null, null, e.By, e.At, e.At,
+                BonusLot(e), null),
             PointsExpired e => ("expired", new("expiry", null, $"{e.At.ToUnixTimeMilliseconds()}"), null, null, e.By, e.At, e.At, e.Lots, null),
             PointsHeld e => ("held", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Taken, e.Value),
             HoldCaptured e => ("hold-captured", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Captured, e.Value),
@@ -83,6 +86,10 @@ public static class MemberLedger
 
     private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) => e.Points - e.DeficitSettled is var points and > 0
         ? [new LotTake(Lot.IdFor(LotSource.Of(e)), points, e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt)]
+        : null;
+
+    private static IReadOnlyList<LotTake>? BonusLot(MembershipBonusEarned e) => e.Points - e.DeficitSettled is var points and > 0
+        ? [new LotTake(Lot.IdFor(LotSource.Of(e)), points, e.At, e.At, e.ExpiresAt)]
         : null;
 
     /// <summary>

@@ -1,0 +1,52 @@
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Tiers;
+using NodaTime;
+
+namespace Loyalty.Domain.Memberships;
+
+/// <summary>
+/// A paid membership plan: its price per <see cref="Period"/> (<c>monthly</c> or <c>annual</c>), and what it gives
+/// while active: an earn multiplier, a tier held at least (<see cref="MinimumTier"/>), bonus points each period and
+/// named benefits.
+/// </summary>
+public sealed record MembershipPlan(string Code, string Name, Money Price, string Period, decimal EarnMultiplier, string? MinimumTier,
+    int BonusPoints, IReadOnlyList<string> Benefits)
+{
+    public const string Monthly = "monthly", Annual = "annual";
+    public const int MaxPlans = 20, MaxBonusPoints = 1_000_000;
+
+    /// <summary>The local date a period starting on <paramref name="start"/> ends (31 January + 1 month: the last day of February).</summary>
+    public LocalDate PeriodEnd(LocalDate start) => Period == Annual ? start.PlusYears(1) : start.PlusMonths(1);
+
+    public static IReadOnlyList<MembershipPlan> Check(IReadOnlyList<MembershipPlan?>? plans, string programCurrency, TierRules? tiers)
+    {
+        if (plans is null) throw new InvalidInput("plans", "is required");
+        if (plans.Count > MaxPlans) throw new InvalidInput("plans", $"at most {MaxPlans} plans");
+        var checkedPlans = new List<MembershipPlan>();
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var field = $"plans[{i}]";
+            var plan = plans[i] ?? throw new InvalidInput(field, "is required");
+            var code = Guard.Required(plan.Code, $"{field}.code", 50);
+            if (checkedPlans.Any(p => p.Code == code)) throw new InvalidInput($"{field}.code", "appears twice");
+            var name = Guard.Required(plan.Name, $"{field}.name", 100);
+            var price = plan.Price ?? throw new InvalidInput($"{field}.price", "is required");
+            if (price.Amount <= 0 || decimal.Round(price.Amount, 2) != price.Amount)
+                throw new InvalidInput($"{field}.price.amount", "must be greater than 0, in cents");
+            if (Guard.Currency(price.Currency, $"{field}.price.currency") != programCurrency)
+                throw new RuleBroken($"{field}.price.currency", $"the program's currency is {programCurrency}");
+            if (plan.Period is not (Monthly or Annual)) throw new InvalidInput($"{field}.period", $"must be {Monthly} or {Annual}");
+            if (plan.EarnMultiplier is < 1 or > TierRules.MaxMultiplier)
+                throw new InvalidInput($"{field}.earnMultiplier", $"must be between 1 and {TierRules.MaxMultiplier}");
+            var minimumTier = Guard.Optional(plan.MinimumTier, $"{field}.minimumTier", 50);
+            if (minimumTier is not null && tiers?.Find(minimumTier) is null)
+                throw new RuleBroken($"{field}.minimumTier", "is not a tier of the program");
+            if (plan.BonusPoints is < 0 or > MaxBonusPoints) throw new InvalidInput($"{field}.bonusPoints", $"must be between 0 and {MaxBonusPoints}");
+            var benefits = plan.Benefits ?? [];
+            if (benefits.Count > TierRules.MaxBenefits) throw new InvalidInput($"{field}.benefits", $"at most {TierRules.MaxBenefits}");
+            checkedPlans.Add(new MembershipPlan(code, name, price, plan.Period, plan.EarnMultiplier, minimumTier, plan.BonusPoints,
+                benefits.Select((b, j) => Guard.Required(b, $"{field}.benefits[{j}]", 100)).ToArray()));
+        }
+        return checkedPlans;
+    }
+}
