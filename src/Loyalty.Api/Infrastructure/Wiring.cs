@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Expiry;
 using Loyalty.Api.Rules;
+using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
 using Loyalty.Projections.Access;
 using Loyalty.Projections.Audit;
@@ -55,6 +56,8 @@ public static class Wiring
         services.AddSingleton<PointsExpiryJob>();
         services.AddSingleton<PointsExpiryScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<PointsExpiryScheduler>());
+        services.AddSingleton<StandingJob>();
+        services.AddHostedService<StandingScheduler>();
         builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
@@ -99,7 +102,7 @@ public static class Wiring
         opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
         opts.Schema.For<IdempotencyRecord>();
-        opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry);
+        opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry).Index(b => b.NextStandingCheck);
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         return opts;
     }

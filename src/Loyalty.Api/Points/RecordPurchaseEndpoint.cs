@@ -4,6 +4,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Purchases;
 using Marten;
@@ -26,11 +28,21 @@ public sealed record RecordPurchaseRequest(
     string? Currency,
     IReadOnlyList<PurchaseLineRequest>? Lines);
 
-public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int Points);
+/// <summary>A line's points: <c>basePoints</c> at the earn rate, <c>points</c> with the multipliers.</summary>
+public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int BasePoints, int Points);
 
+/// <summary>A tier the purchase took the member to.</summary>
+public sealed record TierReached(string? From, string To);
+
+/// <summary>
+/// What a purchase earned: <c>basePoints</c> at the earn rate, the <c>multipliers</c> applied (the member's tier's and
+/// paid membership's; their bonuses add) and <c>multiplier</c> they make together, the points per line, and the tier
+/// the purchase took the member to, if any.
+/// </summary>
 public sealed record PurchaseRecordedResponse(
     Guid MemberId, string Source, string TransactionId, int PointsEarned, int DeficitSettled, int RuleVersion,
-    IReadOnlyList<EarnedLineResponse> Lines, BalanceResponse Balance);
+    IReadOnlyList<EarnedLineResponse> Lines, BalanceResponse Balance, int BasePoints = 0, IReadOnlyList<EarnMultiplier>? Multipliers = null,
+    decimal Multiplier = 1, TierReached? TierUpgrade = null);
 
 public static class RecordPurchaseEndpoint
 {
@@ -64,12 +76,16 @@ public static class RecordPurchaseEndpoint
 
         return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request), program,
             batch => batch.Load<PurchaseRecord>(PurchaseState.Key(source, transactionId)),
-            (account, existing) => RecordPurchase.Decide(account, existing?.Purchase, program, command),
+            (account, existing) => TierQualification.Following(account, RecordPurchase.Decide(account, existing?.Purchase, program, command),
+                program, command.RecordedAt, caller.Actor),
             (written, balance) =>
             {
-                var earned = (PointsEarned)written.Events.Single();
+                var earned = written.Events.OfType<PointsEarned>().Single();
+                var upgrade = written.Events.OfType<TierUpgraded>().SingleOrDefault();
                 return new PurchaseRecordedResponse(memberId, source, transactionId, earned.Points, earned.DeficitSettled, earned.RuleVersion,
-                    earned.Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.Points)).ToArray(), balance);
+                    earned.Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points)).ToArray(), balance,
+                    earned.BasePoints ?? earned.Points, earned.Multipliers ?? [], EarnRule.Combined(earned.Multipliers?.Select(m => m.Factor) ?? []),
+                    upgrade is null ? null : new TierReached(upgrade.From, upgrade.To));
             },
             StatusCodes.Status201Created, ct);
     }

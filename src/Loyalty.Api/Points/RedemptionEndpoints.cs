@@ -4,6 +4,7 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Purchases;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -85,7 +86,8 @@ public static class CancelRedemptionEndpoint
     }
 }
 
-public sealed record AdjustPointsRequest(string? AdjustmentId, int Points, string? Reason);
+/// <summary><c>qualifying</c>: a credit that counts toward tiers (a bonus the program counts), default false.</summary>
+public sealed record AdjustPointsRequest(string? AdjustmentId, int Points, string? Reason, bool? Qualifying = null);
 
 public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, int Points, int DeficitSettled, BalanceResponse Balance);
 
@@ -109,12 +111,12 @@ public static class AdjustPointsEndpoint
         request = Body.Required(request);
         var adjustmentId = Guard.Required(request.AdjustmentId, "adjustmentId", 100);
         Caller.Of(http).MayAdjust(request.Points, auth.Value.SupportAdjustmentLimit);
-        var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Caller.Of(http).Actor);
+        var command = new AdjustPoints(adjustmentId, request.Points, request.Reason, streams.Now, Caller.Of(http).Actor, request.Qualifying ?? false);
         var program = await programSettings.CurrentAsync(ct);
         return await PointsWrites.Append(streams, id, streams.Key($"adjustment/{id}/{adjustmentId}", "adjustmentId", request), program,
-            account => AdjustPoints.Decide(account, program, command),
+            account => TierQualification.Following(account, AdjustPoints.Decide(account, program, command), program, command.At, command.By),
             (written, balance) => new PointsAdjustedResponse(id, adjustmentId, command.Points,
-                ((PointsAdjusted)written.Events.Single()).DeficitSettled, balance),
+                written.Events.OfType<PointsAdjusted>().Single().DeficitSettled, balance),
             StatusCodes.Status201Created, ct);
     }
 }

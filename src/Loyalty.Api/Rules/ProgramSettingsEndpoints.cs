@@ -77,12 +77,18 @@ public static class ChangeProgramSettingsEndpoint
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem, request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
             request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null);
-        var result = await streams.Append<ProgramSettings, IProgramEvent, ProgramSettingsResponse>(ProgramSettings.StreamId, null,
-            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
-            ProgramSettings.Evolve,
-            settings => ChangeProgramSettings.Decide(settings, command),
-            written => ProgramSettingsResponse.From(written.After), StatusCodes.Status200OK, ct);
+        var result = await ProgramWrites.Append(streams, settings => ChangeProgramSettings.Decide(settings, command), ProgramSettingsResponse.From, ct);
         cache.Forget(ProgramSettings.StreamId);
         return result;
     }
+}
+
+/// <summary>A write to the program stream, answered with the settings after it.</summary>
+internal static class ProgramWrites
+{
+    public static Task<IResult> Append<TResponse>(EventStreams streams, Func<ProgramSettings, IReadOnlyList<IProgramEvent>> decide,
+        Func<ProgramSettings, TResponse> respond, CancellationToken ct) where TResponse : notnull =>
+        streams.Append<ProgramSettings, IProgramEvent, TResponse>(ProgramSettings.StreamId, null,
+            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
+            ProgramSettings.Evolve, decide, written => respond(written.After), StatusCodes.Status200OK, ct);
 }

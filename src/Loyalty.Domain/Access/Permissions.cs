@@ -11,6 +11,7 @@ public static class Permissions
     public const string PointsEarn = "points:earn";
     public const string PointsRedeem = "points:redeem";
     public const string PointsAdjust = "points:adjust";
+    public const string MembershipsWrite = "memberships:write";
     public const string ProgramRead = "program:read";
     public const string ProgramWrite = "program:write";
     public const string AuditRead = "audit:read";
@@ -19,7 +20,7 @@ public static class Permissions
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
     {
-        MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, ProgramRead
+        MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead
     };
 
     public const string ProgramManager = "program-manager";
@@ -34,7 +35,7 @@ public static class Permissions
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
-            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, ProgramRead, ProgramWrite, AuditRead, AccessManage
+            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, ProgramWrite, AuditRead, AccessManage
         }
     };
 

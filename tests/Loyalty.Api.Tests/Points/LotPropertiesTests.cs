@@ -189,7 +189,8 @@ public class LotPropertiesTests
                 doc = projection.Evolve(doc, Member, projected[i]);
             }
             var folded = MemberBalance.Of(account, _events.Count);
-            Assert.True(doc! with { Lots = null } == folded with { Lots = null } && doc.Lots!.Items.SequenceEqual(folded.Lots!.Items),
+            Assert.True(doc! with { Lots = null, Standing = null } == folded with { Lots = null, Standing = null } && doc.Lots!.Items.SequenceEqual(folded.Lots!.Items)
+                && (doc.Standing?.Qualifying ?? []).SequenceEqual(folded.Standing?.Qualifying ?? []),
                 Explain("the projection differs from the fold"));
         }
 

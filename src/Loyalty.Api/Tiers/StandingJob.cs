@@ -1,0 +1,79 @@
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Points;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Tiers;
+using Loyalty.Projections.Balances;
+using Marten;
+
+namespace Loyalty.Api.Tiers;
+
+/// <summary>What one run of the standing job did.</summary>
+public sealed record StandingRun(int Members, int Events);
+
+/// <summary>
+/// Records what time alone brings to a member's standing: tier reviews, the end of a tier's grace, the end of a paid
+/// membership. Each member's next such moment is on their balance document (indexed), written with the events that
+/// set it, so it survives restarts; each is recorded at the moment it was due. Idempotent: what is recorded moves the
+/// member's next moment on, so a second run (or a second node running at once, kept apart by the stream version)
+/// finds nothing to do.
+/// </summary>
+public sealed class StandingJob(IDocumentStore store, EventStreams streams, ProgramSettingsCache programSettings, ILogger<StandingJob> log)
+{
+    public static readonly Actor Job = Actor.System("standing-review");
+
+    public async Task<StandingRun> RunAsync(CancellationToken ct)
+    {
+        var now = streams.Now;
+        var program = await programSettings.CurrentAsync(ct);
+        IReadOnlyList<Guid> due;
+        await using (var session = store.QuerySession())
+        {
+            var cutoff = now.ToUnixTimeMilliseconds();
+            due = await session.Query<MemberBalance>().Where(b => b.NextStandingCheck <= cutoff).Select(b => b.Id).ToListAsync(ct);
+        }
+        if (due.Count == 0) return new StandingRun(0, 0);
+        log.LogInformation("Standing review at {At}: {Members} members have a review or membership end due", now, due.Count);
+
+        var (members, events, done) = (0, 0, 0);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
+        {
+            await PointsWrites.Append(streams, member, null, program,
+                account => [.. TierQualification.Review(account, program, now, Job), .. MembershipReport.EndIfDue(account, now, Job)],
+                (written, _) =>
+                {
+                    if (written.Events.Count > 0)
+                    {
+                        Interlocked.Increment(ref members);
+                        Interlocked.Add(ref events, written.Events.Count);
+                    }
+                    return 0;
+                }, StatusCodes.Status200OK, token);
+            if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("Standing review: {Done} of {Members} members", done, due.Count);
+        });
+        log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events, members);
+        return new StandingRun(members, events);
+    }
+}
+
+/// <summary>Runs the standing job every <c>Loyalty:Standing:CheckSeconds</c> (default 60); <c>Loyalty:Standing:Enabled</c> false turns it off.</summary>
+public sealed class StandingScheduler(StandingJob job, IConfiguration configuration, ILogger<StandingScheduler> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Loyalty:Standing:Enabled", true)) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Standing:CheckSeconds", 60)));
+        do
+        {
+            try
+            {
+                await job.RunAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Standing review failed; it runs again at the next check");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,98 @@
+using Loyalty.Api.Auth;
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Points;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Access;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
+using Loyalty.Projections.Balances;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Tiers;
+
+public sealed record AssignTierRequest(string? AssignmentId, string? Tier, string? Reason, Instant? Until);
+
+public sealed record TierAssignedResponse(Guid MemberId, string AssignmentId, string Tier, Instant Until, TierStatus Standing);
+
+public static class TierStandingEndpoints
+{
+    /// <summary>
+    /// The member's tier: the tier held and why (<c>earned</c>, <c>assigned</c> or <c>membership</c>), since and until
+    /// when, the metric in the current window, the next tier and what is missing, progress, benefits, and the history
+    /// of changes. <c>asOf</c> (an instant, or a date: the end of that day in the program's zone) gives the same as
+    /// it stood then.
+    /// </summary>
+    [Tags("Tiers")]
+    [ProducesResponseType<TierStatus>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [WolverineGet("/members/{id}/tier", OperationId = "getTier")]
+    [Authorize(Policy = Permissions.MembersRead)]
+    public static async Task<IResult> Get(Guid id, string? asOf, IQuerySession session, ProgramSettingsCache programSettings, IClock clock,
+        CancellationToken ct)
+    {
+        var program = await programSettings.CurrentAsync(ct);
+        var now = clock.GetCurrentInstant();
+        if (asOf is null)
+        {
+            return await session.LoadAsync<MemberBalance>(id, ct) is { Enrolled: true } balance
+                ? Results.Json(TierStatus.Of(id, balance.Standing ?? TierStanding.None, balance.Membership, program, now))
+                : Problems.For(new NotFound("memberId", "no such member"));
+        }
+        var at = AsOf.Parse(asOf, program, now);
+        var events = (await session.Events.FetchStreamAsync(id, token: ct)).Select(e => e.Data).OfType<IMemberEvent>().ToList();
+        if (events.Count == 0) return Problems.For(new NotFound("memberId", "no such member"));
+        var (standing, membership) = TierStatus.Replay(events, at);
+        return Results.Json(TierStatus.Of(id, standing, membership, program, at));
+    }
+
+    /// <summary>
+    /// Gives the member a tier until a date, with a reason: a floor, they hold at least that tier until then (a later
+    /// assignment replaces it). Idempotent by <c>assignmentId</c>.
+    /// </summary>
+    [Tags("Tiers")]
+    [ProducesResponseType<TierAssignedResponse>(201)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Refuses(409)]
+    [Refuses(422)]
+    [WolverinePost("/members/{id}/tier/assignments", OperationId = "assignTier")]
+    [Authorize(Policy = Permissions.ProgramWrite)]
+    public static async Task<IResult> Assign(Guid id, AssignTierRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
+        HttpContext http, CancellationToken ct)
+    {
+        request = Body.Required(request);
+        var assignmentId = Guard.Required(request.AssignmentId, "assignmentId", 100);
+        var program = await programSettings.CurrentAsync(ct);
+        var command = new AssignTier(assignmentId, request.Tier, request.Reason, request.Until, streams.Now, Caller.Of(http).Actor);
+        return await PointsWrites.Append(streams, id, streams.Key($"tier-assignment/{id}/{assignmentId}", "assignmentId", request), program,
+            account => AssignTier.Decide(account, program, command),
+            (written, _) => new TierAssignedResponse(id, assignmentId, command.Tier!.Trim(), command.Until!.Value,
+                TierStatus.Of(id, written.After.Tier, written.After.Membership, program, streams.Now)),
+            StatusCodes.Status201Created, ct);
+    }
+}
+
+/// <summary>A moment in the past to read a view as of: an instant, or a date (the end of that day in the program's zone).</summary>
+public static class AsOf
+{
+    public static Instant Parse(string value, ProgramSettings program, Instant now)
+    {
+        if (InstantPattern.ExtendedIso.Parse(value) is { Success: true } instant)
+            return instant.Value <= now ? instant.Value : throw new InvalidInput("asOf", "must not be in the future");
+        if (LocalDatePattern.Iso.Parse(value) is not { Success: true } date)
+            throw new InvalidInput("asOf", "must be an instant (2026-11-24T12:00:00Z) or a date (2026-11-24)");
+        var zone = program.Zone();
+        if (date.Value > now.InZone(zone).Date) throw new InvalidInput("asOf", "must not be in the future");
+        // Today's date reads as now: the end of the day has not come yet.
+        return Instant.Min(zone.AtStartOfDay(date.Value.PlusDays(1)).ToInstant() - Duration.Epsilon, now);
+    }
+}
