@@ -21,7 +21,7 @@ public static class TierQualification
         var qualified = rules.QualifiedFor(value);
         var earnedRank = rules.Rank(standing.Earned ?? rules.Base()?.Code);
         if (rules.Rank(qualified?.Code) > earnedRank)
-            return [new TierUpgraded(account.MemberId, standing.Earned, qualified!.Code, rules.Metric, value, version.RuleVersion, rules.FirstReview(at, zone), at, by)];
+            return [new TierUpgraded(account.MemberId, standing.Earned ?? rules.Base()?.Code, qualified!.Code, rules.Metric, value, version.RuleVersion, rules.FirstReview(at, zone), at, by)];
         if (standing is { GraceUntil: not null, ReviewAt: { } review, Earned: { } earned } && rules.Rank(qualified?.Code) == earnedRank)
             return [new TierRequalified(account.MemberId, earned, rules.Metric, value, version.RuleVersion, TierRules.NextReview(review, zone), at, by)];
         return [];
