@@ -29,6 +29,19 @@ using var http = LoyaltyClient.HttpFor(api.Url, options.Clients.Max() + 8);
 var admin = new LoyaltyClient(http, adminKey);
 var issued = await admin.Post("/api-keys", new { name = "bench till", source = "pos", scopes = new[] { "members:read", "members:write", "points:earn", "points:redeem", "points:adjust" } });
 var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
+// Tiers, as real programs have them: every purchase counts toward them and earns at its member's multiplier.
+var tiers = await admin.Send(HttpMethod.Put, "/program/tiers", System.Text.Json.JsonSerializer.Serialize(new
+{
+    metric = "qualifying-points", window = "rolling-12-months", review = "anniversary", drop = "one-tier", graceDays = 30,
+    tiers = new object[]
+    {
+        new { code = "bronze", name = "Bronze", threshold = 0 },
+        new { code = "silver", name = "Silver", threshold = 500, earnMultiplier = 1.25m },
+        new { code = "gold", name = "Gold", threshold = 2000, earnMultiplier = 1.5m },
+        new { code = "platinum", name = "Platinum", threshold = 10000, earnMultiplier = 2m }
+    }
+}));
+if (!tiers.Ok) throw new InvalidOperationException($"setting the tier rules failed: {tiers.Status}");
 
 var report = new Report(options, Environment.ProcessorCount);
 var cpu = new CpuMeter(api, postgres);

@@ -73,7 +73,7 @@ public class TiersTests(LoyaltyApp app)
         Assert.Equal(3100, tier["metric"]["value"]!.GetValue<decimal>());       // qualifying points are base points: 3,000 + 100
         Assert.Equal(("platinum", 1900m), (tier["nextTier"]["code"]!.GetValue<string>(), tier["nextTier"]["missing"]!.GetValue<decimal>()));
         Assert.Equal(0.62m, tier.Get<decimal>("progress"));
-        Assert.Equal("""["free shipping","birthday gift"]""", tier["tier"]["benefits"].ToJsonString());
+        Assert.Equal("""["free shipping","birthday gift"]""", tier["tier"]["benefits"]!.ToJsonString());
         Assert.Equal("upgraded", Assert.Single(tier["history"].AsArray())!["kind"]!.GetValue<string>());
     }
 
