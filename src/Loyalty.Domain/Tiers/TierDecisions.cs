@@ -30,8 +30,9 @@ public static class TierQualification
     /// <summary>The events of <paramref name="decided"/> followed by the tier change they cause, if any.</summary>
     public static IReadOnlyList<IMemberEvent> Following(PointsAccount account, IReadOnlyList<IMemberEvent> decided, ProgramSettings program, Instant at, Actor by)
     {
-        if (decided.Count == 0) return decided;
-        var tier = AfterActivity(decided.Aggregate(account, PointsAccount.Evolve), program, at, by);
+        if (decided.Count == 0 || program.TiersAt(at) is null) return decided;
+        // Only the standing matters here: the lots and balance are evolved once, by the write itself.
+        var tier = AfterActivity(account with { Standing = decided.Aggregate(account.Tier, TierStanding.Evolve) }, program, at, by);
         return tier.Length == 0 ? decided : [.. decided, .. tier];
     }
 

@@ -9,8 +9,8 @@ using NodaTime;
 namespace Loyalty.Projections.Audit;
 
 /// <summary>
-/// One admin action (a key issued or revoked, a role granted or revoked, program settings changed) or a
-/// manual points adjustment: who, what, when.
+/// One admin action (a key issued or revoked, a role granted or revoked, program settings, tier rules or membership
+/// plans changed), a tier assigned by hand or a manual points adjustment: who, what, when.
 /// </summary>
 public sealed record AuditEntry(Guid Id, long Sequence, string Kind, Actor By, Instant At, Guid StreamId, string Summary)
 {
@@ -40,6 +40,16 @@ public sealed partial class AuditEntryProjection : EventProjection
     public AuditEntry Create(IEvent<ProgramSettingsChanged> e) => Entry(e, "program-settings-changed", e.Data.By, e.Data.At,
         $"rule version {e.Data.RuleVersion}: {e.Data.Currency}, {e.Data.TimeZone}, {e.Data.EarnRate.Points} points per {e.Data.EarnRate.PerAmount}, " +
         $"{e.Data.Rounding}, members {(e.Data.MembersMayRedeem ? "may" : "may not")} redeem");
+
+    public AuditEntry Create(IEvent<TierRulesChanged> e) => Entry(e, "tier-rules-changed", e.Data.By, e.Data.At,
+        $"rule version {e.Data.RuleVersion} from {e.Data.EffectiveFrom}: {e.Data.Rules.Metric} over {e.Data.Rules.Window}, " +
+        string.Join(", ", e.Data.Rules.Tiers.Select(t => $"{t.Code} at {t.Threshold} ×{t.EarnMultiplier}")));
+
+    public AuditEntry Create(IEvent<MembershipPlansChanged> e) => Entry(e, "membership-plans-changed", e.Data.By, e.Data.At,
+        $"rule version {e.Data.RuleVersion}: " + string.Join(", ", e.Data.Plans.Select(p => $"{p.Code} {p.Price} {p.Period}")) + $", {e.Data.GraceDays} days of grace");
+
+    public AuditEntry Create(IEvent<Domain.Tiers.TierAssigned> e) => Entry(e, "tier-assigned", e.Data.By, e.Data.At,
+        $"tier {e.Data.Tier} for member {e.Data.MemberId} until {e.Data.Until} ({e.Data.AssignmentId}): {e.Data.Reason}");
 
     public AuditEntry Create(IEvent<PointsAdjusted> e) => Entry(e, "points-adjusted", e.Data.By, e.Data.At,
         $"{e.Data.Points:+#;-#} points for member {e.Data.MemberId} ({e.Data.AdjustmentId}): {e.Data.Reason}");
