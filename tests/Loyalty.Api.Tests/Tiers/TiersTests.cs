@@ -150,6 +150,10 @@ public class TiersTests(LoyaltyApp app)
         Assert.Equal((400, "until"), await Refusal(host.Post($"/members/{member}/tier/assignments", new { assignmentId = "A3", tier = "gold", reason = "x" })));
         Assert.Equal((404, "memberId"), await Refusal(host.Post($"/members/{Guid.NewGuid()}/tier/assignments", assignment)));
 
+        await LoyaltyApp.CatchUp(host);
+        var audit = (await host.Get("/audit"))["entries"].AsArray().Select(e => e!["kind"]!.GetValue<string>()).ToArray();
+        Assert.Equal(["tier-assigned", "tier-rules-changed"], audit[..2]); // admin actions: who gave whom which tier, and the rules
+
         Assert.Equal(200, (await Buy(host, _clock, member, "T2", 100)).Get<int>("pointsEarned")); // ×2 while assigned platinum
         _clock.Reset(until);
         Assert.Equal("silver", (await host.Get($"/members/{member}/tier"))["tier"]["code"]!.GetValue<string>());
