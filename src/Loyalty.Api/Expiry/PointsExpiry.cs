@@ -39,21 +39,9 @@ public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, 
         }
         log.LogInformation("Points expiry at {At}: {Members} members have lots due", now, due.Count);
 
-        var (members, points, done) = (0, 0L, 0);
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
-        {
-            await PointsWrites.Append(streams, member, null, program, account => ExpirePoints.Decide(account, new ExpirePoints(now, Job)),
-                (written, _) =>
-                {
-                    if (written.Events.OfType<PointsExpired>().SingleOrDefault() is { } expired)
-                    {
-                        Interlocked.Increment(ref members);
-                        Interlocked.Add(ref points, expired.Points);
-                    }
-                    return 0;
-                }, StatusCodes.Status200OK, token);
-            if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("Points expiry: {Done} of {Members} members", done, due.Count);
-        });
+        var (members, events) = await MemberJobs.RunAsync("Points expiry", due, streams, program,
+            account => ExpirePoints.Decide(account, new ExpirePoints(now, Job)), log, ct);
+        var points = events.OfType<PointsExpired>().Sum(e => (long)e.Points);
         log.LogInformation("Points expiry at {At} done: {Points} points of {Members} members expired", now, points, members);
         return new ExpiryRun(now, members, points);
     }

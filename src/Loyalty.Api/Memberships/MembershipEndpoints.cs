@@ -69,9 +69,7 @@ public static class MembershipPlanEndpoints
             p.Price is { } price ? new Money(price, p.Currency!) : null!, p.Period!, p.EarnMultiplier ?? 1, p.MinimumTier, p.BonusPoints ?? 0,
             p.Benefits?.Select(b => b!).ToArray() ?? [])).ToArray();
         var command = new ChangeMembershipPlans(plans, request.GraceDays, request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor);
-        var result = await ProgramWrites.Append(streams, settings => ChangeMembershipPlans.Decide(settings, command), MembershipPlansResponse.From, ct);
-        cache.Forget(ProgramSettings.StreamId);
-        return result;
+        return await ProgramWrites.Append(streams, cache, settings => ChangeMembershipPlans.Decide(settings, command), MembershipPlansResponse.From, ct);
     }
 }
 

@@ -77,18 +77,21 @@ public static class ChangeProgramSettingsEndpoint
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem, request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
             request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null);
-        var result = await ProgramWrites.Append(streams, settings => ChangeProgramSettings.Decide(settings, command), ProgramSettingsResponse.From, ct);
-        cache.Forget(ProgramSettings.StreamId);
-        return result;
+        return await ProgramWrites.Append(streams, cache, settings => ChangeProgramSettings.Decide(settings, command), ProgramSettingsResponse.From, ct);
     }
 }
 
 /// <summary>A write to the program stream, answered with the settings after it.</summary>
 internal static class ProgramWrites
 {
-    public static Task<IResult> Append<TResponse>(EventStreams streams, Func<ProgramSettings, IReadOnlyList<IProgramEvent>> decide,
-        Func<ProgramSettings, TResponse> respond, CancellationToken ct) where TResponse : notnull =>
-        streams.Append<ProgramSettings, IProgramEvent, TResponse>(ProgramSettings.StreamId, null,
+    /// <summary>Appends what <paramref name="decide"/> makes of the settings, then forgets this node's cached copy of them.</summary>
+    public static async Task<IResult> Append<TResponse>(EventStreams streams, ProgramSettingsCache cache, Func<ProgramSettings, IReadOnlyList<IProgramEvent>> decide,
+        Func<ProgramSettings, TResponse> respond, CancellationToken ct) where TResponse : notnull
+    {
+        var result = await streams.Append<ProgramSettings, IProgramEvent, TResponse>(ProgramSettings.StreamId, null,
             EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
             ProgramSettings.Evolve, decide, written => respond(written.After), StatusCodes.Status200OK, ct);
+        cache.Forget(ProgramSettings.StreamId);
+        return result;
+    }
 }

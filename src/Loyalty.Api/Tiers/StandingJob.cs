@@ -36,24 +36,10 @@ public sealed class StandingJob(IDocumentStore store, EventStreams streams, Prog
         if (due.Count == 0) return new StandingRun(0, 0);
         log.LogInformation("Standing review at {At}: {Members} members have a review or membership end due", now, due.Count);
 
-        var (members, events, done) = (0, 0, 0);
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
-        {
-            await PointsWrites.Append(streams, member, null, program,
-                account => [.. TierQualification.Review(account, program, now, Job), .. MembershipReport.EndIfDue(account, now, Job)],
-                (written, _) =>
-                {
-                    if (written.Events.Count > 0)
-                    {
-                        Interlocked.Increment(ref members);
-                        Interlocked.Add(ref events, written.Events.Count);
-                    }
-                    return 0;
-                }, StatusCodes.Status200OK, token);
-            if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("Standing review: {Done} of {Members} members", done, due.Count);
-        });
-        log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events, members);
-        return new StandingRun(members, events);
+        var (members, events) = await MemberJobs.RunAsync("Standing review", due, streams, program,
+            account => [.. TierQualification.Review(account, program, now, Job), .. MembershipReport.EndIfDue(account, now, Job)], log, ct);
+        log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events.Count, members);
+        return new StandingRun(members, events.Count);
     }
 }
 

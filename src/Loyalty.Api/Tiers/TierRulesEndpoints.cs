@@ -62,10 +62,8 @@ public static class TierRulesEndpoints
     {
         request = Body.Required(request);
         var command = new ChangeTierRules(request.ToRules(), request.EffectiveFrom, request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor);
-        var result = await ProgramWrites.Append(streams, settings => ChangeTierRules.Decide(settings, command),
+        return await ProgramWrites.Append(streams, cache, settings => ChangeTierRules.Decide(settings, command),
             settings => TierRulesResponse.From(settings, streams.Now), ct);
-        cache.Forget(ProgramSettings.StreamId);
-        return result;
     }
 
     /// <summary>What the given tier rules would do if they applied now: who moves up at once, who drops at review.</summary>

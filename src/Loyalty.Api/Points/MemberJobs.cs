@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Loyalty.Api.Infrastructure;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+
+namespace Loyalty.Api.Points;
+
+/// <summary>
+/// A job's pass over the members that have something due: each member's decision is a write of its own, kept apart
+/// from other writers (and from the same job on another node) by the stream version, four members at a time, with
+/// progress in the log. Returns how many members it changed and the events it wrote.
+/// </summary>
+internal static class MemberJobs
+{
+    public static async Task<(int Members, IReadOnlyList<IMemberEvent> Events)> RunAsync(string job, IReadOnlyList<Guid> due, EventStreams streams,
+        ProgramSettings program, Func<PointsAccount, IReadOnlyList<IMemberEvent>> decide, ILogger log, CancellationToken ct)
+    {
+        var written = new ConcurrentQueue<IMemberEvent>();
+        var (members, done) = (0, 0);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (member, token) =>
+        {
+            // A write retried after a conflict decides again: only the attempt that committed counts.
+            IReadOnlyList<IMemberEvent> committed = [];
+            await PointsWrites.Append(streams, member, null, program, decide, (w, _) => (committed = w.Events).Count, StatusCodes.Status200OK, token);
+            if (committed.Count > 0)
+            {
+                Interlocked.Increment(ref members);
+                foreach (var e in committed) written.Enqueue(e);
+            }
+            if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("{Job}: {Done} of {Members} members", job, done, due.Count);
+        });
+        return (members, written.ToArray());
+    }
+}
