@@ -31,15 +31,8 @@ public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, 
     {
         var now = streams.Now;
         var program = await programSettings.CurrentAsync(ct);
-        IReadOnlyList<Guid> due;
-        await using (var session = store.QuerySession())
-        {
-            var cutoff = now.ToUnixTimeMilliseconds();
-            due = await session.Query<MemberBalance>().Where(b => b.NextExpiry <= cutoff).Select(b => b.Id).ToListAsync(ct);
-        }
-        log.LogInformation("Points expiry at {At}: {Members} members have lots due", now, due.Count);
-
-        var (members, events) = await MemberJobs.RunAsync("Points expiry", due, streams, program,
+        var cutoff = now.ToUnixTimeMilliseconds();
+        var (members, events) = await MemberJobs.RunAsync("Points expiry", store, b => b.NextExpiry <= cutoff, streams, program,
             account => ExpirePoints.Decide(account, new ExpirePoints(now, Job)), log, ct);
         var points = events.OfType<PointsExpired>().Sum(e => (long)e.Points);
         log.LogInformation("Points expiry at {At} done: {Points} points of {Members} members expired", now, points, members);

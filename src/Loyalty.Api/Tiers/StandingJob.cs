@@ -27,17 +27,10 @@ public sealed class StandingJob(IDocumentStore store, EventStreams streams, Prog
     {
         var now = streams.Now;
         var program = await programSettings.CurrentAsync(ct);
-        IReadOnlyList<Guid> due;
-        await using (var session = store.QuerySession())
-        {
-            var cutoff = now.ToUnixTimeMilliseconds();
-            due = await session.Query<MemberBalance>().Where(b => b.NextStandingCheck <= cutoff).Select(b => b.Id).ToListAsync(ct);
-        }
-        if (due.Count == 0) return new StandingRun(0, 0);
-        log.LogInformation("Standing review at {At}: {Members} members have a review or membership end due", now, due.Count);
-
-        var (members, events) = await MemberJobs.RunAsync("Standing review", due, streams, program,
+        var cutoff = now.ToUnixTimeMilliseconds();
+        var (members, events) = await MemberJobs.RunAsync("Standing review", store, b => b.NextStandingCheck <= cutoff, streams, program,
             account => [.. TierQualification.Review(account, program, now, Job), .. MembershipReport.EndIfDue(account, now, Job)], log, ct);
+        if (members == 0) return new StandingRun(0, 0);
         log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events.Count, members);
         return new StandingRun(members, events.Count);
     }
