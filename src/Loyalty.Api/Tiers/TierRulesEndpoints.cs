@@ -74,13 +74,13 @@ public static class TierRulesEndpoints
     [WolverinePost("/program/tiers/preview", OperationId = "previewTierRules")]
     [Authorize(Policy = Permissions.ProgramWrite)]
     public static async Task<IResult> Preview(TierRulesRequest? request, IQuerySession session, ProgramSettingsCache programSettings, IClock clock,
-        CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
         request = Body.Required(request);
-        var program = await programSettings.CurrentAsync(ct);
+        var (program, now) = (await programSettings.CurrentAsync(ct), clock.GetCurrentInstant());
         var proposed = request.ToRules();
-        proposed.MustKeepTiersOf(program.LatestTiers());
-        return Results.Json(TierPreview.Of(await Standings(session, ct), program, proposed, clock.GetCurrentInstant()));
+        ChangeTierRules.Decide(program, new ChangeTierRules(proposed, null, null, now, Caller.Of(http).Actor)); // refused as the change itself would be
+        return Results.Json(TierPreview.Of(await Standings(session, ct), program, proposed, now));
     }
 
     /// <summary>Members by the tier they hold now, and upgrades and downgrades per month (the program's zone), newest month first.</summary>

@@ -93,8 +93,8 @@ public sealed record MembershipReport(string Kind, string? PaymentReference, str
                 var plan = PlanOf(program, cmd.Plan);
                 if (account.Closed) throw new RuleBroken("memberId", "the member is closed");
                 if (current is not null) throw new RuleBroken("plan", $"the member already has an active {current.Plan.Code} membership");
-                var end = zone.AtStartOfDay(plan.PeriodEnd(cmd.At.InZone(zone).Date)).ToInstant();
-                return WithBonus(account, program, plan, reference, cmd.At, new MembershipPurchased(account.MemberId, reference, plan, cmd.At, end, cmd.At, cmd.By), cmd);
+                return WithBonus(account, program, plan, reference, cmd.At,
+                    new MembershipPurchased(account.MemberId, reference, plan, cmd.At, plan.PeriodEnd(cmd.At, zone), cmd.At, cmd.By), cmd);
             }
             case Renewed:
             {
@@ -102,8 +102,8 @@ public sealed record MembershipReport(string Kind, string? PaymentReference, str
                 if (current.EndsAt is not null) throw new RuleBroken("paymentReference", "the membership is cancelled");
                 var plan = program.MembershipPlans.FirstOrDefault(p => p.Code == current.Plan.Code) ?? current.Plan;
                 var start = current.PeriodEnd;
-                var end = zone.AtStartOfDay(plan.PeriodEnd(start.InZone(zone).Date)).ToInstant();
-                return WithBonus(account, program, plan, reference, start, new MembershipRenewed(account.MemberId, reference, plan, start, end, cmd.At, cmd.By), cmd);
+                return WithBonus(account, program, plan, reference, start,
+                    new MembershipRenewed(account.MemberId, reference, plan, start, plan.PeriodEnd(start, zone), cmd.At, cmd.By), cmd);
             }
             case PaymentFailed:
             {

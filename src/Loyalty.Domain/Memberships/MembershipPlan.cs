@@ -15,8 +15,15 @@ public sealed record MembershipPlan(string Code, string Name, Money Price, strin
     public const string Monthly = "monthly", Annual = "annual";
     public const int MaxPlans = 20, MaxBonusPoints = 1_000_000;
 
-    /// <summary>The local date a period starting on <paramref name="start"/> ends (31 January + 1 month: the last day of February).</summary>
-    public LocalDate PeriodEnd(LocalDate start) => Period == Annual ? start.PlusYears(1) : start.PlusMonths(1);
+    /// <summary>
+    /// When a period starting at <paramref name="start"/> ends: 00:00 in the program's zone on the same local date a month or
+    /// a year later (31 January + 1 month: the last day of February).
+    /// </summary>
+    public Instant PeriodEnd(Instant start, DateTimeZone zone)
+    {
+        var date = start.InZone(zone).Date;
+        return zone.AtStartOfDay(Period == Annual ? date.PlusYears(1) : date.PlusMonths(1)).ToInstant();
+    }
 
     public static IReadOnlyList<MembershipPlan> Check(IReadOnlyList<MembershipPlan?>? plans, string programCurrency, TierRules? tiers)
     {
@@ -36,16 +43,12 @@ public sealed record MembershipPlan(string Code, string Name, Money Price, strin
             if (Guard.Currency(price.Currency, $"{field}.price.currency") != programCurrency)
                 throw new RuleBroken($"{field}.price.currency", $"the program's currency is {programCurrency}");
             if (plan.Period is not (Monthly or Annual)) throw new InvalidInput($"{field}.period", $"must be {Monthly} or {Annual}");
-            if (plan.EarnMultiplier is < 1 or > TierRules.MaxMultiplier)
-                throw new InvalidInput($"{field}.earnMultiplier", $"must be between 1 and {TierRules.MaxMultiplier}");
             var minimumTier = Guard.Optional(plan.MinimumTier, $"{field}.minimumTier", 50);
             if (minimumTier is not null && tiers?.Find(minimumTier) is null)
                 throw new RuleBroken($"{field}.minimumTier", "is not a tier of the program");
             if (plan.BonusPoints is < 0 or > MaxBonusPoints) throw new InvalidInput($"{field}.bonusPoints", $"must be between 0 and {MaxBonusPoints}");
-            var benefits = plan.Benefits ?? [];
-            if (benefits.Count > TierRules.MaxBenefits) throw new InvalidInput($"{field}.benefits", $"at most {TierRules.MaxBenefits}");
-            checkedPlans.Add(new MembershipPlan(code, name, price, plan.Period, plan.EarnMultiplier, minimumTier, plan.BonusPoints,
-                benefits.Select((b, j) => Guard.Required(b, $"{field}.benefits[{j}]", 100)).ToArray()));
+            checkedPlans.Add(new MembershipPlan(code, name, price, plan.Period, TierRules.CheckedMultiplier(plan.EarnMultiplier, $"{field}.earnMultiplier"),
+                minimumTier, plan.BonusPoints, TierRules.CheckedBenefits(plan.Benefits, $"{field}.benefits")));
         }
         return checkedPlans;
     }

@@ -87,11 +87,8 @@ public sealed record TierRules(string Metric, string Window, string Review, stri
             if (tier.Threshold < 0) throw new InvalidInput($"tiers[{i}].threshold", "must not be negative");
             if (i > 0 && tier.Threshold <= checkedTiers[^1].Threshold)
                 throw new InvalidInput($"tiers[{i}].threshold", "must be greater than the threshold of the tier below");
-            if (tier.EarnMultiplier is < 1 or > MaxMultiplier) throw new InvalidInput($"tiers[{i}].earnMultiplier", $"must be between 1 and {MaxMultiplier}");
-            var benefits = tier.Benefits ?? [];
-            if (benefits.Count > MaxBenefits) throw new InvalidInput($"tiers[{i}].benefits", $"at most {MaxBenefits}");
-            checkedTiers.Add(new Tier(code, name, tier.Threshold, tier.EarnMultiplier,
-                benefits.Select((b, j) => Guard.Required(b, $"tiers[{i}].benefits[{j}]", 100)).ToArray()));
+            checkedTiers.Add(new Tier(code, name, tier.Threshold, CheckedMultiplier(tier.EarnMultiplier, $"tiers[{i}].earnMultiplier"),
+                CheckedBenefits(tier.Benefits, $"tiers[{i}].benefits")));
         }
         return new TierRules(m, w, r, d, graceDays ?? 0, checkedTiers);
     }
@@ -108,6 +105,18 @@ public sealed record TierRules(string Metric, string Window, string Review, stri
         if (missing is not null) throw new RuleBroken("tiers", $"tier '{missing.Code}' must stay: members may hold it");
         if (!kept.SequenceEqual(current.Tiers.Select(t => t.Code)))
             throw new RuleBroken("tiers", "the tiers of the current rules must keep their order");
+    }
+
+    /// <summary>An earn multiplier, a tier's or a plan's: from 1 (none) to <see cref="MaxMultiplier"/>.</summary>
+    internal static decimal CheckedMultiplier(decimal multiplier, string field) =>
+        multiplier is >= 1 and <= MaxMultiplier ? multiplier : throw new InvalidInput(field, $"must be between 1 and {MaxMultiplier}");
+
+    /// <summary>Named benefits, a tier's or a plan's: at most <see cref="MaxBenefits"/>, each a name of up to 100 characters.</summary>
+    internal static IReadOnlyList<string> CheckedBenefits(IReadOnlyList<string>? benefits, string field)
+    {
+        benefits ??= [];
+        if (benefits.Count > MaxBenefits) throw new InvalidInput(field, $"at most {MaxBenefits}");
+        return benefits.Select((b, j) => Guard.Required(b, $"{field}[{j}]", 100)).ToArray();
     }
 
     private static string OneOf(string? value, string field, params string[] allowed)

@@ -7,7 +7,10 @@ using NodaTime;
 namespace Loyalty.Domain.Tiers;
 
 /// <summary>A floor a program manager set: the member holds at least <see cref="Tier"/> until <see cref="Until"/>.</summary>
-public sealed record TierFloor(string AssignmentId, string Tier, string Reason, Instant Until, Instant At, Actor By);
+public sealed record TierFloor(string AssignmentId, string Tier, string Reason, Instant Until, Instant At, Actor By)
+{
+    public bool ActiveAt(Instant at) => At <= at && at < Until;
+}
 
 /// <summary>One line of a member's tier history, as its event recorded it.</summary>
 public sealed record TierChange(Instant At, string Kind, string? From, string? To, decimal? Value, int? RuleVersion, Instant? Until, string? Reason);
@@ -84,7 +87,7 @@ public sealed record TierHeld(Tier? Tier, string Source, Instant? Since, Instant
     {
         var earned = rules.Find(standing.Earned) ?? rules.Base();
         var candidates = new List<TierHeld> { new(earned, ByEarning, standing.Earned is null ? null : standing.Since, standing.GraceUntil ?? standing.ReviewAt) };
-        if (standing.Floor is { } floor && floor.At <= at && at < floor.Until && rules.Find(floor.Tier) is { } assigned)
+        if (standing.Floor is { } floor && floor.ActiveAt(at) && rules.Find(floor.Tier) is { } assigned)
             candidates.Add(new(assigned, ByAssignment, floor.At, floor.Until));
         if (membership is { } m && m.ActiveAt(at) && rules.Find(m.Plan.MinimumTier) is { } guaranteed)
             candidates.Add(new(guaranteed, ByMembership, m.StartedAt, m.ActiveUntil()));

@@ -35,7 +35,7 @@ public sealed record TierStatus(
 {
     public static TierStatus Of(Guid memberId, TierStanding standing, Membership? membership, ProgramSettings program, Instant at)
     {
-        var floor = standing.Floor is { } f && f.At <= at && at < f.Until ? f : null;
+        var floor = standing.Floor?.ActiveAt(at) == true ? standing.Floor : null;
         var history = standing.History;
         if (program.TiersAt(at) is not { } version)
             return new(memberId, at, null, null, TierHeld.ByEarning, null, null, null, null, 0, standing.Earned, standing.ReviewAt, standing.GraceUntil,

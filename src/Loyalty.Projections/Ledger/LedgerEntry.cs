@@ -84,13 +84,14 @@ public static class MemberLedger
             lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(), value);
     }
 
-    private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) => e.Points - e.DeficitSettled is var points and > 0
-        ? [new LotTake(Lot.IdFor(LotSource.Of(e)), points, e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt)]
-        : null;
+    private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) =>
+        CreditLot(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt);
 
-    private static IReadOnlyList<LotTake>? BonusLot(MembershipBonusEarned e) => e.Points - e.DeficitSettled is var points and > 0
-        ? [new LotTake(Lot.IdFor(LotSource.Of(e)), points, e.At, e.At, e.ExpiresAt)]
-        : null;
+    private static IReadOnlyList<LotTake>? BonusLot(MembershipBonusEarned e) => CreditLot(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt);
+
+    /// <summary>The lot a credit made with what was left after the deficit it settled, if anything was.</summary>
+    private static IReadOnlyList<LotTake>? CreditLot(LotSource source, int points, Instant earnedAt, Instant availableAt, Instant? expiresAt) =>
+        points > 0 ? [new LotTake(Lot.IdFor(source), points, earnedAt, availableAt, expiresAt)] : null;
 
     /// <summary>
     /// Entries newest first, each with the balance after it, worked backwards from the balance after the

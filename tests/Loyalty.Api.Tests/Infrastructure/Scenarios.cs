@@ -34,6 +34,14 @@ public static class Scenarios
         return member;
     }
 
+    /// <summary>A refusal's status and the field it names; it must be problem+json.</summary>
+    public static async Task<(int Status, string? Field)> Refusal(Task<Answer> request)
+    {
+        var answer = await request;
+        Assert.Equal("application/problem+json", answer.ContentType);
+        return (answer.Status, answer.Field);
+    }
+
     public static async Task<long> Available(this IAlbaHost host, Guid member) =>
         (await host.Get($"/members/{member}/balance")).Get<long>("available");
 

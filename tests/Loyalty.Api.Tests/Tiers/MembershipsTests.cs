@@ -114,11 +114,4 @@ public class MembershipsTests(LoyaltyApp app)
         Assert.Equal("plus", (await host.Get("/program/membership-plans"))["plans"][0]!["code"]!.GetValue<string>());
         Assert.Equal(0, await host.Available(member));
     }
-
-    private static async Task<(int, string?)> Refusal(Task<Answer> request)
-    {
-        var answer = await request;
-        Assert.Equal("application/problem+json", answer.ContentType);
-        return (answer.Status, answer.Field);
-    }
 }

@@ -200,11 +200,4 @@ public class TiersTests(LoyaltyApp app)
         Assert.Equal((412, "expectedRuleVersion"), await Refusal(host.Put("/program/tiers", new { metric = "qualifying-points", window = "rolling-12-months",
             review = "anniversary", drop = "one-tier", tiers = ((dynamic)Rules()).tiers, expectedRuleVersion = 1 })));
     }
-
-    private static async Task<(int, string?)> Refusal(Task<Answer> request)
-    {
-        var answer = await request;
-        Assert.Equal("application/problem+json", answer.ContentType);
-        return (answer.Status, answer.Field);
-    }
 }
