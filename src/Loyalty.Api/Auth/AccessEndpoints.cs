@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
@@ -10,7 +11,7 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Auth;
 
-public sealed record IssueApiKeyRequest(string? Name, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? Roles, string? Source, IReadOnlyList<string>? Stores);
+public sealed record IssueApiKeyRequest([Required] string? Name, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? Roles, string? Source, IReadOnlyList<string>? Stores);
 
 /// <summary>A key as listed: never its secret.</summary>
 public sealed record ApiKeyResponse(Guid Id, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string Source,
@@ -22,13 +23,14 @@ public sealed record ApiKeyResponse(Guid Id, string Name, IReadOnlyList<string> 
 /// <summary>The answer to issuing a key: the key itself, shown this once.</summary>
 public sealed record IssuedApiKeyResponse(string Key, ApiKeyResponse Details);
 
-public sealed record RevokeApiKeyRequest(string? Reason);
+public sealed record RevokeApiKeyRequest([Required] string? Reason);
 
 public sealed record StaffMember(string Subject, IReadOnlyList<string> Roles);
 
 public static class ApiKeyEndpoints
 {
     /// <summary>Issues an API key with scopes (a system) or roles (staff work). The key is in this answer only; store it now.</summary>
+    [Locates(201)]
     [WolverinePost("/api-keys", OperationId = "issueApiKey")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
@@ -41,15 +43,27 @@ public static class ApiKeyEndpoints
         var key = ApiKeySecrets.NewKey(id);
         var issued = IssueApiKey.Decide(new IssueApiKey(id, request.Name, request.Scopes, request.Roles, request.Source, request.Stores,
             ApiKeySecrets.Hash(key), streams.Now, Caller.Of(http).Actor));
-        http.Response.Headers.Location = $"/api-keys/{id}";
-        return streams.Start(id, null, issued, new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!)), 201, ct);
+        return streams.Start(id, null, issued, new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!)), 201,
+            keyId => $"/api-keys/{keyId}", ct);
     }
 
+    /// <summary>Lists every key issued, revoked ones included, oldest first; never a secret.</summary>
     [WolverineGet("/api-keys", OperationId = "listApiKeys")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
     public static async Task<IReadOnlyList<ApiKeyResponse>> List(IQuerySession session, CancellationToken ct) =>
         (await session.Query<ApiKey>().OrderBy(k => k.IssuedAt).ToListAsync(ct)).Select(ApiKeyResponse.From).ToList();
+
+    /// <summary>One key as listed: its name, scopes, roles, source, stores and whether it was revoked; never its secret.</summary>
+    [WolverineGet("/api-keys/{id}", OperationId = "getApiKey")]
+    [Authorize(Policy = Permissions.AccessManage)]
+    [Tags("Access")]
+    [ProducesResponseType<ApiKeyResponse>(200)]
+    [Refuses(404)]
+    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<ApiKey>(id, ct) is { } key
+            ? Results.Json(ApiKeyResponse.From(key))
+            : Problems.For(new NotFound("id", "no such key"));
 
     /// <summary>Revokes a key: it opens nothing from the moment this answers. Revoking twice changes nothing.</summary>
     [WolverinePost("/api-keys/{id}/revocation", OperationId = "revokeApiKey")]
@@ -81,6 +95,7 @@ public static class StaffEndpoints
     public static Task<IResult> Grant(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
         Change(subject, streams, staff => GrantStaffRole.Decide(staff, new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
 
+    /// <summary>Revokes a staff role from a user; their tokens no longer act with it. Revoking a role not held changes nothing.</summary>
     [WolverineDelete("/staff/{subject}/roles/{role}", OperationId = "revokeStaffRole")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
@@ -89,6 +104,7 @@ public static class StaffEndpoints
     public static Task<IResult> Revoke(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
         Change(subject, streams, staff => RevokeStaffRole.Decide(staff, new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
 
+    /// <summary>Lists the users granted staff roles here, with their roles (roles carried in tokens alone are not listed).</summary>
     [WolverineGet("/staff", OperationId = "listStaff")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]

@@ -12,6 +12,13 @@ public sealed class AuthProblems : IAuthorizationMiddlewareResultHandler
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
+        // Deny by default is for the API's routes. No route at all, or the framework's answer to a wrong method or a
+        // body that is not JSON, goes on to its own honest status: 404, 405 with Allow, 415.
+        if (context.GetEndpoint() is not RouteEndpoint)
+        {
+            await next(context);
+            return;
+        }
         if (result.Challenged)
         {
             // The middleware keeps only a successful result; the handler remembers why it failed.

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Points;
@@ -17,7 +18,7 @@ using Wolverine.Marten;
 namespace Loyalty.Api.Holds;
 
 /// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c>; <c>ttlSeconds</c> defaults to 900 (15 minutes).</summary>
-public sealed record PlaceHoldRequest(string? HoldId, int? Points, decimal? Amount, string? Currency, int? TtlSeconds, string? OrderReference);
+public sealed record PlaceHoldRequest([Required] string? HoldId, int? Points, decimal? Amount, string? Currency, int? TtlSeconds, string? OrderReference);
 
 /// <summary>Leave <c>points</c> out to capture all that is held; fewer captures part and releases the rest.</summary>
 public sealed record CaptureHoldRequest(int? Points);
@@ -42,6 +43,7 @@ public static class HoldEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/holds", OperationId = "placeHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static async Task<IResult> Place(Guid id, PlaceHoldRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
@@ -73,6 +75,7 @@ public static class HoldEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/holds/{holdId}/capture", OperationId = "captureHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static async Task<IResult> Capture(Guid id, string holdId, CaptureHoldRequest? request, EventStreams streams,
@@ -90,6 +93,7 @@ public static class HoldEndpoints
     [ProducesResponseType<HoldResponse>(200)]
     [Refuses(404)]
     [Refuses(409)]
+    [Idempotent]
     [WolverinePost("/members/{id}/holds/{holdId}/release", OperationId = "releaseHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static async Task<IResult> Release(Guid id, string holdId, EventStreams streams, ProgramSettingsCache programSettings,

@@ -67,6 +67,8 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         Guid streamId, TState initial, Func<TState, TEvent, TState> evolve, DomainError? notFound) where TEvent : class =>
         batch =>
         {
+            // No stream has the nil id, and the event store refuses to look for one.
+            if (streamId == Guid.Empty && notFound is not null) throw notFound;
             var fetched = batch.Events.FetchStream(streamId);
             return async () =>
             {
@@ -76,19 +78,23 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
             };
         };
 
-    /// <summary>Start a new stream with its first event.</summary>
-    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status, CancellationToken ct)
-        where TResponse : notnull =>
+    /// <summary>
+    /// Start a new stream with its first event, answering with a <c>Location</c> made by <paramref name="location"/>
+    /// from the stream's id: on a replay, the id of the stream the first request started.
+    /// </summary>
+    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status,
+        Func<Guid, string> location, CancellationToken ct) where TResponse : notnull =>
         Attempt<object?>(streamId, key, _ => () => Task.FromResult(new Current<object?>(null, 0)), (session, _) =>
         {
             session.Events.StartStream(streamId, first);
             return ValueTask.FromResult(((object)response, status));
-        }, ct);
+        }, ct, location);
 
     public Instant Now => clock.GetCurrentInstant();
 
     private async Task<IResult> Attempt<TState>(Guid streamId, IdempotencyKey? key, Loader<TState> load,
-        Func<IDocumentSession, Current<TState>, ValueTask<(object Body, int Status)>> write, CancellationToken ct)
+        Func<IDocumentSession, Current<TState>, ValueTask<(object Body, int Status)>> write, CancellationToken ct,
+        Func<Guid, string>? location = null)
     {
         var stripe = Stripes[(int)((uint)streamId.GetHashCode() % Stripes.Length)];
         await stripe.WaitAsync(ct);
@@ -101,7 +107,7 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
                 var recorded = key is null ? null : batch.Load<IdempotencyRecord>(key.Id);
                 var current = load(batch);
                 await batch.Execute(ct);
-                if (recorded is not null && await recorded is { } prior) return Replay(prior, key!);
+                if (recorded is not null && await recorded is { } prior) return Replay(prior, key!, location?.Invoke(prior.StreamId));
 
                 var (body, status) = await write(session, await current());
                 var text = JsonSerializer.Serialize(body, body.GetType(), Json);
@@ -109,7 +115,7 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
                 try
                 {
                     await session.SaveChangesAsync(ct);
-                    return Results.Text(text, "application/json", statusCode: status);
+                    return new Answer(text, status, location?.Invoke(streamId), Replayed: false);
                 }
                 catch (Exception e) when (IsWriteConflict(e) && attempt < MaxAttempts)
                 {
@@ -124,11 +130,11 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         }
     }
 
-    private static IResult Replay(IdempotencyRecord prior, IdempotencyKey key)
+    private static IResult Replay(IdempotencyRecord prior, IdempotencyKey key, string? location)
     {
         if (prior.Fingerprint != key.Fingerprint)
             throw new Conflict(key.Field, "was already used with a different request");
-        return new ReplayResult(prior);
+        return new Answer(prior.Body, prior.Status, location, Replayed: true);
     }
 
     /// <summary>Another writer got there first: a newer stream version, or the same key or stream id.</summary>
@@ -140,12 +146,14 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         _ => e.InnerException is { } inner && IsWriteConflict(inner)
     };
 
-    private sealed class ReplayResult(IdempotencyRecord prior) : IResult
+    /// <summary>A write's answer, first or replayed, with the headers that go with it.</summary>
+    private sealed record Answer(string Body, int Status, string? Location, bool Replayed) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
-            context.Response.Headers["Idempotent-Replay"] = "true";
-            return Results.Text(prior.Body, "application/json", statusCode: prior.Status).ExecuteAsync(context);
+            if (Replayed) context.Response.Headers["Idempotent-Replay"] = "true";
+            if (Location is not null) context.Response.Headers.Location = Location;
+            return Results.Text(Body, "application/json", statusCode: Status).ExecuteAsync(context);
         }
     }
 }

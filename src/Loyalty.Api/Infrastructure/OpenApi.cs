@@ -5,56 +5,111 @@ using Microsoft.OpenApi;
 
 namespace Loyalty.Api.Infrastructure;
 
+/// <summary>
+/// A refusal as every endpoint answers it (<c>application/problem+json</c>): the offending <c>field</c> and the
+/// <c>reason</c>, in plain words, beside the standard members of RFC 9457.
+/// </summary>
+/// <param name="Type">A link to the status's definition in RFC 9110 (or RFC 6585 for 429): the same for the same status.</param>
+/// <param name="Title">A short, stable title for the status, e.g. "A business rule refuses the request".</param>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Detail">The field and the reason in one line: <c>"points: only 40 available"</c>.</param>
+/// <param name="Field">The request field, route or query parameter, or header at fault (<c>lines[0].quantity</c>, <c>url</c>,
+/// <c>body</c>, <c>Authorization</c>).</param>
+/// <param name="Reason">Why it was refused.</param>
+/// <param name="TraceId">The request's trace id, to find it in the service's logs.</param>
+public sealed record Problem(string Type, string Title, int Status, string Detail, string Field, string Reason, string? TraceId = null);
+
 /// <summary>Declares on an endpoint a refusal it can answer, as <c>application/problem+json</c>.</summary>
-public sealed class RefusesAttribute(int status) : ProducesResponseTypeAttribute(typeof(ProblemDetails), status, "application/problem+json");
+public sealed class RefusesAttribute(int status) : ProducesResponseTypeAttribute(typeof(Problem), status, "application/problem+json");
+
+/// <summary>
+/// Declares a write that is idempotent by the caller's key: a retry answers the first answer again, marked with
+/// the header <c>Idempotent-Replay: true</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class IdempotentAttribute : Attribute;
+
+/// <summary>Declares that the endpoint's <paramref name="status"/> answer names the resource in a <c>Location</c> header.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LocatesAttribute(int status) : Attribute
+{
+    public int Status { get; } = status;
+}
 
 public static class OpenApi
 {
-    private const string BearerScheme = "Bearer";
-    private const string ApiKeyScheme = "ApiKey";
+    public const string DocumentPath = "/openapi/v1.json";
 
-    /// <summary>
-    /// Endpoints return <see cref="IResult"/> so they can answer a replay or a refusal; their real answers are
-    /// declared with attributes, and the framework's guess of "200: IResult" is dropped from the document.
-    /// </summary>
-    public static void Configure(Microsoft.AspNetCore.OpenApi.OpenApiOptions options)
+    public static void Configure(OpenApiOptions options, IConfiguration configuration)
     {
+        options.CreateSchemaReferenceId = OpenApiSchemas.ReferenceId;
+        options.AddSchemaTransformer(OpenApiSchemas.Transform);
+        options.AddOperationTransformer(OpenApiOperations.Transform);
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info.Title = "Loyalty API";
-            document.Info.Description = "Points ledger, members and program settings. Every refusal is application/problem+json with `field` and `reason`.";
-            document.Components?.Schemas?.Remove(nameof(IResult));
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
-            {
-                [BearerScheme] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http, Scheme = "bearer",
-                    Description = "An API key (lk_…) or a JWT from the identity provider, for members and staff."
-                },
-                [ApiKeyScheme] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "An API key."
-                }
-            };
-            document.Security =
-            [
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }
-            ];
-            return Task.CompletedTask;
-        });
-        options.AddOperationTransformer((operation, context, _) =>
-        {
-            foreach (var (status, response) in operation.Responses?.ToArray() ?? [])
-                if (response.Content?.Values.Any(c => c.Schema is OpenApiSchemaReference { Reference.Id: nameof(IResult) }) == true)
-                    operation.Responses!.Remove(status);
-            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<IAllowAnonymous>().Any() || operation.Responses is null) return Task.CompletedTask;
-            operation.Responses["401"] = new OpenApiResponse { Description = "No credentials, or not valid ones (application/problem+json)" };
-            operation.Responses["403"] = new OpenApiResponse { Description = "The caller lacks the scope, role, store or member (application/problem+json)" };
-            operation.Responses["429"] = new OpenApiResponse { Description = "Too many requests from this caller; see Retry-After (application/problem+json)" };
+            Describe(document, configuration["Loyalty:PublicUrl"]);
+            OpenApiSchemas.SettleRequests(document);
             return Task.CompletedTask;
         });
     }
+
+    private static void Describe(OpenApiDocument document, string? publicUrl)
+    {
+        document.Info.Title = "Loyalty API";
+        document.Info.Version = "1";
+        document.Info.Description = Introduction;
+        // A stable address: the configured public URL, or relative to wherever the document was read from.
+        document.Servers = [new OpenApiServer { Url = string.IsNullOrWhiteSpace(publicUrl) ? "/" : publicUrl.TrimEnd('/') }];
+        document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas?.Remove(nameof(IResult));
+        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            [BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer",
+                Description = "An API key (lk_…), or a JWT from the identity provider for members' apps and staff."
+            },
+            [ApiKeyScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "An API key (lk_…)."
+            }
+        };
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }
+        ];
+    }
+
+    public const string BearerScheme = "Bearer";
+    public const string ApiKeyScheme = "ApiKey";
+
+    private static readonly Dictionary<string, string> Tags = new()
+    {
+        ["Members"] = "Enrolling members, their profiles and closing them.",
+        ["Points"] = "Purchases, returns, redemptions and adjustments, and the balance, lots and ledger they make.",
+        ["Holds"] = "Points reserved at checkout, then captured or released.",
+        ["Tiers"] = "Tier rules, a member's standing, assignments, previews and the tier report.",
+        ["Memberships"] = "Paid membership plans and what billing reports about a member's membership.",
+        ["Program"] = "The program's currency, zone, earn rate, pending period, expiry and point value.",
+        ["Access"] = "API keys, staff roles and the audit of what was done with them."
+    };
+
+    private const string Introduction = """
+        Points ledger, members, tiers and paid memberships of a loyalty program.
+
+        **Credentials.** Systems send an API key (`X-Api-Key: lk_…` or `Authorization: Bearer lk_…`); members' apps
+        and staff send a JWT from the program's identity provider. Each operation names the permission it needs.
+
+        **Retries.** Every write from a system is idempotent by the caller's own key (`transactionId`, `redemptionId`,
+        `holdId`, …): sending it again answers the first answer again with the header `Idempotent-Replay: true`, and the
+        same key with different content is a 409. Nothing is applied twice, also when duplicates arrive at once.
+
+        **Refusals** are `application/problem+json` (the `Problem` schema) naming the `field` at fault and the `reason`;
+        a refused request changes nothing. 429 and 503 answers carry `Retry-After`.
+
+        **Values.** Points are integers. Money is a decimal number with its ISO 4217 currency. Instants are ISO 8601
+        in UTC (`2026-11-24T10:00:00Z`), dates are `yyyy-MM-dd`, time zones are IANA ids (`Europe/Amsterdam`).
+        """;
 }

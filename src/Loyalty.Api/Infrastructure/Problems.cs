@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Loyalty.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -22,16 +23,19 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         _ => StatusCodes.Status400BadRequest
     };
 
-    private static string TitleOf(int status) => status switch
+    public static string TitleOf(int status) => status switch
     {
         400 => "The request is not valid",
         401 => "Credentials are missing or not valid",
         403 => "This caller may not do this",
         404 => "Not found",
+        405 => "The method is not allowed here",
         409 => "Conflict",
         412 => "The version is stale",
+        415 => "The body must be JSON",
         422 => "A business rule refuses the request",
         429 => "Too many requests",
+        500 => "An unexpected error; nothing was changed",
         503 => "Unavailable for a moment; retry",
         _ => "The request failed"
     };
@@ -45,7 +49,6 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
             Status = status,
             Title = TitleOf(status),
             Detail = $"{field}: {reason}",
-            Type = $"https://httpstatuses.io/{status}",
             Extensions = { ["field"] = field, ["reason"] = reason }
         };
         return Results.Problem(problem);
@@ -68,8 +71,8 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     private static IResult? Translate(Exception exception) => exception switch
     {
         DomainError error => For(error),
-        JsonException json => For(400, JsonField(json.Path), FirstLine(json.Message)),
-        BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), FirstLine(json.Message)),
+        JsonException json => For(400, JsonField(json.Path), JsonReason(json.Message)),
+        BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), JsonReason(json.Message)),
         BadHttpRequestException bad => For(bad.StatusCode, "body", FirstLine(bad.Message)),
         // Still losing the race for a stream after every retry: nothing was written, the caller may retry.
         _ when EventStreams.IsWriteConflict(exception) => For(503, "memberId", "too many concurrent writes to this member; retry"),
@@ -81,35 +84,85 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     };
 
     /// <summary>
-    /// Unreadable JSON and unknown routes are answered by the framework before any endpoint runs; this adds
-    /// the field and the reason to their problems, like every other refusal has.
+    /// Every problem the service writes passes here, its own and the framework's (unreadable JSON, unknown routes,
+    /// wrong methods, bodies that are not JSON): one kind of <c>type</c> link and title per status, the field and the
+    /// reason always named, no internal type name, and one log line without a stack trace.
     /// </summary>
-    public static void NameTheField(ProblemDetailsContext context)
+    public static void Normalize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem.Extensions.ContainsKey("field")) return;
-        if (problem.Status == 404)
-        {
-            // No route matched, e.g. a member id that is not a GUID.
-            problem.Extensions["field"] = "url";
-            problem.Extensions["reason"] = "no such resource";
-            return;
-        }
-        if (problem.Status != 400 || problem.Detail is null) return;
-        if (problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
-        {
-            problem.Extensions["field"] = name; // an unparseable query string value
-            problem.Extensions["reason"] = problem.Detail;
-            return;
-        }
-        var path = System.Text.RegularExpressions.Regex.Match(problem.Detail, @"Path: (\S+)");
-        problem.Extensions["field"] = JsonField(path.Success ? path.Groups[1].Value : null);
-        problem.Extensions["reason"] = FirstLine(problem.Detail);
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        var (field, reason) = problem.Extensions.TryGetValue("field", out var f) && f is string named
+            ? (named, problem.Extensions["reason"] as string ?? "")
+            : FieldAndReason(status, problem, context.HttpContext);
+        problem.Status = status;
+        problem.Type = TypeOf(status);
+        problem.Title = TitleOf(status);
+        problem.Detail = $"{field}: {reason}";
+        problem.Extensions["field"] = field;
+        problem.Extensions["reason"] = reason;
+        foreach (var internalDetail in new[] { "lineNumber", "bytePositionInLine" }) problem.Extensions.Remove(internalDetail);
+
+        if (status is >= 500 and not 503) return; // logged with its stack trace where it was caught
+        var http = context.HttpContext;
+        http.RequestServices.GetRequiredService<ILogger<Problems>>().Log(status == 503 ? LogLevel.Warning : LogLevel.Information,
+            "{Method} {Path} refused with {Status} on {Field}", http.Request.Method, http.Request.Path, status, field);
     }
+
+    /// <summary>RFC 9110's section for each status (RFC 6585 for 429), the same link for the same status.</summary>
+    private static string TypeOf(int status) => status switch
+    {
+        429 => "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+        >= 400 and <= 417 => $"https://www.rfc-editor.org/rfc/rfc9110#section-15.5.{status - 399}",
+        421 or 422 => $"https://www.rfc-editor.org/rfc/rfc9110#section-15.5.{status - 401}",
+        426 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.22",
+        >= 500 and <= 505 => $"https://www.rfc-editor.org/rfc/rfc9110#section-15.6.{status - 499}",
+        _ => "about:blank"
+    };
+
+    private static (string Field, string Reason) FieldAndReason(int status, ProblemDetails problem, HttpContext http) => status switch
+    {
+        404 => ("url", "no such resource"), // no route matched, e.g. a member id that is not a UUID
+        405 => ("method", $"{http.Request.Method} is not allowed here; allowed: {http.Response.Headers.Allow}"),
+        415 => ("Content-Type", "the body must be application/json"),
+        _ when problem.Extensions.TryGetValue("parameter", out var p) && p is string parameter =>
+            (parameter, problem.Detail ?? "is not valid"), // an unparseable query string value
+        _ when problem.Detail is { } detail => FromJsonMessage(Regex.Match(detail, @"Path: (\S+)") is { Success: true } path
+            ? path.Groups[1].Value : null, detail),
+        _ => ("request", problem.Title ?? "is not valid")
+    };
+
+    private static (string Field, string Reason) FromJsonMessage(string? path, string message) => (JsonField(path), JsonReason(message));
 
     /// <summary>"$.lines[0].quantity" becomes "lines[0].quantity"; the whole body is "body".</summary>
     public static string JsonField(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.") ? path[2..] : path.TrimStart('$');
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Split(" Path:")[0].Trim();
+    /// <summary>
+    /// What the value should have been, in the caller's words. The serializer names a .NET type; for a property
+    /// read through a constructor it names the containing record, so a type of ours says only that the type is wrong.
+    /// </summary>
+    private static string JsonReason(string message)
+    {
+        var converted = Regex.Match(message, @"could not be converted to (\S+?)\.? Path");
+        if (!converted.Success)
+            return message.Contains("NodaTime") || message.Contains("Loyalty.") ? "is not in the expected format" : FirstLine(message);
+        var type = Regex.Replace(converted.Groups[1].Value, @"^System\.Nullable`1\[(.+)\]$", "$1");
+        return type.StartsWith("Loyalty.") ? "has the wrong type for this field; see the schema" : "must be " + Kind(type);
+    }
+
+    private static string Kind(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" or "System.Int16" => "a whole number",
+        "System.Decimal" or "System.Double" => "a number",
+        "System.String" => "a string",
+        "System.Boolean" => "true or false",
+        "System.Guid" => "a UUID",
+        "NodaTime.Instant" => "an ISO 8601 instant in UTC, e.g. 2026-11-24T10:00:00Z",
+        "NodaTime.LocalDate" => "a date, yyyy-MM-dd",
+        _ when type.Contains("List`1") || type.EndsWith("[]") => "an array",
+        _ => "an object"
+    };
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Split(" Path:")[0].Split(" | LineNumber")[0].Trim();
 }

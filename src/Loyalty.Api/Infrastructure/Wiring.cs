@@ -40,10 +40,13 @@ public static class Wiring
         services.AddSingleton<ProgramSettingsCache>();
         services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
 
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.NameTheField);
+        // Numbers are numbers: "12" is not accepted for 12, so the document can say "integer" and mean it.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb).NumberHandling =
+            System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        QuietUnreadableBodies(builder.Logging);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
         services.AddExceptionHandler<Problems>();
-        services.AddOpenApi(OpenApi.Configure);
+        services.AddOpenApi(options => OpenApi.Configure(options, builder.Configuration));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         services.AddMarten(sp => StoreOptionsFor(sp.GetRequiredService<LoyaltyDatabase>().DataSource))
@@ -69,6 +72,16 @@ public static class Wiring
         });
         services.AddWolverineHttp();
         return builder;
+    }
+
+    /// <summary>
+    /// Wolverine logs a body it cannot read as an Error, stack trace and all, under the request type's name. It is
+    /// the caller's mistake, answered 400 and logged once as a refusal (<see cref="Problems.Normalize"/>).
+    /// </summary>
+    private static void QuietUnreadableBodies(ILoggingBuilder logging)
+    {
+        foreach (var request in typeof(Wiring).Assembly.GetTypes().Where(t => t.Name.EndsWith("Request")))
+            logging.AddFilter(request.FullName, LogLevel.None);
     }
 
     /// <summary>The event store and its read models; also what the benchmark and the fault tests read the database with.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
@@ -14,11 +15,11 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Members;
 
-public sealed record EnrollMemberRequest(string? ExternalId, string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+public sealed record EnrollMemberRequest([Required] string? ExternalId, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
 
-public sealed record UpdateProfileRequest(int? ExpectedVersion, string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+public sealed record UpdateProfileRequest([Required] int? ExpectedVersion, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
 
-public sealed record CloseMemberRequest(string? Reason, int? ExpectedVersion);
+public sealed record CloseMemberRequest([Required] string? Reason, int? ExpectedVersion);
 
 public static class EnrollMemberEndpoint
 {
@@ -30,6 +31,8 @@ public static class EnrollMemberEndpoint
     [ProducesResponseType<Loyalty.Projections.Members.MemberView>(201)]
     [Refuses(400)]
     [Refuses(409)]
+    [Idempotent]
+    [Locates(201)]
     [WolverinePost("/members", OperationId = "enrollMember")]
     [Authorize(Policy = Permissions.MembersWrite)]
     public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
@@ -40,8 +43,7 @@ public static class EnrollMemberEndpoint
             request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Caller.Of(http).Actor));
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
         var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
-        http.Response.Headers.Location = $"/members/{member.Id}";
-        return await streams.Start(member.Id, key, enrolled, member, StatusCodes.Status201Created, ct);
+        return await streams.Start(member.Id, key, enrolled, member, StatusCodes.Status201Created, id => $"/members/{id}", ct);
     }
 }
 

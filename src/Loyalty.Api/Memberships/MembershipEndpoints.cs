@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Points;
@@ -15,10 +16,10 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Memberships;
 
-public sealed record MembershipPlanRequest(string? Code, string? Name, decimal? Price, string? Currency, string? Period, decimal? EarnMultiplier,
+public sealed record MembershipPlanRequest([Required] string? Code, [Required] string? Name, [Required] decimal? Price, [Required] string? Currency, [Required] string? Period, decimal? EarnMultiplier,
     string? MinimumTier, int? BonusPoints, IReadOnlyList<string?>? Benefits);
 
-public sealed record MembershipPlansRequest(IReadOnlyList<MembershipPlanRequest?>? Plans, int? GraceDays, int? ExpectedRuleVersion);
+public sealed record MembershipPlansRequest([Required] IReadOnlyList<MembershipPlanRequest?>? Plans, int? GraceDays, int? ExpectedRuleVersion);
 
 public sealed record MembershipPlansResponse(int RuleVersion, IReadOnlyList<MembershipPlan> Plans, int GraceDays)
 {
@@ -26,7 +27,7 @@ public sealed record MembershipPlansResponse(int RuleVersion, IReadOnlyList<Memb
 }
 
 /// <summary>What the billing system reports: its <c>paymentReference</c>, the <c>plan</c> bought, whether a cancellation is refunded.</summary>
-public sealed record MembershipReportRequest(string? PaymentReference, string? Plan, bool? Refund);
+public sealed record MembershipReportRequest([Required] string? PaymentReference, string? Plan, bool? Refund);
 
 public sealed record MembershipPeriod(Instant Start, Instant End);
 
@@ -96,6 +97,7 @@ public static class MembershipEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/membership/purchased", OperationId = "membershipPurchased")]
     [Authorize(Policy = Permissions.MembershipsWrite)]
     public static Task<IResult> Purchased(Guid id, MembershipReportRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
@@ -109,6 +111,7 @@ public static class MembershipEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/membership/renewed", OperationId = "membershipRenewed")]
     [Authorize(Policy = Permissions.MembershipsWrite)]
     public static Task<IResult> Renewed(Guid id, MembershipReportRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
@@ -122,6 +125,7 @@ public static class MembershipEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/membership/payment-failed", OperationId = "membershipPaymentFailed")]
     [Authorize(Policy = Permissions.MembershipsWrite)]
     public static Task<IResult> PaymentFailed(Guid id, MembershipReportRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
@@ -135,6 +139,7 @@ public static class MembershipEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/membership/cancelled", OperationId = "membershipCancelled")]
     [Authorize(Policy = Permissions.MembershipsWrite)]
     public static Task<IResult> Cancelled(Guid id, MembershipReportRequest? request, EventStreams streams, ProgramSettingsCache programSettings,

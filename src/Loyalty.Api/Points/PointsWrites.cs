@@ -23,6 +23,8 @@ internal static class PointsWrites
         int status, CancellationToken ct, Func<IDocumentSession, Written<PointsAccount, IMemberEvent>, ValueTask>? alsoInTransaction = null)
         where TResponse : notnull
     {
+        // No stream has the nil id, and the event store refuses to look for one.
+        if (memberId == Guid.Empty) throw new NotFound("memberId", "no such member");
         var extra = default(TExtra)!;
         return streams.Append<PointsAccount, IMemberEvent, TResponse>(memberId, key, batch =>
             {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
@@ -16,17 +17,17 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-public sealed record PurchaseLineRequest(string? LineId, string? Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount);
+public sealed record PurchaseLineRequest([Required] string? LineId, [Required] string? Sku, string? Category, [Required] decimal Quantity, [Required] decimal UnitPrice, decimal Discount);
 
 public sealed record RecordPurchaseRequest(
     string? Source,
-    string? TransactionId,
+    [Required] string? TransactionId,
     Guid? MemberId,
     string? MemberExternalId,
-    string? StoreId,
-    Instant? OccurredAt,
-    string? Currency,
-    IReadOnlyList<PurchaseLineRequest>? Lines);
+    [Required] string? StoreId,
+    [Required] Instant? OccurredAt,
+    [Required] string? Currency,
+    [Required] IReadOnlyList<PurchaseLineRequest>? Lines);
 
 /// <summary>A line's points: <c>basePoints</c> at the earn rate, <c>points</c> with the multipliers.</summary>
 public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int BasePoints, int Points);
@@ -57,6 +58,7 @@ public static class RecordPurchaseEndpoint
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
     public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
@@ -13,7 +14,7 @@ using Wolverine.Http;
 namespace Loyalty.Api.Points;
 
 /// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c> for points to pay for at the program's point value.</summary>
-public sealed record RedeemPointsRequest(string? RedemptionId, int? Points, string? Reward, string? Channel, decimal? Amount = null, string? Currency = null);
+public sealed record RedeemPointsRequest([Required] string? RedemptionId, int? Points, [Required] string? Reward, string? Channel, decimal? Amount = null, string? Currency = null);
 
 public sealed record PointsRedeemedResponse(Guid MemberId, string RedemptionId, int Points, Money? Value, IReadOnlyList<LotTake> Lots, BalanceResponse Balance);
 
@@ -35,6 +36,7 @@ public static class RedeemPointsEndpoint
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static async Task<IResult> Post(Guid id, RedeemPointsRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
@@ -64,6 +66,7 @@ public static class CancelRedemptionEndpoint
     [ProducesResponseType<RedemptionCancelledResponse>(200)]
     [Refuses(400)]
     [Refuses(404)]
+    [Idempotent]
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static async Task<IResult> Post(Guid id, string redemptionId, CancelRedemptionRequest? request, EventStreams streams,
@@ -87,7 +90,7 @@ public static class CancelRedemptionEndpoint
 }
 
 /// <summary><c>qualifying</c>: a credit that counts toward tiers (a bonus the program counts), default false.</summary>
-public sealed record AdjustPointsRequest(string? AdjustmentId, int Points, string? Reason, bool? Qualifying = null);
+public sealed record AdjustPointsRequest([Required] string? AdjustmentId, [Required] int Points, [Required] string? Reason, bool? Qualifying = null);
 
 public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, int Points, int DeficitSettled, BalanceResponse Balance);
 
@@ -103,6 +106,7 @@ public static class AdjustPointsEndpoint
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
     [Authorize(Policy = Permissions.PointsAdjust)]
     public static async Task<IResult> Post(Guid id, AdjustPointsRequest? request, EventStreams streams, HttpContext http,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
@@ -13,9 +14,9 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-public sealed record ReturnLineRequest(string? LineId, decimal Quantity);
+public sealed record ReturnLineRequest([Required] string? LineId, [Required] decimal Quantity);
 
-public sealed record ReturnPurchaseRequest(string? ReturnId, Instant? OccurredAt, IReadOnlyList<ReturnLineRequest>? Lines);
+public sealed record ReturnPurchaseRequest([Required] string? ReturnId, Instant? OccurredAt, [Required] IReadOnlyList<ReturnLineRequest>? Lines);
 
 public sealed record PointsReversedResponse(
     Guid MemberId, string Source, string TransactionId, string ReturnId, int PointsReversed, int TakenFromBalance, int AddedToDeficit,
@@ -34,6 +35,7 @@ public static class ReturnPurchaseEndpoint
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
     public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,

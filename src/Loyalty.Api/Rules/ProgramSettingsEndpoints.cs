@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Access;
@@ -11,15 +12,15 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Rules;
 
-public sealed record EarnRateRequest(decimal Points, decimal PerAmount);
+public sealed record EarnRateRequest([Required] decimal Points, [Required] decimal PerAmount);
 
 /// <summary>When points expire: <c>kind</c> none, rolling, end-of-quarter, end-of-year or activity; <c>months</c> 1–120.</summary>
-public sealed record ExpiryRequest(string? Kind, int? Months);
+public sealed record ExpiryRequest([Required] string? Kind, int? Months);
 
 /// <summary>What points are worth when paying with them: <c>points</c> points are worth <c>amount</c> of the program's currency.</summary>
-public sealed record PointValueRequest(int? Points, decimal? Amount);
+public sealed record PointValueRequest([Required] int? Points, [Required] decimal? Amount);
 
-public sealed record ChangeProgramSettingsRequest(string? Currency, string? TimeZone, EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem,
+public sealed record ChangeProgramSettingsRequest([Required] string? Currency, [Required] string? TimeZone, [Required] EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem,
     int? PendingDays = null, ExpiryRequest? Expiry = null, PointValueRequest? PointValue = null);
 
 public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Points;
@@ -18,7 +19,7 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Tiers;
 
-public sealed record AssignTierRequest(string? AssignmentId, string? Tier, string? Reason, Instant? Until);
+public sealed record AssignTierRequest([Required] string? AssignmentId, [Required] string? Tier, [Required] string? Reason, [Required] Instant? Until);
 
 public sealed record TierAssignedResponse(Guid MemberId, string AssignmentId, string Tier, Instant Until, TierStatus Standing);
 
@@ -64,6 +65,7 @@ public static class TierStandingEndpoints
     [Refuses(404)]
     [Refuses(409)]
     [Refuses(422)]
+    [Idempotent]
     [WolverinePost("/members/{id}/tier/assignments", OperationId = "assignTier")]
     [Authorize(Policy = Permissions.ProgramWrite)]
     public static async Task<IResult> Assign(Guid id, AssignTierRequest? request, EventStreams streams, ProgramSettingsCache programSettings,

@@ -58,6 +58,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["PUT /program/settings"] = _ => ("/program/settings", "{}"),
         ["POST /api-keys"] = _ => ("/api-keys", "{}"),
         ["GET /api-keys"] = _ => ("/api-keys", null),
+        ["GET /api-keys/{id}"] = g => ($"/api-keys/{g.SomeKey}", null),
         ["POST /api-keys/{id}/revocation"] = g => ($"/api-keys/{g.SomeKey}/revocation", "{}"),
         ["PUT /staff/{subject}/roles/{role}"] = _ => ("/staff/someone/roles/no-such-role", null),
         ["DELETE /staff/{subject}/roles/{role}"] = _ => ("/staff/someone/roles/no-such-role", null),
