@@ -71,8 +71,8 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     private static IResult? Translate(Exception exception) => exception switch
     {
         DomainError error => For(error),
-        JsonException json => For(400, JsonField(json.Path), JsonReason(json.Message)),
-        BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), JsonReason(json.Message)),
+        JsonException json => For(400, JsonField(json.Path), JsonReason(json.Message, json.Path)),
+        BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), JsonReason(json.Message, json.Path)),
         BadHttpRequestException bad => For(bad.StatusCode, "body", FirstLine(bad.Message)),
         // Still losing the race for a stream after every retry: nothing was written, the caller may retry.
         _ when EventStreams.IsWriteConflict(exception) => For(503, "memberId", "too many concurrent writes to this member; retry"),
@@ -132,23 +132,29 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         _ => ("request", problem.Title ?? "is not valid")
     };
 
-    private static (string Field, string Reason) FromJsonMessage(string? path, string message) => (JsonField(path), JsonReason(message));
+    private static (string Field, string Reason) FromJsonMessage(string? path, string message) => (JsonField(path), JsonReason(message, path));
 
     /// <summary>"$.lines[0].quantity" becomes "lines[0].quantity"; the whole body is "body".</summary>
     public static string JsonField(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.") ? path[2..] : path.TrimStart('$');
 
     /// <summary>
-    /// What the value should have been, in the caller's words. The serializer names a .NET type; for a property
-    /// read through a constructor it names the containing record, so a type of ours says only that the type is wrong.
+    /// What the value should have been, in the caller's words rather than .NET type names. For a property read
+    /// through a record's constructor the serializer names the record, so the property is looked up in it.
     /// </summary>
-    private static string JsonReason(string message)
+    private static string JsonReason(string message, string? path)
     {
         var converted = Regex.Match(message, @"could not be converted to (\S+?)\.? Path");
         if (!converted.Success)
             return message.Contains("NodaTime") || message.Contains("Loyalty.") ? "is not in the expected format" : FirstLine(message);
-        var type = Regex.Replace(converted.Groups[1].Value, @"^System\.Nullable`1\[(.+)\]$", "$1");
-        return type.StartsWith("Loyalty.") ? "has the wrong type for this field; see the schema" : "must be " + Kind(type);
+        var named = converted.Groups[1].Value;
+        var record = named.StartsWith("Loyalty.")
+            ? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(named)).FirstOrDefault(t => t is not null)
+            : null;
+        var last = path?.Split('.')[^1];
+        var property = record?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, last, StringComparison.OrdinalIgnoreCase));
+        var type = property is null ? named : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).ToString();
+        return "must be " + Kind(Regex.Replace(type, @"^System\.Nullable`1\[(.+)\]$", "$1"));
     }
 
     private static string Kind(string type) => type switch
@@ -158,7 +164,7 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         "System.String" => "a string",
         "System.Boolean" => "true or false",
         "System.Guid" => "a UUID",
-        "NodaTime.Instant" => "an ISO 8601 instant in UTC, e.g. 2026-11-24T10:00:00Z",
+        "NodaTime.Instant" => "an ISO 8601 date-time with Z or an offset, e.g. 2026-11-24T10:00:00Z",
         "NodaTime.LocalDate" => "a date, yyyy-MM-dd",
         _ when type.Contains("List`1") || type.EndsWith("[]") => "an array",
         _ => "an object"

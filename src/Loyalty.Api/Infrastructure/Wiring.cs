@@ -40,9 +40,13 @@ public static class Wiring
         services.AddSingleton<ProgramSettingsCache>();
         services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
 
-        // Numbers are numbers: "12" is not accepted for 12, so the document can say "integer" and mean it.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb).NumberHandling =
-            System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+            o.SerializerOptions.Converters.Insert(0, new InstantJson());
+            // Numbers are numbers: "12" is not read as 12, so the document can say "integer" and mean it.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         QuietUnreadableBodies(builder.Logging);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
         services.AddExceptionHandler<Problems>();

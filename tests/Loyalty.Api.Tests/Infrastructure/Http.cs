@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;
+using Loyalty.Harness;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -16,7 +17,12 @@ public sealed record Answer(int Status, JsonNode? Body, string? ContentType, Fun
     public override string ToString() => $"{Status} {Body?.ToJsonString()}";
 }
 
-/// <summary>Real HTTP requests through the hosted pipeline, with bodies written the way a client writes them.</summary>
+/// <summary>
+/// Real HTTP requests through the hosted pipeline, with bodies written the way a client writes them. Every answer
+/// to an API call is held to the service's OpenAPI document: an undocumented status or header, a null where the
+/// document says non-null, or a missing required property fails the test that received it; a <c>Location</c> it
+/// sends is followed, and must lead somewhere.
+/// </summary>
 public static class Http
 {
     public static readonly JsonSerializerOptions Json =
@@ -54,7 +60,20 @@ public static class Http
         });
         var text = await result.ReadAsTextAsync();
         var response = result.Context.Response;
-        return new Answer(response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.ContentType,
-            name => response.Headers.TryGetValue(name, out var v) ? v.ToString() : null);
+        string? Header(string name) => response.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+        if (!OutsideTheApi.Any(url.StartsWith))
+        {
+            var violations = LoyaltyApp.Contract.Violations(method.Method, url, response.StatusCode, response.ContentType, text, Header);
+            Assert.True(violations.Count == 0, $"The answer breaks the OpenAPI document:\n{string.Join("\n", violations)}\n{text}");
+        }
+        if (response.StatusCode is >= 200 and < 300 && Header("Location") is { } location)
+        {
+            var followed = await host.Send(HttpMethod.Get, location, null, credentials.ToArray());
+            Assert.True(followed.Status == 200, $"The Location {location} cannot be followed: {followed}");
+        }
+        return new Answer(response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.ContentType, Header);
     }
+
+    /// <summary>What the service serves besides the API: the document itself, its reference page, health.</summary>
+    private static readonly string[] OutsideTheApi = ["/openapi/", "/docs", "/health/"];
 }

@@ -1,5 +1,6 @@
 using Alba;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Harness;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -35,12 +36,17 @@ public sealed class LoyaltyApp : IAsyncLifetime
     public const string AdminKey = "test-bootstrap-admin-key-0123456789abcdef";
     public FakeClock Clock { get; } = new(Start);
     public IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>The service's own OpenAPI document, which every answer in the tests is held to (see <see cref="Http"/>).</summary>
+    public static Contract Contract { get; private set; } = null!;
     public string ConnectionString => _postgres!.ConnectionString;
 
     public async ValueTask InitializeAsync()
     {
         _postgres = await EmbeddedPostgres.StartAsync(Path.Combine(_folder, "pg"), durable: false, _ => { });
         Host = await StartHostAsync();
+        var document = await Host.Scenario(s => s.Get.Url(Loyalty.Api.Infrastructure.OpenApi.DocumentPath));
+        Contract = new Contract(System.Text.Json.Nodes.JsonNode.Parse(await document.ReadAsTextAsync())!);
     }
 
     /// <summary>Another instance of the service: on the same database (a second node, or the same one restarted) unless asked otherwise.</summary>

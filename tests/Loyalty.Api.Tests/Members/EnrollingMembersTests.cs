@@ -42,6 +42,7 @@ public class EnrollingMembersTests(LoyaltyApp app)
 
         Assert.Equal(first.Get<Guid>("id"), again.Get<Guid>("id"));
         Assert.Equal("true", again.Header("Idempotent-Replay"));
+        Assert.Equal($"/members/{first.Get<Guid>("id")}", again.Header("Location"));
         Assert.Equal(0, await _host.StreamVersion(first.Get<Guid>("id")) - 1);
     }
 

@@ -117,4 +117,21 @@ public class PurchasesTests(LoyaltyApp app)
         Assert.Equal(422, answer.Status);
         Assert.Equal("currency", answer.Field);
     }
+
+    [Fact]
+    public async Task an_occurred_at_with_an_offset_is_the_same_instant_and_is_answered_in_utc()
+    {
+        var member = await _host.WithEnrolledMember();
+        var purchase = new
+        {
+            source = "pos-1", transactionId = NewId("T"), memberId = member, storeId = "store-12", currency = "EUR",
+            occurredAt = "2026-11-24T11:00:00+01:00", lines = new[] { Line("1", 1, 10) }
+        };
+        var answer = await _host.Post("/purchases", purchase);
+        var entry = (await _host.Get($"/members/{member}/ledger")).Body!["entries"]![0]!;
+
+        Assert.Equal(201, answer.Status);
+        Assert.Equal("2026-11-24T10:00:00Z", entry["at"]!.GetValue<string>());
+        Assert.Equal("true", (await _host.Post("/purchases", purchase with { occurredAt = "2026-11-24T10:00:00Z" })).Header("Idempotent-Replay"));
+    }
 }
