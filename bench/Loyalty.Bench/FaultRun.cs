@@ -90,14 +90,16 @@ public static class FaultRun
         })));
         report.Fault($"storm: 64 clients on 10 members, {refusedOrWorse} answers other than success or 'not enough points'");
 
-        // Hostile input: 50,000 requests, none may get a 5xx.
+        // Hostile input: 50,000 requests drawn from the OpenAPI document, none may get a 5xx.
+        var document = System.Text.Json.Nodes.JsonNode.Parse((await till.Get("/openapi/v1.json")).Text!)!;
+        var hostile = new Hostile(new Contract(document), touched);
         var random = new Random(7);
         var serverErrors = 0;
         await Parallel.ForAsync(0, 50_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, _) =>
         {
-            (string path, string body) request;
-            lock (random) request = Hostile.Request(random, touched);
-            var reply = await till.Send(HttpMethod.Post, request.path, request.body);
+            HostileRequest request;
+            lock (random) request = hostile.Next(random);
+            var reply = await till.Send(new HttpMethod(request.Method), request.Path, request.Body, request.ContentType);
             if (reply.Status is 0 or >= 500) Interlocked.Increment(ref serverErrors);
         });
         report.Fault($"hostile input: 50,000 requests, {serverErrors} answered 5xx or not at all");

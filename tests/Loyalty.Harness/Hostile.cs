@@ -1,9 +1,26 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Loyalty.Harness;
 
-/// <summary>Generates requests that each carry at least one real defect, with noise around it.</summary>
-public static class Hostile
+/// <summary>A request with at least one defect that must get it refused, and what that defect is.</summary>
+public sealed record HostileRequest(string Method, string Path, byte[]? Body, string ContentType, string Defect)
+{
+    public bool Writes => Method != "GET";
+    public override string ToString() => $"{Method} {Path} ({Defect}): {Shortened}";
+    private string Shortened => Body is null ? "" : Encoding.UTF8.GetString(Body.AsSpan(0, Math.Min(Body.Length, 200)));
+}
+
+/// <summary>
+/// Hostile requests drawn from the service's own OpenAPI document: every operation, its path parameters and its
+/// request body schema, so an endpoint added tomorrow is attacked without being listed here. Each request carries a
+/// defect that must get it refused (a nil, unknown or malformed id in the route, a required property missing or
+/// null, a value of the wrong type, a number too large for its type, deep nesting, bad UTF-8, text that is not JSON,
+/// a body that is not JSON at all), with noise around it: negative numbers, long strings, injection strings, nil ids
+/// and unknown fields elsewhere in the body.
+/// </summary>
+public sealed class Hostile(Contract contract, Guid[] members)
 {
     private static readonly string[] Injections =
     [
@@ -11,79 +28,171 @@ public static class Hostile
         "\u0000", "%00", "${jndi:ldap://x}", "🙂🙃", new string('A', 5000)
     ];
 
-    public static (string Path, string Body) Request(Random random, Guid[] members)
+    public static readonly string[] Defects =
+    [
+        "nil id in the route", "unknown id in the route", "malformed id in the route", "injection in the route",
+        "required property missing", "required property null", "wrong type", "number too large",
+        "deep nesting", "bad UTF-8", "not JSON", "not a JSON object", "not application/json"
+    ];
+
+    private readonly (string Template, string Method, JsonObject Operation)[] _operations = contract.Operations.ToArray();
+
+    public IEnumerable<(string Template, string Method)> Targets => _operations.Select(o => (o.Template, o.Method));
+
+    public HostileRequest Next(Random random)
     {
-        var member = random.Next(4) == 0 ? Guid.NewGuid() : members[random.Next(members.Length)];
-        var injection = Injections[random.Next(Injections.Length)];
-        var noise = random.Next(3) == 0 ? $",\"unknown{random.Next(100)}\":{(random.Next(2) == 0 ? "[1,2,{\"deep\":true}]" : "\"x\"")}" : "";
-        return random.Next(6) switch
+        var (template, method, operation) = _operations[random.Next(_operations.Length)];
+        var schema = Resolve(operation["requestBody"]?["content"]?["application/json"]?["schema"]);
+        var body = schema is null ? null : Valid(schema, random, 0);
+        var hasId = Parameters(operation).Any(p => p["in"]?.GetValue<string>() == "path" && p["schema"]?["format"]?.GetValue<string>() == "uuid");
+        var defects = new List<string>();
+        if (hasId) defects.AddRange(Defects[..3]);
+        if (body is JsonObject) defects.AddRange(Defects[4..8]);
+        if (body is not null) defects.AddRange(Defects[8..]);
+        if (method == "GET" || defects.Count == 0) defects.Add(Defects[3]);
+        var defect = defects[random.Next(defects.Count)];
+
+        var path = Path(template, operation, defect, random);
+        var (bytes, contentType) = body is null ? (null, "application/json") : Body(body.AsObject(), schema, defect, random);
+        return new HostileRequest(method, path + Query(operation, random), bytes, contentType, defect);
+    }
+
+    private string Path(string template, JsonObject operation, string defect, Random random)
+    {
+        var path = template;
+        foreach (var parameter in Parameters(operation).Where(p => p["in"]?.GetValue<string>() == "path"))
         {
-            0 => ("/purchases", PurchaseWithDefect(random, member, injection, noise)),
-            1 => ($"/members/{member}/redemptions", RedemptionWithDefect(random, injection, noise)),
-            2 => ($"/members/{member}/adjustments", AdjustmentWithDefect(random, injection, noise)),
-            3 => ("/members", EnrollmentWithDefect(random, injection, noise)),
-            4 => ($"/purchases/till/{Uri.EscapeDataString(injection[..Math.Min(50, injection.Length)])}/returns",
-                  $"{{\"returnId\":\"r\",\"lines\":[{{\"lineId\":\"1\",\"quantity\":{random.Next(1, 3)}}}]{noise}}}"),
-            _ => (random.Next(2) == 0 ? "/purchases" : $"/members/{member}/redemptions", Garbage(random))
+            var name = parameter["name"]!.GetValue<string>();
+            var isId = parameter["schema"]?["format"]?.GetValue<string>() == "uuid";
+            var value = (isId, defect) switch
+            {
+                (true, "nil id in the route") => Guid.Empty.ToString(),
+                (true, "unknown id in the route") => Guid.NewGuid().ToString(),
+                (true, "malformed id in the route") => Injection(random) is var text && text.Length > 40 ? text[..40] : text,
+                (true, _) => members[random.Next(members.Length)].ToString(),
+                // Longer, and Kestrel answers 414 for the request line before any of the service's code runs.
+                _ => Injection(random) is var text && text.Length > 1000 ? text[..1000] : text
+            };
+            path = path.Replace($"{{{name}}}", Uri.EscapeDataString(value));
+        }
+        return path;
+    }
+
+    /// <summary>Query parameters with values of the wrong kind, or far out of range.</summary>
+    private static string Query(JsonObject operation, Random random)
+    {
+        var query = Parameters(operation).Where(p => p["in"]?.GetValue<string>() == "query" && random.Next(2) == 0)
+            .Select(p => $"{p["name"]}={Uri.EscapeDataString(random.Next(4) switch { 0 => "-1", 1 => "99999999999999999999", 2 => "abc", _ => "" })}")
+            .ToArray();
+        return query.Length == 0 ? "" : "?" + string.Join('&', query);
+    }
+
+    private (byte[] Body, string ContentType) Body(JsonObject body, JsonNode? schema, string defect, Random random)
+    {
+        AddNoise(body, random);
+        var properties = schema?["properties"]?.AsObject().Select(p => p.Key).ToList() ?? [];
+        var required = schema?["required"]?.AsArray().Select(r => r!.GetValue<string>()).ToList() ?? [];
+        switch (defect)
+        {
+            case "required property missing" when required.Count > 0:
+                body.Remove(required[random.Next(required.Count)]);
+                break;
+            case "required property null" when required.Count > 0:
+                body[required[random.Next(required.Count)]] = null;
+                break;
+            case "number too large" when Numbers(schema).ToList() is { Count: > 0 } numbers:
+                var number = numbers[random.Next(numbers.Count)];
+                body[number.Name] = JsonNode.Parse(number.Integer ? "99999999999999999999" : "1e30");
+                break;
+            case "deep nesting":
+                return (Encoding.UTF8.GetBytes("{\"x\":" + new string('[', 5000) + new string(']', 5000) + "}"), "application/json");
+            case "bad UTF-8":
+                return ([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0xC3, 0x28, 0x7D], "application/json");
+            case "not JSON":
+                return (Encoding.UTF8.GetBytes(body.ToJsonString()[..^1]), "application/json");
+            case "not a JSON object":
+                return (Encoding.UTF8.GetBytes(random.Next(3) switch { 0 => "null", 1 => "[1,2,3]", _ => "\"text\"" }), "application/json");
+            case "not application/json":
+                return (Encoding.UTF8.GetBytes(body.ToJsonString()), "text/plain");
+            default: // wrong type, and the fallback when the schema offers nothing else to break
+                var property = properties.Count > 0 ? properties[random.Next(properties.Count)] : "anything";
+                body[property] = WrongType(schema?["properties"]?[property]);
+                if (properties.Count == 0) return (Encoding.UTF8.GetBytes("[" + body.ToJsonString() + "]"), "application/json");
+                break;
+        }
+        return (Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
+    }
+
+    /// <summary>Noise that is not by itself a defect: unknown fields, negative numbers, long and hostile strings, nil ids.</summary>
+    private void AddNoise(JsonObject body, Random random)
+    {
+        if (random.Next(3) == 0) body[$"unknown{random.Next(100)}"] = JsonNode.Parse("[1,2,{\"deep\":true}]");
+        foreach (var name in body.Select(p => p.Key).ToList())
+        {
+            if (random.Next(4) != 0) continue;
+            body[name] = body[name] switch
+            {
+                JsonValue v when v.TryGetValue<int>(out _) => -random.Next(1, 1000),
+                JsonValue v when v.TryGetValue<decimal>(out _) => -random.Next(1, 1000) / 100m,
+                JsonValue v when v.TryGetValue<string>(out var s) && Guid.TryParse(s, out _) => Guid.Empty.ToString(),
+                JsonValue v when v.TryGetValue<string>(out _) => Injection(random),
+                var other => other
+            };
+        }
+    }
+
+    /// <summary>A body a careless but honest client might send: every property present, of its documented type.</summary>
+    private JsonNode? Valid(JsonNode? schema, Random random, int depth)
+    {
+        if (schema is null || depth > 4) return null;
+        var type = TypeOf(schema);
+        return type switch
+        {
+            "object" => new JsonObject((schema["properties"]?.AsObject() ?? [])
+                .Select(p => KeyValuePair.Create(p.Key, Valid(Resolve(p.Value), random, depth + 1)))),
+            "array" => new JsonArray(Valid(Resolve(schema["items"]), random, depth + 1)),
+            "integer" => random.Next(1, 50),
+            "number" => random.Next(1, 5000) / 100m,
+            "boolean" => true,
+            _ => schema["format"]?.GetValue<string>() switch
+            {
+                "date-time" => "2026-01-01T10:00:00Z",
+                "date" => "1990-01-01",
+                "uuid" => members[random.Next(members.Length)].ToString(),
+                _ => $"x{random.Next(1000)}"
+            }
         };
     }
 
-    private static string PurchaseWithDefect(Random random, Guid member, string injection, string noise)
+    private static JsonNode WrongType(JsonNode? schema) => TypeOf(schema) switch
     {
-        string quantity = "1", price = "10", discount = "0", currency = "\"EUR\"", occurredAt = "\"2026-01-01T10:00:00Z\"", tx = $"\"{J(injection)}\"";
-        var memberField = $"\"memberId\":\"{member}\"";
-        switch (random.Next(11))
-        {
-            case 0: quantity = "\"two\""; break;
-            case 1: quantity = "-1"; break;
-            case 2: price = "1e30"; break;
-            case 3: discount = "99999"; break;
-            case 4: currency = "\"XXX\""; break;
-            case 5: occurredAt = $"\"{J(injection)}\""; break;
-            case 6: tx = "null"; break;
-            case 7: memberField = $"\"memberId\":\"{J(injection)}\""; break;
-            case 8: quantity = "99999999999999999999999999999999"; break;
-            case 9: memberField = $"\"memberExternalId\":\"{J(injection)}-unknown\""; break;
-            default: price = "[]"; break;
-        }
-        return $"{{\"transactionId\":{tx},{memberField},\"storeId\":\"s\",\"occurredAt\":{occurredAt},\"currency\":{currency}," +
-               $"\"lines\":[{{\"lineId\":\"1\",\"sku\":\"{J(injection)}\",\"quantity\":{quantity},\"unitPrice\":{price},\"discount\":{discount}}}]{noise}}}";
+        "string" => JsonValue.Create(5)!,
+        "integer" or "number" => JsonValue.Create("five")!,
+        "boolean" => JsonValue.Create("yes")!,
+        "array" => new JsonObject { ["not"] = "an array" },
+        _ => new JsonArray(1, 2)
+    };
+
+    private IEnumerable<(string Name, bool Integer)> Numbers(JsonNode? schema) =>
+        (schema?["properties"]?.AsObject() ?? []).Select(p => (p.Key, Type: TypeOf(Resolve(p.Value))))
+            .Where(p => p.Type is "integer" or "number").Select(p => (p.Key, p.Type == "integer"));
+
+    /// <summary>A schema's one non-null type; a <c>$ref</c>, or a <c>oneOf</c> of null and a <c>$ref</c>, is followed.</summary>
+    private static string? TypeOf(JsonNode? schema) => schema?["type"] switch
+    {
+        JsonArray types => types.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
+        JsonValue type => type.GetValue<string>(),
+        _ => schema?["$ref"] is not null || schema?["properties"] is not null ? "object" : null
+    };
+
+    private JsonNode? Resolve(JsonNode? schema)
+    {
+        if (schema?["oneOf"] is JsonArray oneOf) schema = oneOf.FirstOrDefault(s => s?["type"]?.ToString() != "null");
+        var reference = schema?["$ref"]?.GetValue<string>();
+        return reference is null ? schema : contract.Schema(reference.Split('/')[^1]);
     }
 
-    private static string RedemptionWithDefect(Random random, string injection, string noise) => random.Next(5) switch
-    {
-        0 => $"{{\"redemptionId\":\"{J(injection)}\",\"points\":1000000000,\"reward\":\"x\"{noise}}}",
-        1 => $"{{\"redemptionId\":\"r\",\"points\":-5,\"reward\":\"{J(injection)}\"{noise}}}",
-        2 => $"{{\"redemptionId\":\"r\",\"points\":99999999999,\"reward\":\"x\"{noise}}}",
-        3 => $"{{\"redemptionId\":\"r\",\"points\":\"{J(injection)}\",\"reward\":\"x\"{noise}}}",
-        _ => $"{{\"points\":5,\"reward\":\"{J(injection)}\"{noise}}}"
-    };
+    private static IEnumerable<JsonNode> Parameters(JsonObject operation) => operation["parameters"]?.AsArray().OfType<JsonNode>() ?? [];
 
-    private static string AdjustmentWithDefect(Random random, string injection, string noise) => random.Next(3) switch
-    {
-        0 => $"{{\"adjustmentId\":\"{J(injection)}\",\"points\":5{noise}}}",
-        1 => $"{{\"adjustmentId\":\"a\",\"points\":-2147483648,\"reason\":\"{J(injection)}\"{noise}}}",
-        _ => $"{{\"adjustmentId\":\"a\",\"points\":0,\"reason\":\"x\"{noise}}}"
-    };
-
-    private static string EnrollmentWithDefect(Random random, string injection, string noise) => random.Next(4) switch
-    {
-        0 => $"{{\"externalId\":\"{J(injection)}\",\"name\":\"x\",\"email\":\"{J(injection)}\"{noise}}}",
-        1 => $"{{\"externalId\":\"{J(injection)}\",\"name\":\"x\",\"timeZone\":\"{J(injection)}\"{noise}}}",
-        2 => $"{{\"externalId\":\"{J(injection)}\",\"name\":\"x\",\"birthday\":\"{J(injection)}\"{noise}}}",
-        _ => $"{{\"externalId\":\"{new string('x', 300)}\",\"name\":\"{J(injection)}\"{noise}}}"
-    };
-
-    private static string Garbage(Random random) => random.Next(6) switch
-    {
-        0 => Encoding.Latin1.GetString([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0xC3, 0x28, 0x7D]), // bad UTF-8 inside JSON
-        1 => "{\"transactionId\": ",
-        2 => "[1,2,3]",
-        3 => "{\"lines\":" + new string('[', 5000) + new string(']', 5000) + "}",
-        4 => "{\"sku\":\"" + new string('x', 2_000_000) + "\"}",
-        _ => "null"
-    };
-
-    /// <summary>Escapes text for a JSON string literal.</summary>
-    private static string J(string text) => System.Text.Json.JsonSerializer.Serialize(text)[1..^1];
+    private static string Injection(Random random) => Injections[random.Next(Injections.Length)];
 }

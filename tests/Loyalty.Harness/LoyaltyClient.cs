@@ -12,6 +12,10 @@ public sealed record Reply(int Status, JsonNode? Body, TimeSpan Elapsed, string?
     /// <summary>How many times the request was sent before this answer.</summary>
     public int Attempts { get; init; } = 1;
 
+    /// <summary>The body as sent, and the response's headers by name (content headers included).</summary>
+    public string? Text { get; init; }
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     public bool Ok => Status is >= 200 and < 300;
     public string? Field => Body?["field"]?.GetValue<string>();
 }
@@ -32,11 +36,19 @@ public sealed class LoyaltyClient(HttpClient http, string key)
 
     public Task<Reply> Get(string path) => Send(HttpMethod.Get, path, null);
 
-    public async Task<Reply> Send(HttpMethod method, string path, string? body, string contentType = "application/json")
+    public Task<Reply> Send(HttpMethod method, string path, string? body, string contentType = "application/json") =>
+        Send(method, path, body is null ? null : Encoding.UTF8.GetBytes(body), contentType);
+
+    /// <summary>Sends the bytes as they are, so a body can be broken below the level of text (bad UTF-8).</summary>
+    public async Task<Reply> Send(HttpMethod method, string path, byte[]? body, string contentType)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(contentType));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
         var watch = Stopwatch.StartNew();
         try
         {
@@ -44,7 +56,12 @@ public sealed class LoyaltyClient(HttpClient http, string key)
             var text = await response.Content.ReadAsStringAsync();
             JsonNode? json = null;
             try { json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); } catch (JsonException) { }
-            return new Reply((int)response.StatusCode, json, watch.Elapsed, response.Content.Headers.ContentType?.MediaType);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+            return new Reply((int)response.StatusCode, json, watch.Elapsed, response.Content.Headers.ContentType?.MediaType)
+            {
+                Text = text, Headers = headers
+            };
         }
         catch (HttpRequestException)
         {

@@ -73,8 +73,10 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
             return async () =>
             {
                 var stream = await fetched;
-                if (stream.Count == 0 && notFound is not null) throw notFound;
-                return new(stream.Select(e => e.Data).OfType<TEvent>().Aggregate(initial, evolve), stream.Count == 0 ? 0 : stream[^1].Version);
+                var events = stream.Select(e => e.Data).OfType<TEvent>().ToList();
+                // An id of another kind of stream (a member's, given as a key's) is not found either.
+                if (events.Count == 0 && notFound is not null) throw notFound;
+                return new(events.Aggregate(initial, evolve), stream.Count == 0 ? 0 : stream[^1].Version);
             };
         };
 

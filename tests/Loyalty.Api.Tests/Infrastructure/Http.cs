@@ -65,6 +65,7 @@ public static class Http
         {
             var violations = LoyaltyApp.Contract.Violations(method.Method, url, response.StatusCode, response.ContentType, text, Header);
             Assert.True(violations.Count == 0, $"The answer breaks the OpenAPI document:\n{string.Join("\n", violations)}\n{text}");
+            Assert.False(response.StatusCode >= 400 && InternalNames.IsMatch(text), $"The refusal names an internal type: {text}");
         }
         if (response.StatusCode is >= 200 and < 300 && Header("Location") is { } location)
         {
@@ -73,6 +74,8 @@ public static class Http
         }
         return new Answer(response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.ContentType, Header);
     }
+
+    private static readonly System.Text.RegularExpressions.Regex InternalNames = new(@"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]");
 
     /// <summary>What the service serves besides the API: the document itself, its reference page, health.</summary>
     private static readonly string[] OutsideTheApi = ["/openapi/", "/docs", "/health/"];
