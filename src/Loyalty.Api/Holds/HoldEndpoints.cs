@@ -18,12 +18,28 @@ using Wolverine.Marten;
 namespace Loyalty.Api.Holds;
 
 /// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c>; <c>ttlSeconds</c> defaults to 900 (15 minutes).</summary>
+/// <param name="HoldId">The caller's id for the hold (the checkout's): the idempotency key.</param>
+/// <param name="Points">The points to reserve.</param>
+/// <param name="Amount">Instead of points: the money to reserve points for, at the program's point value.</param>
+/// <param name="Currency">The amount's currency, ISO 4217; it must be the program's.</param>
+/// <param name="TtlSeconds">How long the hold lasts unless captured or released (60 to 604800, a week; default 900).</param>
+/// <param name="OrderReference">The order the hold is for, for the caller's own reference.</param>
+/// <example>{"holdId":"H-1","points":20,"ttlSeconds":900,"orderReference":"order-881"}</example>
 public sealed record PlaceHoldRequest([Required] string? HoldId, int? Points, decimal? Amount, string? Currency, int? TtlSeconds, string? OrderReference);
 
 /// <summary>Leave <c>points</c> out to capture all that is held; fewer captures part and releases the rest.</summary>
+/// <param name="Points">The points to spend of those held; default all of them.</param>
+/// <example>{"points":15}</example>
 public sealed record CaptureHoldRequest(int? Points);
 
 /// <summary>A hold and how it stands: <c>held</c>, <c>captured</c>, <c>released</c> or <c>expired</c> (released when its time ran out).</summary>
+/// <param name="Points">The points reserved.</param>
+/// <param name="CapturedPoints">The points spent when it was captured (0 until then).</param>
+/// <param name="Value">What the points are worth at the program's point value, when it has one.</param>
+/// <param name="ExpiresAt">When it is released by itself unless captured or released before.</param>
+/// <param name="EndedAt">When it was captured, released or expired; null while held.</param>
+/// <param name="Lots">The lots the points are reserved from.</param>
+/// <param name="Balance">The member's balance after this write; null when the hold is only read.</param>
 public sealed record HoldResponse(Guid MemberId, string HoldId, string Status, int Points, int CapturedPoints, Money? Value,
     string? OrderReference, Instant ExpiresAt, Instant? EndedAt, IReadOnlyList<LotTake> Lots, BalanceResponse? Balance)
 {

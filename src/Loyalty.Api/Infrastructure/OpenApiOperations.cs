@@ -34,7 +34,7 @@ internal static class OpenApiOperations
     /// <summary>The doc comment's first sentence is the summary; all of it, and the permission needed, the description.</summary>
     private static void Describe(OpenApiOperation operation, IList<object> metadata)
     {
-        var comment = operation.Summary is { } s && !s.Contains('_') ? Flatten(s) : null;
+        var comment = operation.Summary is { } s && !s.Contains('_') ? OpenApiSchemas.Flattened(s) : null;
         operation.Summary = comment is null ? null : FirstSentence(comment);
         var permission = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
         var needs = permission is null ? null : $"Needs the permission `{permission}`.";
@@ -83,9 +83,6 @@ internal static class OpenApiOperations
         response.Headers ??= new Dictionary<string, IOpenApiHeader>();
         response.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = type } };
     }
-
-    private static string Flatten(string text) =>
-        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string FirstSentence(string text)
     {

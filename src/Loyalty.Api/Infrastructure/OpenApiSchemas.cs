@@ -27,6 +27,7 @@ internal static class OpenApiSchemas
 
     public static Task Transform(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
     {
+        FlattenDescriptions(schema);
         var type = context.JsonTypeInfo.Type;
         if (NodaTimeStrings.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var noda))
         {
@@ -67,6 +68,17 @@ internal static class OpenApiSchemas
         schema.Type = type;
         return schema;
     }
+
+    /// <summary>Doc comments keep their source's line breaks and indentation; a description reads as one paragraph.</summary>
+    private static void FlattenDescriptions(OpenApiSchema schema)
+    {
+        schema.Description = Flattened(schema.Description);
+        if (schema.Metadata?.TryGetValue("x-ref-description", out var onReference) == true)
+            schema.Metadata["x-ref-description"] = Flattened(onReference as string)!;
+    }
+
+    public static string? Flattened(string? text) =>
+        text is null ? null : string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static bool IsRequest(Type type) => type.Name.EndsWith("Request");
 

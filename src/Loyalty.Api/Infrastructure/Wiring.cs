@@ -46,6 +46,8 @@ public static class Wiring
             o.SerializerOptions.Converters.Insert(0, new InstantJson());
             // Numbers are numbers: "12" is not read as 12, so the document can say "integer" and mean it.
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            // A non-nullable property is never null, so the document can say so.
+            o.SerializerOptions.RespectNullableAnnotations = true;
         });
         QuietUnreadableBodies(builder.Logging);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);

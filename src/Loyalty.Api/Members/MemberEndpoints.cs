@@ -15,6 +15,14 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Members;
 
+/// <summary>A new member, under the caller's own id for them.</summary>
+/// <param name="ExternalId">The caller's unique id for the member (a card number): enrolling it again answers the same member.</param>
+/// <param name="Name">The member's name.</param>
+/// <param name="Email">An email address, checked for shape only.</param>
+/// <param name="Phone">A phone number.</param>
+/// <param name="Birthday">The member's birthday, for birthday care.</param>
+/// <param name="TimeZone">The member's IANA time zone; default the program's.</param>
+/// <example>{"externalId":"card-4711","name":"Ada Lovelace","email":"ada@example.com","birthday":"1990-12-10"}</example>
 public sealed record EnrollMemberRequest([Required] string? ExternalId, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
 
 public sealed record UpdateProfileRequest([Required] int? ExpectedVersion, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);

@@ -20,6 +20,15 @@ public sealed record ExpiringSoon(int WithinDays, long Points, IReadOnlyList<Exp
 /// spent points left, settled by the next credits. Lifetime totals reconcile:
 /// outstanding − deficit = earned − redeemed + adjusted − expired.
 /// </summary>
+/// <param name="Available">Points the member may spend now.</param>
+/// <param name="Pending">Points still in their return window.</param>
+/// <param name="Held">Points reserved by holds at checkout.</param>
+/// <param name="Outstanding">All points in open lots: what the program owes.</param>
+/// <param name="Deficit">Points returns took back after they were spent, settled by the next credits.</param>
+/// <param name="PendingPoints">When pending points become available.</param>
+/// <param name="NextExpiry">The next points to expire, or null when none will.</param>
+/// <param name="Expiring">What expires soon (30 days unless asked otherwise).</param>
+/// <param name="Version">The member's stream version this balance reflects.</param>
 public sealed record BalanceResponse(
     Guid MemberId, long Available, long Pending, long Held, long Outstanding, long Deficit,
     long LifetimeEarned, long LifetimeRedeemed, long LifetimeAdjusted, long LifetimeExpired,

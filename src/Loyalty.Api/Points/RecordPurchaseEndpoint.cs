@@ -17,8 +17,33 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-public sealed record PurchaseLineRequest([Required] string? LineId, [Required] string? Sku, string? Category, [Required] decimal Quantity, [Required] decimal UnitPrice, decimal Discount);
+/// <summary>A line of the receipt.</summary>
+/// <param name="LineId">The line's id on the receipt, unique within it; a return names it.</param>
+/// <param name="Sku">The article's stock keeping unit.</param>
+/// <param name="Category">The article's category, for earn rules and reports.</param>
+/// <param name="Quantity">How many were bought (more than 0; may have decimals, e.g. 1.25 kg).</param>
+/// <param name="UnitPrice">The price of one, in the purchase's currency, before the discount.</param>
+/// <param name="Discount">The discount on the whole line, in money (default 0; at most quantity × unitPrice).</param>
+public sealed record PurchaseLineRequest(
+    [Required] string? LineId, [Required] string? Sku, string? Category,
+    [Required] decimal Quantity, [Required] decimal UnitPrice, decimal Discount);
 
+/// <summary>A purchase as the till or the shop recorded it.</summary>
+/// <param name="Source">The system that recorded the purchase: the calling key's own source, the default. A key may
+/// only name its own.</param>
+/// <param name="TransactionId">The receipt's id in the source system: the idempotency key. Sending it again with the
+/// same content answers the first answer again; with other content it is a 409.</param>
+/// <param name="MemberId">The member, by our id. Give this or <c>memberExternalId</c>.</param>
+/// <param name="MemberExternalId">The member, by the caller's id for them (a card number).</param>
+/// <param name="StoreId">The store the purchase was made in; a key bound to stores may name only those.</param>
+/// <param name="OccurredAt">When the purchase happened (at most 5 minutes ahead of the service's clock).</param>
+/// <param name="Currency">The purchase's currency, ISO 4217; it must be the program's.</param>
+/// <param name="Lines">The receipt's lines; points are earned per line.</param>
+/// <example>
+/// {"transactionId":"T-1001","memberExternalId":"card-4711","storeId":"store-12","occurredAt":"2026-11-24T10:00:00Z",
+///  "currency":"EUR","lines":[{"lineId":"1","sku":"COFFEE-1KG","category":"grocery","quantity":2,"unitPrice":12.50,"discount":1.00},
+///  {"lineId":"2","sku":"MUG","category":"home","quantity":1,"unitPrice":8.99}]}
+/// </example>
 public sealed record RecordPurchaseRequest(
     string? Source,
     [Required] string? TransactionId,
@@ -40,6 +65,18 @@ public sealed record TierReached(string? From, string To);
 /// paid membership's; their bonuses add) and <c>multiplier</c> they make together, the points per line, and the tier
 /// the purchase took the member to, if any.
 /// </summary>
+/// <param name="MemberId">The member who earned.</param>
+/// <param name="Source">The system the purchase is recorded under.</param>
+/// <param name="TransactionId">The receipt's id in that system.</param>
+/// <param name="PointsEarned">The points credited, after settling any deficit (see <c>deficitSettled</c>).</param>
+/// <param name="DeficitSettled">Points of the purchase that went to settle a deficit left by earlier returns.</param>
+/// <param name="RuleVersion">The program's rule version that priced the purchase.</param>
+/// <param name="Lines">The points of each line.</param>
+/// <param name="Balance">The member's balance after the purchase.</param>
+/// <param name="BasePoints">The points at the earn rate, before multipliers.</param>
+/// <param name="Multipliers">The multipliers applied, each with where it comes from.</param>
+/// <param name="Multiplier">The multipliers combined (their bonuses add: 1.5 and 2 make 2.5).</param>
+/// <param name="TierUpgrade">The tier the purchase took the member to, or null.</param>
 public sealed record PurchaseRecordedResponse(
     Guid MemberId, string Source, string TransactionId, int PointsEarned, int DeficitSettled, int RuleVersion,
     IReadOnlyList<EarnedLineResponse> Lines, BalanceResponse Balance, int BasePoints = 0, IReadOnlyList<EarnMultiplier>? Multipliers = null,

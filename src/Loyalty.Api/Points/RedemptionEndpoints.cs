@@ -14,8 +14,20 @@ using Wolverine.Http;
 namespace Loyalty.Api.Points;
 
 /// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c> for points to pay for at the program's point value.</summary>
+/// <param name="RedemptionId">The caller's id for the redemption: the idempotency key.</param>
+/// <param name="Points">The points to spend (more than 0).</param>
+/// <param name="Reward">What the points buy, as the member will see it.</param>
+/// <param name="Channel">Where it was redeemed (pos, app, web…), for reports.</param>
+/// <param name="Amount">Instead of points: the money to pay with points; the points needed are rounded up.</param>
+/// <param name="Currency">The amount's currency, ISO 4217; it must be the program's.</param>
+/// <example>{"redemptionId":"RDM-1","points":10,"reward":"free coffee","channel":"pos"}</example>
 public sealed record RedeemPointsRequest([Required] string? RedemptionId, int? Points, [Required] string? Reward, string? Channel, decimal? Amount = null, string? Currency = null);
 
+/// <summary>A redemption made.</summary>
+/// <param name="Points">The points spent.</param>
+/// <param name="Value">What they are worth at the program's point value, when it has one.</param>
+/// <param name="Lots">The lots the points were taken from (soonest expiry first).</param>
+/// <param name="Balance">The member's balance after the redemption.</param>
 public sealed record PointsRedeemedResponse(Guid MemberId, string RedemptionId, int Points, Money? Value, IReadOnlyList<LotTake> Lots, BalanceResponse Balance);
 
 public sealed record CancelRedemptionRequest(string? Reason);
@@ -90,6 +102,12 @@ public static class CancelRedemptionEndpoint
 }
 
 /// <summary><c>qualifying</c>: a credit that counts toward tiers (a bonus the program counts), default false.</summary>
+/// <summary>A correction by support or finance, always with a reason.</summary>
+/// <param name="AdjustmentId">The caller's id for the adjustment: the idempotency key.</param>
+/// <param name="Points">Points to add (positive) or remove (negative); never below zero.</param>
+/// <param name="Reason">Why, for the ledger and the audit.</param>
+/// <param name="Qualifying">Whether added points count toward tiers (default false).</param>
+/// <example>{"adjustmentId":"ADJ-1","points":50,"reason":"goodwill: late delivery"}</example>
 public sealed record AdjustPointsRequest([Required] string? AdjustmentId, [Required] int Points, [Required] string? Reason, bool? Qualifying = null);
 
 public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, int Points, int DeficitSettled, BalanceResponse Balance);

@@ -14,10 +14,24 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
+/// <summary>A line brought back.</summary>
+/// <param name="LineId">The line of the purchase, as its receipt named it.</param>
+/// <param name="Quantity">How many of it come back (more than 0; at most what is left of the line).</param>
 public sealed record ReturnLineRequest([Required] string? LineId, [Required] decimal Quantity);
 
+/// <summary>Lines of a purchase brought back, in part or whole.</summary>
+/// <param name="ReturnId">The return's id, unique within the purchase: the idempotency key.</param>
+/// <param name="OccurredAt">When the goods came back; default now.</param>
+/// <param name="Lines">The lines and quantities returned.</param>
+/// <example>{"returnId":"RET-1","lines":[{"lineId":"1","quantity":1}]}</example>
 public sealed record ReturnPurchaseRequest([Required] string? ReturnId, Instant? OccurredAt, [Required] IReadOnlyList<ReturnLineRequest>? Lines);
 
+/// <summary>What a return reversed: exactly the points the returned units earned.</summary>
+/// <param name="PointsReversed">All points the return took back.</param>
+/// <param name="TakenFromBalance">The part taken from the member's points.</param>
+/// <param name="AddedToDeficit">The part the member had already spent: a deficit the next credits settle.</param>
+/// <param name="Lines">The points reversed per line.</param>
+/// <param name="Balance">The member's balance after the return.</param>
 public sealed record PointsReversedResponse(
     Guid MemberId, string Source, string TransactionId, string ReturnId, int PointsReversed, int TakenFromBalance, int AddedToDeficit,
     IReadOnlyList<ReversedLine> Lines, BalanceResponse Balance);

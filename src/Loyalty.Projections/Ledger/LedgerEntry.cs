@@ -42,6 +42,17 @@ public sealed record LedgerEntry(
 }
 
 /// <summary>A ledger entry with the balance after it, as a page shows it.</summary>
+/// <param name="Version">The member's stream version of the entry: entries are in this order.</param>
+/// <param name="Type">What happened: earned, reversed, redeemed, adjusted, expired, held, captured, released, …</param>
+/// <param name="Points">The change to the member's outstanding points (negative when taken).</param>
+/// <param name="BalanceAfter">Outstanding points after the entry.</param>
+/// <param name="Reference">The source transaction, redemption, hold or adjustment the entry came from.</param>
+/// <param name="RuleVersion">The program's rule version that priced it, for earnings.</param>
+/// <param name="Reason">The reason given, for adjustments, closures and cancellations.</param>
+/// <param name="By">Who did it: the key, staff user or member, or the service's own job.</param>
+/// <param name="At">When it happened in business terms (a purchase's <c>occurredAt</c>).</param>
+/// <param name="RecordedAt">When the service recorded it.</param>
+/// <param name="Lots">The lots it touched, and by how many points.</param>
 public sealed record LedgerLine(
     long Version, string Type, long Points, long DeficitChange, long HeldChange, long BalanceAfter, long DeficitAfter, long HeldAfter,
     SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt,
