@@ -11,7 +11,12 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Auth;
 
-public sealed record IssueApiKeyRequest([Required] string? Name, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? Roles, string? Source, IReadOnlyList<string>? Stores);
+public sealed record IssueApiKeyRequest(
+    [Required] string? Name,
+    IReadOnlyList<string>? Scopes,
+    IReadOnlyList<string>? Roles,
+    string? Source,
+    IReadOnlyList<string>? Stores);
 
 /// <summary>A key as listed: never its secret.</summary>
 public sealed record ApiKeyResponse(Guid Id, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string Source,

@@ -25,7 +25,13 @@ namespace Loyalty.Api.Holds;
 /// <param name="TtlSeconds">How long the hold lasts unless captured or released (60 to 604800, a week; default 900).</param>
 /// <param name="OrderReference">The order the hold is for, for the caller's own reference.</param>
 /// <example>{"holdId":"H-1","points":20,"ttlSeconds":900,"orderReference":"order-881"}</example>
-public sealed record PlaceHoldRequest([Required] string? HoldId, int? Points, decimal? Amount, string? Currency, int? TtlSeconds, string? OrderReference);
+public sealed record PlaceHoldRequest(
+    [Required] string? HoldId,
+    int? Points,
+    decimal? Amount,
+    string? Currency,
+    int? TtlSeconds,
+    string? OrderReference);
 
 /// <summary>Leave <c>points</c> out to capture all that is held; fewer captures part and releases the rest.</summary>
 /// <param name="Points">The points to spend of those held; default all of them.</param>

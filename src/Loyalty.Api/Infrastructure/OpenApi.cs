@@ -9,18 +9,19 @@ namespace Loyalty.Api.Infrastructure;
 /// A refusal as every endpoint answers it (<c>application/problem+json</c>): the offending <c>field</c> and the
 /// <c>reason</c>, in plain words, beside the standard members of RFC 9457.
 /// </summary>
-/// <param name="Type">A link to the status's definition in RFC 9110 (or RFC 6585 for 429): the same for the same status.</param>
+/// <param name="Type">A link to the status's definition in RFC 9110 (RFC 6585 for 429): the same for the same status.</param>
 /// <param name="Title">A short, stable title for the status, e.g. "A business rule refuses the request".</param>
 /// <param name="Status">The HTTP status code.</param>
 /// <param name="Detail">The field and the reason in one line: <c>"points: only 40 available"</c>.</param>
-/// <param name="Field">The request field, route or query parameter, or header at fault (<c>lines[0].quantity</c>, <c>url</c>,
-/// <c>body</c>, <c>Authorization</c>).</param>
+/// <param name="Field">The request field, route or query parameter, or header at fault: <c>lines[0].quantity</c>,
+/// <c>url</c>, <c>body</c>, <c>Authorization</c>.</param>
 /// <param name="Reason">Why it was refused.</param>
 /// <param name="TraceId">The request's trace id, to find it in the service's logs.</param>
-public sealed record Problem(string Type, string Title, int Status, string Detail, string Field, string Reason, string? TraceId = null);
+public sealed record Problem(string Type, string Title, int Status, string Detail, string Field, string Reason, string TraceId);
 
 /// <summary>Declares on an endpoint a refusal it can answer, as <c>application/problem+json</c>.</summary>
-public sealed class RefusesAttribute(int status) : ProducesResponseTypeAttribute(typeof(Problem), status, "application/problem+json");
+public sealed class RefusesAttribute(int status)
+    : ProducesResponseTypeAttribute(typeof(Problem), status, "application/problem+json");
 
 /// <summary>
 /// Declares a write that is idempotent by the caller's key: a retry answers the first answer again, marked with
@@ -29,7 +30,7 @@ public sealed class RefusesAttribute(int status) : ProducesResponseTypeAttribute
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class IdempotentAttribute : Attribute;
 
-/// <summary>Declares that the endpoint's <paramref name="status"/> answer names the resource in a <c>Location</c> header.</summary>
+/// <summary>Declares that the endpoint's <paramref name="status"/> answer names the resource in <c>Location</c>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LocatesAttribute(int status) : Attribute
 {
@@ -59,8 +60,9 @@ public static class OpenApi
         document.Info.Version = "1";
         document.Info.Description = Introduction;
         // A stable address: the configured public URL, or relative to wherever the document was read from.
-        document.Servers = [new OpenApiServer { Url = string.IsNullOrWhiteSpace(publicUrl) ? "/" : publicUrl.TrimEnd('/') }];
-        document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+        var server = string.IsNullOrWhiteSpace(publicUrl) ? "/" : publicUrl.TrimEnd('/');
+        document.Servers = [new OpenApiServer { Url = server }];
+        document.Tags = Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }).ToHashSet();
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas?.Remove(nameof(IResult));
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
@@ -72,7 +74,8 @@ public static class OpenApi
             },
             [ApiKeyScheme] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "An API key (lk_…)."
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key",
+                Description = "An API key (lk_…)."
             }
         };
         document.Security =
@@ -109,7 +112,8 @@ public static class OpenApi
         **Refusals** are `application/problem+json` (the `Problem` schema) naming the `field` at fault and the `reason`;
         a refused request changes nothing. 429 and 503 answers carry `Retry-After`.
 
-        **Values.** Points are integers. Money is a decimal number with its ISO 4217 currency. Instants are ISO 8601
-        in UTC (`2026-11-24T10:00:00Z`), dates are `yyyy-MM-dd`, time zones are IANA ids (`Europe/Amsterdam`).
+        **Values.** Points are integers. Money is a decimal number with its ISO 4217 currency. Instants are RFC 3339
+        date-times, read with `Z` or an offset and answered in UTC (`2026-11-24T10:00:00Z`); dates are `yyyy-MM-dd`;
+        time zones are IANA ids (`Europe/Amsterdam`).
         """;
 }

@@ -12,7 +12,8 @@ internal static class OpenApiOperations
 {
     private const string ProblemJson = "application/problem+json";
 
-    public static Task Transform(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
+    public static Task Transform(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        CancellationToken _)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         operation.Responses ??= new OpenApiResponses();
@@ -31,7 +32,7 @@ internal static class OpenApiOperations
         return Task.CompletedTask;
     }
 
-    /// <summary>The doc comment's first sentence is the summary; all of it, and the permission needed, the description.</summary>
+    /// <summary>The doc comment's first clause is the summary; all of it and the permission needed, the description.</summary>
     private static void Describe(OpenApiOperation operation, IList<object> metadata)
     {
         var comment = operation.Summary is { } s && !s.Contains('_') ? OpenApiSchemas.Flattened(s) : null;
@@ -41,7 +42,8 @@ internal static class OpenApiOperations
         operation.Description = string.Join("\n\n", new[] { comment, needs }.Where(t => t is not null));
     }
 
-    private static void AddRefusals(OpenApiOperation operation, OpenApiOperationTransformerContext context, bool anonymous)
+    private static void AddRefusals(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        bool anonymous)
     {
         var statuses = new List<int>();
         if (operation.RequestBody is not null) statuses.AddRange([400, 415]);
@@ -52,28 +54,32 @@ internal static class OpenApiOperations
 
         foreach (var (code, response) in operation.Responses!)
         {
-            if (!int.TryParse(code, out var status) || status < 400 || response is not OpenApiResponse refusal) continue;
+            if (!int.TryParse(code, out var status) || status < 400) continue;
+            if (response is not OpenApiResponse refusal) continue;
             refusal.Description = Problems.TitleOf(status);
             refusal.Content = new Dictionary<string, OpenApiMediaType>
             {
                 [ProblemJson] = new() { Schema = new OpenApiSchemaReference(nameof(Problem), context.Document) }
             };
-            if (status is 429 or 503) Header(refusal, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer);
-            if (status is 401) Header(refusal, "WWW-Authenticate", "The scheme to authenticate with: `Bearer`.", JsonSchemaType.String);
+            if (status is 429 or 503)
+                Header(refusal, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer);
+            if (status is 401)
+                Header(refusal, "WWW-Authenticate", "The scheme to authenticate with: `Bearer`.", JsonSchemaType.String);
         }
     }
 
     private static void AddHeaders(OpenApiOperation operation, IList<object> metadata)
     {
-        var successes = operation.Responses!.Where(r => r.Key.StartsWith('2')).Select(r => r.Value).OfType<OpenApiResponse>();
+        var responses = operation.Responses!;
         if (metadata.OfType<IdempotentAttribute>().Any())
-            foreach (var response in successes)
-                Header(response, "Idempotent-Replay", "`true` when this answers a retry with the first answer; nothing was applied again.",
-                    JsonSchemaType.String);
+            foreach (var response in responses.Where(r => r.Key.StartsWith('2')).Select(r => r.Value).OfType<OpenApiResponse>())
+                Header(response, "Idempotent-Replay", Replay, JsonSchemaType.String);
         foreach (var locates in metadata.OfType<LocatesAttribute>())
-            if (operation.Responses!.TryGetValue(locates.Status.ToString(), out var response) && response is OpenApiResponse located)
+            if (responses.GetValueOrDefault(locates.Status.ToString()) is OpenApiResponse located)
                 Header(located, "Location", "Where the resource can be read.", JsonSchemaType.String);
     }
+
+    private const string Replay = "`true` when this answers a retry with the first answer; nothing was applied again.";
 
     private static bool HasIdInPath(OpenApiOperation operation) =>
         operation.Parameters?.Any(p => p.In == ParameterLocation.Path && p.Schema?.Format == "uuid") == true;
@@ -81,12 +87,14 @@ internal static class OpenApiOperations
     private static void Header(OpenApiResponse response, string name, string description, JsonSchemaType type)
     {
         response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-        response.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = type } };
+        var schema = new OpenApiSchema { Type = type };
+        response.Headers[name] = new OpenApiHeader { Description = description, Schema = schema };
     }
 
+    /// <summary>The first clause: up to the first full stop, colon or semicolon.</summary>
     private static string FirstSentence(string text)
     {
-        var end = text.IndexOf(". ", StringComparison.Ordinal);
-        return (end < 0 ? text : text[..end]).TrimEnd('.');
+        var ends = new[] { ". ", ": ", "; " }.Select(e => text.IndexOf(e, StringComparison.Ordinal)).Where(i => i > 0);
+        return (ends.Any() ? text[..ends.Min()] : text).TrimEnd('.');
     }
 }

@@ -23,25 +23,23 @@ internal static class OpenApiSchemas
 
     /// <summary>NodaTime values are inlined as plain strings rather than made components of their own.</summary>
     public static string? ReferenceId(JsonTypeInfo type) =>
-        NodaTimeStrings.ContainsKey(Nullable.GetUnderlyingType(type.Type) ?? type.Type) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        NodaTimeStrings.ContainsKey(Underlying(type.Type)) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
 
     public static Task Transform(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
     {
         FlattenDescriptions(schema);
         var type = context.JsonTypeInfo.Type;
-        if (NodaTimeStrings.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var noda))
+        if (NodaTimeStrings.TryGetValue(Underlying(type), out var noda))
         {
-            schema.Type = Nullable.GetUnderlyingType(type) is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Type = Underlying(type) == type ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
             schema.Format = noda.Format;
             schema.Examples = [JsonValue.Create(noda.Example)];
             return Task.CompletedTask;
         }
         // Money and quantities are exact decimals: a generated client should not make doubles of them.
-        if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(decimal)) schema.Format = "decimal";
-        if (context.JsonTypeInfo.Kind != JsonTypeInfoKind.Object || context.JsonPropertyInfo is not null) return Task.CompletedTask;
-        var properties = context.JsonTypeInfo.Properties;
-        schema.Required = new HashSet<string>(IsRequest(type) ? properties.Where(IsMarkedRequired).Select(p => p.Name) : properties.Select(p => p.Name));
-        if (schema.Required.Count == 0) schema.Required = null;
+        if (Underlying(type) == typeof(decimal)) schema.Format = "decimal";
+        var isType = context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonPropertyInfo is null;
+        if (isType) schema.Required = RequiredOf(type, context.JsonTypeInfo.Properties);
         return Task.CompletedTask;
     }
 
@@ -56,17 +54,22 @@ internal static class OpenApiSchemas
         }
     }
 
-    private static IOpenApiSchema NotNull(IOpenApiSchema property) => property switch
-    {
-        OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var other] } => other,
-        OpenApiSchema { Type: { } type } schema when type.HasFlag(JsonSchemaType.Null) => Without(schema, type & ~JsonSchemaType.Null),
-        _ => property
-    };
+    public static string? Flattened(string? text) =>
+        text is null ? null : string.Join(' ', text.Split('\n', SplitOptions));
 
-    private static OpenApiSchema Without(OpenApiSchema schema, JsonSchemaType type)
+    private const StringSplitOptions SplitOptions = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+
+    private static HashSet<string>? RequiredOf(Type type, IList<JsonPropertyInfo> properties)
     {
-        schema.Type = type;
-        return schema;
+        var required = properties.Where(p => !IsRequest(type) || IsMarkedRequired(p)).Select(p => p.Name).ToHashSet();
+        return required.Count == 0 ? null : required;
+    }
+
+    private static IOpenApiSchema NotNull(IOpenApiSchema property)
+    {
+        if (property is OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var other] }) return other;
+        if (property is OpenApiSchema { Type: { } type } schema) schema.Type = type & ~JsonSchemaType.Null;
+        return property;
     }
 
     /// <summary>Doc comments keep their source's line breaks and indentation; a description reads as one paragraph.</summary>
@@ -77,12 +80,11 @@ internal static class OpenApiSchemas
             schema.Metadata["x-ref-description"] = Flattened(onReference as string)!;
     }
 
-    public static string? Flattened(string? text) =>
-        text is null ? null : string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
     private static bool IsRequest(Type type) => type.Name.EndsWith("Request");
 
     private static bool IsMarkedRequired(JsonPropertyInfo property) =>
         property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), true) == true ||
-        (property.AssociatedParameter?.AttributeProvider as ParameterInfo)?.IsDefined(typeof(RequiredAttribute), true) == true;
+        property.AssociatedParameter?.AttributeProvider is ParameterInfo parameter && parameter.IsDefined(typeof(RequiredAttribute), true);
 }

@@ -23,9 +23,21 @@ namespace Loyalty.Api.Members;
 /// <param name="Birthday">The member's birthday, for birthday care.</param>
 /// <param name="TimeZone">The member's IANA time zone; default the program's.</param>
 /// <example>{"externalId":"card-4711","name":"Ada Lovelace","email":"ada@example.com","birthday":"1990-12-10"}</example>
-public sealed record EnrollMemberRequest([Required] string? ExternalId, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+public sealed record EnrollMemberRequest(
+    [Required] string? ExternalId,
+    [Required] string? Name,
+    string? Email,
+    string? Phone,
+    LocalDate? Birthday,
+    string? TimeZone);
 
-public sealed record UpdateProfileRequest([Required] int? ExpectedVersion, [Required] string? Name, string? Email, string? Phone, LocalDate? Birthday, string? TimeZone);
+public sealed record UpdateProfileRequest(
+    [Required] int? ExpectedVersion,
+    [Required] string? Name,
+    string? Email,
+    string? Phone,
+    LocalDate? Birthday,
+    string? TimeZone);
 
 public sealed record CloseMemberRequest([Required] string? Reason, int? ExpectedVersion);
 

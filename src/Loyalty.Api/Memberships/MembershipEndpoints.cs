@@ -16,10 +16,21 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Memberships;
 
-public sealed record MembershipPlanRequest([Required] string? Code, [Required] string? Name, [Required] decimal? Price, [Required] string? Currency, [Required] string? Period, decimal? EarnMultiplier,
-    string? MinimumTier, int? BonusPoints, IReadOnlyList<string?>? Benefits);
+public sealed record MembershipPlanRequest(
+    [Required] string? Code,
+    [Required] string? Name,
+    [Required] decimal? Price,
+    [Required] string? Currency,
+    [Required] string? Period,
+    decimal? EarnMultiplier,
+    string? MinimumTier,
+    int? BonusPoints,
+    IReadOnlyList<string?>? Benefits);
 
-public sealed record MembershipPlansRequest([Required] IReadOnlyList<MembershipPlanRequest?>? Plans, int? GraceDays, int? ExpectedRuleVersion);
+public sealed record MembershipPlansRequest(
+    [Required] IReadOnlyList<MembershipPlanRequest?>? Plans,
+    int? GraceDays,
+    int? ExpectedRuleVersion);
 
 public sealed record MembershipPlansResponse(int RuleVersion, IReadOnlyList<MembershipPlan> Plans, int GraceDays)
 {

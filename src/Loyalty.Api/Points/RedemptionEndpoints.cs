@@ -21,7 +21,13 @@ namespace Loyalty.Api.Points;
 /// <param name="Amount">Instead of points: the money to pay with points; the points needed are rounded up.</param>
 /// <param name="Currency">The amount's currency, ISO 4217; it must be the program's.</param>
 /// <example>{"redemptionId":"RDM-1","points":10,"reward":"free coffee","channel":"pos"}</example>
-public sealed record RedeemPointsRequest([Required] string? RedemptionId, int? Points, [Required] string? Reward, string? Channel, decimal? Amount = null, string? Currency = null);
+public sealed record RedeemPointsRequest(
+    [Required] string? RedemptionId,
+    int? Points,
+    [Required] string? Reward,
+    string? Channel,
+    decimal? Amount = null,
+    string? Currency = null);
 
 /// <summary>A redemption made.</summary>
 /// <param name="Points">The points spent.</param>
@@ -108,15 +114,19 @@ public static class CancelRedemptionEndpoint
 /// <param name="Reason">Why, for the ledger and the audit.</param>
 /// <param name="Qualifying">Whether added points count toward tiers (default false).</param>
 /// <example>{"adjustmentId":"ADJ-1","points":50,"reason":"goodwill: late delivery"}</example>
-public sealed record AdjustPointsRequest([Required] string? AdjustmentId, [Required] int Points, [Required] string? Reason, bool? Qualifying = null);
+public sealed record AdjustPointsRequest(
+    [Required] string? AdjustmentId,
+    [Required] int Points,
+    [Required] string? Reason,
+    bool? Qualifying = null);
 
 public sealed record PointsAdjustedResponse(Guid MemberId, string AdjustmentId, int Points, int DeficitSettled, BalanceResponse Balance);
 
 public static class AdjustPointsEndpoint
 {
     /// <summary>
-    /// Adds (positive) or removes (negative) points by hand with a mandatory reason; never below zero; support
-    /// staff within their limit. Idempotent by <c>adjustmentId</c>.
+    /// Adds or removes points by hand, with a mandatory reason: positive points add, negative remove, never below
+    /// zero; support staff within their limit. Idempotent by <c>adjustmentId</c>.
     /// </summary>
     [Tags("Points")]
     [ProducesResponseType<PointsAdjustedResponse>(201)]

@@ -24,7 +24,10 @@ public sealed record ReturnLineRequest([Required] string? LineId, [Required] dec
 /// <param name="OccurredAt">When the goods came back; default now.</param>
 /// <param name="Lines">The lines and quantities returned.</param>
 /// <example>{"returnId":"RET-1","lines":[{"lineId":"1","quantity":1}]}</example>
-public sealed record ReturnPurchaseRequest([Required] string? ReturnId, Instant? OccurredAt, [Required] IReadOnlyList<ReturnLineRequest>? Lines);
+public sealed record ReturnPurchaseRequest(
+    [Required] string? ReturnId,
+    Instant? OccurredAt,
+    [Required] IReadOnlyList<ReturnLineRequest>? Lines);
 
 /// <summary>What a return reversed: exactly the points the returned units earned.</summary>
 /// <param name="PointsReversed">All points the return took back.</param>

@@ -20,8 +20,15 @@ public sealed record ExpiryRequest([Required] string? Kind, int? Months);
 /// <summary>What points are worth when paying with them: <c>points</c> points are worth <c>amount</c> of the program's currency.</summary>
 public sealed record PointValueRequest([Required] int? Points, [Required] decimal? Amount);
 
-public sealed record ChangeProgramSettingsRequest([Required] string? Currency, [Required] string? TimeZone, [Required] EarnRateRequest? EarnRate, int? ExpectedRuleVersion, bool? MembersMayRedeem,
-    int? PendingDays = null, ExpiryRequest? Expiry = null, PointValueRequest? PointValue = null);
+public sealed record ChangeProgramSettingsRequest(
+    [Required] string? Currency,
+    [Required] string? TimeZone,
+    [Required] EarnRateRequest? EarnRate,
+    int? ExpectedRuleVersion,
+    bool? MembersMayRedeem,
+    int? PendingDays = null,
+    ExpiryRequest? Expiry = null,
+    PointValueRequest? PointValue = null);
 
 public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem,
     int PendingDays, ExpiryPolicy Expiry, PointValue? PointValue)

@@ -19,7 +19,11 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Tiers;
 
-public sealed record AssignTierRequest([Required] string? AssignmentId, [Required] string? Tier, [Required] string? Reason, [Required] Instant? Until);
+public sealed record AssignTierRequest(
+    [Required] string? AssignmentId,
+    [Required] string? Tier,
+    [Required] string? Reason,
+    [Required] Instant? Until);
 
 public sealed record TierAssignedResponse(Guid MemberId, string AssignmentId, string Tier, Instant Until, TierStatus Standing);
 

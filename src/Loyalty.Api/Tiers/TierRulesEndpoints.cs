@@ -15,14 +15,26 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Tiers;
 
-public sealed record TierRequest([Required] string? Code, [Required] string? Name, [Required] decimal Threshold, decimal? EarnMultiplier, IReadOnlyList<string?>? Benefits);
+public sealed record TierRequest(
+    [Required] string? Code,
+    [Required] string? Name,
+    [Required] decimal Threshold,
+    decimal? EarnMultiplier,
+    IReadOnlyList<string?>? Benefits);
 
 /// <summary>
 /// <c>metric</c>: qualifying-points, qualifying-spend or purchases; <c>window</c>: rolling-12-months or calendar-year;
 /// <c>review</c>: anniversary or end-of-year-after; <c>drop</c>: one-tier or to-qualified; <c>effectiveFrom</c>: default now.
 /// </summary>
-public sealed record TierRulesRequest([Required] string? Metric, [Required] string? Window, [Required] string? Review, [Required] string? Drop, int? GraceDays, [Required] IReadOnlyList<TierRequest?>? Tiers,
-    Instant? EffectiveFrom = null, int? ExpectedRuleVersion = null)
+public sealed record TierRulesRequest(
+    [Required] string? Metric,
+    [Required] string? Window,
+    [Required] string? Review,
+    [Required] string? Drop,
+    int? GraceDays,
+    [Required] IReadOnlyList<TierRequest?>? Tiers,
+    Instant? EffectiveFrom = null,
+    int? ExpectedRuleVersion = null)
 {
     public TierRules ToRules() => TierRules.From(Metric, Window, Review, Drop, GraceDays,
         Tiers?.Select(t => t is null ? null : new Tier(t.Code!, t.Name!, t.Threshold, t.EarnMultiplier ?? 1, t.Benefits?.Select(b => b!).ToArray() ?? [])).ToArray());

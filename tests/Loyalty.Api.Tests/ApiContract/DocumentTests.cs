@@ -40,6 +40,16 @@ public class DocumentTests(LoyaltyApp app)
         });
     }
 
+    [Fact]
+    public async Task servers_is_relative_unless_a_public_url_is_configured()
+    {
+        var configured = new Dictionary<string, string?> { ["Loyalty:PublicUrl"] = "https://loyalty.example.com/api/" };
+        await using var host = await app.StartHostAsync(new HostOptions(Settings: configured));
+
+        Assert.Equal("/", (await app.Host.Get("/openapi/v1.json"))["servers"][0]!["url"]!.GetValue<string>());
+        Assert.Equal("https://loyalty.example.com/api", (await host.Get("/openapi/v1.json"))["servers"][0]!["url"]!.GetValue<string>());
+    }
+
     private static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
