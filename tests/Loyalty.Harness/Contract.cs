@@ -13,18 +13,23 @@ namespace Loyalty.Harness;
 public sealed class Contract
 {
     /// <summary>Headers a generated client or a person reads: each must be in the document where it is sent.</summary>
-    private static readonly string[] MeaningfulHeaders = ["Location", "Idempotent-Replay", "Retry-After", "WWW-Authenticate", "Allow"];
+    private static readonly string[] MeaningfulHeaders =
+        ["Location", "Idempotent-Replay", "Retry-After", "WWW-Authenticate", "Allow"];
 
     private readonly JsonObject _paths;
     private readonly JsonObject _definitions;
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
-    private readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private readonly EvaluationOptions _evaluation = new()
+    {
+        OutputFormat = OutputFormat.List, RequireFormatValidation = true
+    };
 
     public Contract(JsonNode document)
     {
         Document = document;
         _paths = document["paths"]!.AsObject();
-        _definitions = JsonNode.Parse(RefsToDefinitions(document["components"]!["schemas"]!.ToJsonString()))!.AsObject();
+        var schemas = document["components"]!["schemas"]!.ToJsonString();
+        _definitions = JsonNode.Parse(RefsToDefinitions(schemas))!.AsObject();
     }
 
     public JsonNode Document { get; }
@@ -44,7 +49,9 @@ public sealed class Contract
         var operation = template is null ? null : _paths[template]![method.ToLowerInvariant()];
         // No operation: the service answers 404 (no such route) or 405 (wrong method) as problem+json.
         if (operation is null)
-            return status is 404 or 405 && IsProblem(contentType) ? [] : [$"{method} {url}: {status} for an operation the document does not have"];
+            return status is 404 or 405 && IsProblem(contentType)
+                ? []
+                : [$"{method} {url}: {status} for an operation the document does not have"];
         var response = operation["responses"]?[status.ToString()];
         if (response is null) return [$"{method} {template}: status {status} is not documented"];
 
@@ -67,18 +74,20 @@ public sealed class Contract
         return violations;
     }
 
-    /// <summary>The document's path template that a concrete URL matches, literal segments preferred over parameters.</summary>
+    /// <summary>The path template that a concrete URL matches, literal segments preferred over parameters.</summary>
     public string? TemplateOf(string url)
     {
         var segments = url.Split('?')[0].Trim('/').Split('/');
         return _paths.Select(p => p.Key)
             .Select(t => (Template: t, Parts: t.Trim('/').Split('/')))
-            .Where(t => t.Parts.Length == segments.Length &&
-                        t.Parts.Zip(segments).All(p => p.First.StartsWith('{') || p.First == Uri.UnescapeDataString(p.Second)))
+            .Where(t => t.Parts.Length == segments.Length && t.Parts.Zip(segments).All(Matches))
             .OrderByDescending(t => t.Parts.Count(p => !p.StartsWith('{')))
             .Select(t => t.Template)
             .FirstOrDefault();
     }
+
+    private static bool Matches((string Template, string Segment) part) =>
+        part.Template.StartsWith('{') || part.Template == Uri.UnescapeDataString(part.Segment);
 
     private static bool IsProblem(string? contentType) => contentType?.StartsWith("application/problem+json") == true;
 

@@ -24,7 +24,8 @@ public sealed class Hostile(Contract contract, Guid[] members)
 {
     private static readonly string[] Injections =
     [
-        "'; drop table loyalty.mt_events; --", "\" OR 1=1 --", "{\"$ne\":null}", "<script>alert(1)</script>", "../../etc/passwd",
+        "'; drop table loyalty.mt_events; --", "\" OR 1=1 --", "{\"$ne\":null}", "<script>alert(1)</script>",
+        "../../etc/passwd",
         "\u0000", "%00", "${jndi:ldap://x}", "🙂🙃", new string('A', 5000)
     ];
 
@@ -35,7 +36,8 @@ public sealed class Hostile(Contract contract, Guid[] members)
         "deep nesting", "bad UTF-8", "not JSON", "not a JSON object", "not application/json"
     ];
 
-    private readonly (string Template, string Method, JsonObject Operation)[] _operations = contract.Operations.ToArray();
+    private readonly (string Template, string Method, JsonObject Operation)[] _operations =
+        contract.Operations.ToArray();
 
     public IEnumerable<(string Template, string Method)> Targets => _operations.Select(o => (o.Template, o.Method));
 
@@ -44,7 +46,7 @@ public sealed class Hostile(Contract contract, Guid[] members)
         var (template, method, operation) = _operations[random.Next(_operations.Length)];
         var schema = Resolve(operation["requestBody"]?["content"]?["application/json"]?["schema"]);
         var body = schema is null ? null : Valid(schema, random, 0);
-        var hasId = Parameters(operation).Any(p => p["in"]?.GetValue<string>() == "path" && p["schema"]?["format"]?.GetValue<string>() == "uuid");
+        var hasId = PathParameters(operation).Any(IsId);
         var defects = new List<string>();
         if (hasId) defects.AddRange(Defects[..3]);
         if (body is JsonObject) defects.AddRange(Defects[4..8]);
@@ -53,25 +55,24 @@ public sealed class Hostile(Contract contract, Guid[] members)
         var defect = defects[random.Next(defects.Count)];
 
         var path = Path(template, operation, defect, random);
-        var (bytes, contentType) = body is null ? (null, "application/json") : Body(body.AsObject(), schema, defect, random);
+        var (bytes, contentType) = body is null ? (null, Json) : Body(body.AsObject(), schema, defect, random);
         return new HostileRequest(method, path + Query(operation, random), bytes, contentType, defect);
     }
 
     private string Path(string template, JsonObject operation, string defect, Random random)
     {
         var path = template;
-        foreach (var parameter in Parameters(operation).Where(p => p["in"]?.GetValue<string>() == "path"))
+        foreach (var parameter in PathParameters(operation))
         {
             var name = parameter["name"]!.GetValue<string>();
-            var isId = parameter["schema"]?["format"]?.GetValue<string>() == "uuid";
-            var value = (isId, defect) switch
+            var value = (IsId(parameter), defect) switch
             {
                 (true, "nil id in the route") => Guid.Empty.ToString(),
                 (true, "unknown id in the route") => Guid.NewGuid().ToString(),
-                (true, "malformed id in the route") => Injection(random) is var text && text.Length > 40 ? text[..40] : text,
+                (true, "malformed id in the route") => Shortened(Injection(random), 40),
                 (true, _) => members[random.Next(members.Length)].ToString(),
                 // Longer, and Kestrel answers 414 for the request line before any of the service's code runs.
-                _ => Injection(random) is var text && text.Length > 1000 ? text[..1000] : text
+                _ => Shortened(Injection(random), 1000)
             };
             path = path.Replace($"{{{name}}}", Uri.EscapeDataString(value));
         }
@@ -81,8 +82,9 @@ public sealed class Hostile(Contract contract, Guid[] members)
     /// <summary>Query parameters with values of the wrong kind, or far out of range.</summary>
     private static string Query(JsonObject operation, Random random)
     {
+        string[] values = ["-1", "99999999999999999999", "abc", ""];
         var query = Parameters(operation).Where(p => p["in"]?.GetValue<string>() == "query" && random.Next(2) == 0)
-            .Select(p => $"{p["name"]}={Uri.EscapeDataString(random.Next(4) switch { 0 => "-1", 1 => "99999999999999999999", 2 => "abc", _ => "" })}")
+            .Select(p => $"{p["name"]}={Uri.EscapeDataString(values[random.Next(values.Length)])}")
             .ToArray();
         return query.Length == 0 ? "" : "?" + string.Join('&', query);
     }
@@ -105,25 +107,26 @@ public sealed class Hostile(Contract contract, Guid[] members)
                 body[number.Name] = JsonNode.Parse(number.Integer ? "99999999999999999999" : "1e30");
                 break;
             case "deep nesting":
-                return (Encoding.UTF8.GetBytes("{\"x\":" + new string('[', 5000) + new string(']', 5000) + "}"), "application/json");
+                return (Bytes("{\"x\":" + new string('[', 5000) + new string(']', 5000) + "}"), Json);
             case "bad UTF-8":
-                return ([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0xC3, 0x28, 0x7D], "application/json");
+                return ([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0xC3, 0x28, 0x7D], Json);
             case "not JSON":
-                return (Encoding.UTF8.GetBytes(body.ToJsonString()[..^1]), "application/json");
+                return (Bytes(body.ToJsonString()[..^1]), Json);
             case "not a JSON object":
-                return (Encoding.UTF8.GetBytes(random.Next(3) switch { 0 => "null", 1 => "[1,2,3]", _ => "\"text\"" }), "application/json");
+                string[] others = ["null", "[1,2,3]", "\"text\""];
+                return (Bytes(others[random.Next(others.Length)]), Json);
             case "not application/json":
-                return (Encoding.UTF8.GetBytes(body.ToJsonString()), "text/plain");
+                return (Bytes(body.ToJsonString()), "text/plain");
             default: // wrong type, and the fallback when the schema offers nothing else to break
                 var property = properties.Count > 0 ? properties[random.Next(properties.Count)] : "anything";
                 body[property] = WrongType(schema?["properties"]?[property]);
-                if (properties.Count == 0) return (Encoding.UTF8.GetBytes("[" + body.ToJsonString() + "]"), "application/json");
+                if (properties.Count == 0) return (Bytes("[" + body.ToJsonString() + "]"), Json);
                 break;
         }
-        return (Encoding.UTF8.GetBytes(body.ToJsonString()), "application/json");
+        return (Bytes(body.ToJsonString()), Json);
     }
 
-    /// <summary>Noise that is not by itself a defect: unknown fields, negative numbers, long and hostile strings, nil ids.</summary>
+    /// <summary>Noise, no defect by itself: unknown fields, negative numbers, hostile strings, nil ids.</summary>
     private void AddNoise(JsonObject body, Random random)
     {
         if (random.Next(3) == 0) body[$"unknown{random.Next(100)}"] = JsonNode.Parse("[1,2,{\"deep\":true}]");
@@ -141,7 +144,7 @@ public sealed class Hostile(Contract contract, Guid[] members)
         }
     }
 
-    /// <summary>A body a careless but honest client might send: every property present, of its documented type.</summary>
+    /// <summary>A body a careless but honest client might send: every property, of its documented type.</summary>
     private JsonNode? Valid(JsonNode? schema, Random random, int depth)
     {
         if (schema is null || depth > 4) return null;
@@ -177,7 +180,7 @@ public sealed class Hostile(Contract contract, Guid[] members)
         (schema?["properties"]?.AsObject() ?? []).Select(p => (p.Key, Type: TypeOf(Resolve(p.Value))))
             .Where(p => p.Type is "integer" or "number").Select(p => (p.Key, p.Type == "integer"));
 
-    /// <summary>A schema's one non-null type; a <c>$ref</c>, or a <c>oneOf</c> of null and a <c>$ref</c>, is followed.</summary>
+    /// <summary>A schema's one type besides null; a <c>$ref</c> or a schema with properties is an object.</summary>
     private static string? TypeOf(JsonNode? schema) => schema?["type"] switch
     {
         JsonArray types => types.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
@@ -192,7 +195,19 @@ public sealed class Hostile(Contract contract, Guid[] members)
         return reference is null ? schema : contract.Schema(reference.Split('/')[^1]);
     }
 
-    private static IEnumerable<JsonNode> Parameters(JsonObject operation) => operation["parameters"]?.AsArray().OfType<JsonNode>() ?? [];
+    private const string Json = "application/json";
+
+    private static IEnumerable<JsonNode> Parameters(JsonObject operation) =>
+        operation["parameters"]?.AsArray().OfType<JsonNode>() ?? [];
+
+    private static IEnumerable<JsonNode> PathParameters(JsonObject operation) =>
+        Parameters(operation).Where(p => p["in"]?.GetValue<string>() == "path");
+
+    private static bool IsId(JsonNode parameter) => parameter["schema"]?["format"]?.GetValue<string>() == "uuid";
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string Shortened(string text, int length) => text.Length > length ? text[..length] : text;
 
     private static string Injection(Random random) => Injections[random.Next(Injections.Length)];
 }

@@ -84,8 +84,8 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
     /// Start a new stream with its first event, answering with a <c>Location</c> made by <paramref name="location"/>
     /// from the stream's id: on a replay, the id of the stream the first request started.
     /// </summary>
-    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response, int status,
-        Func<Guid, string> location, CancellationToken ct) where TResponse : notnull =>
+    public Task<IResult> Start<TResponse>(Guid streamId, IdempotencyKey? key, object first, TResponse response,
+        int status, Func<Guid, string> location, CancellationToken ct) where TResponse : notnull =>
         Attempt<object?>(streamId, key, _ => () => Task.FromResult(new Current<object?>(null, 0)), (session, _) =>
         {
             session.Events.StartStream(streamId, first);
@@ -109,7 +109,8 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
                 var recorded = key is null ? null : batch.Load<IdempotencyRecord>(key.Id);
                 var current = load(batch);
                 await batch.Execute(ct);
-                if (recorded is not null && await recorded is { } prior) return Replay(prior, key!, location?.Invoke(prior.StreamId));
+                if (recorded is not null && await recorded is { } prior)
+                    return Replay(prior, key!, location?.Invoke(prior.StreamId));
 
                 var (body, status) = await write(session, await current());
                 var text = JsonSerializer.Serialize(body, body.GetType(), Json);

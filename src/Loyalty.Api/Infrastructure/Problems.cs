@@ -72,7 +72,8 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     {
         DomainError error => For(error),
         JsonException json => For(400, JsonField(json.Path), JsonReason(json.Message, json.Path)),
-        BadHttpRequestException { InnerException: JsonException json } => For(400, JsonField(json.Path), JsonReason(json.Message, json.Path)),
+        BadHttpRequestException { InnerException: JsonException json } =>
+            For(400, JsonField(json.Path), JsonReason(json.Message, json.Path)),
         BadHttpRequestException bad => For(bad.StatusCode, "body", FirstLine(bad.Message)),
         // Still losing the race for a stream after every retry: nothing was written, the caller may retry.
         _ when EventStreams.IsWriteConflict(exception) => For(503, "memberId", "too many concurrent writes to this member; retry"),
@@ -101,11 +102,13 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         problem.Detail = $"{field}: {reason}";
         problem.Extensions["field"] = field;
         problem.Extensions["reason"] = reason;
-        foreach (var internalDetail in new[] { "lineNumber", "bytePositionInLine" }) problem.Extensions.Remove(internalDetail);
+        problem.Extensions.Remove("lineNumber"); // where in the body the serializer stopped: not the caller's concern
+        problem.Extensions.Remove("bytePositionInLine");
 
         if (status is >= 500 and not 503) return; // logged with its stack trace where it was caught
         var http = context.HttpContext;
-        http.RequestServices.GetRequiredService<ILogger<Problems>>().Log(status == 503 ? LogLevel.Warning : LogLevel.Information,
+        var level = status == 503 ? LogLevel.Warning : LogLevel.Information;
+        http.RequestServices.GetRequiredService<ILogger<Problems>>().Log(level,
             "{Method} {Path} refused with {Status} on {Field}", http.Request.Method, http.Request.Path, status, field);
     }
 
@@ -120,19 +123,23 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         _ => "about:blank"
     };
 
-    private static (string Field, string Reason) FieldAndReason(int status, ProblemDetails problem, HttpContext http) => status switch
-    {
-        404 => ("url", "no such resource"), // no route matched, e.g. a member id that is not a UUID
-        405 => ("method", $"{http.Request.Method} is not allowed here; allowed: {http.Response.Headers.Allow}"),
-        415 => ("Content-Type", "the body must be application/json"),
-        _ when problem.Extensions.TryGetValue("parameter", out var p) && p is string parameter =>
-            (parameter, problem.Detail ?? "is not valid"), // an unparseable query string value
-        _ when problem.Detail is { } detail => FromJsonMessage(Regex.Match(detail, @"Path: (\S+)") is { Success: true } path
-            ? path.Groups[1].Value : null, detail),
-        _ => ("request", problem.Title ?? "is not valid")
-    };
+    private static (string Field, string Reason) FieldAndReason(int status, ProblemDetails problem, HttpContext http) =>
+        status switch
+        {
+            404 => ("url", "no such resource"), // no route matched, e.g. a member id that is not a UUID
+            405 => ("method", $"{http.Request.Method} is not allowed here; allowed: {http.Response.Headers.Allow}"),
+            415 => ("Content-Type", "the body must be application/json"),
+            _ when problem.Extensions.TryGetValue("parameter", out var p) && p is string parameter =>
+                (parameter, problem.Detail ?? "is not valid"), // an unparseable query string value
+            _ when problem.Detail is { } detail => FromJsonMessage(JsonPathIn(detail), detail),
+            _ => ("request", problem.Title ?? "is not valid")
+        };
 
-    private static (string Field, string Reason) FromJsonMessage(string? path, string message) => (JsonField(path), JsonReason(message, path));
+    private static (string Field, string Reason) FromJsonMessage(string? path, string message) =>
+        (JsonField(path), JsonReason(message, path));
+
+    private static string? JsonPathIn(string message) =>
+        Regex.Match(message, @"Path: (\S+)") is { Success: true } path ? path.Groups[1].Value : null;
 
     /// <summary>"$.lines[0].quantity" becomes "lines[0].quantity"; the whole body is "body".</summary>
     public static string JsonField(string? path) =>
@@ -146,14 +153,17 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
     {
         var converted = Regex.Match(message, @"could not be converted to (\S+?)\.? Path");
         if (!converted.Success)
-            return message.Contains("NodaTime") || message.Contains("Loyalty.") ? "is not in the expected format" : FirstLine(message);
+            return message.Contains("NodaTime") || message.Contains("Loyalty.")
+                ? "is not in the expected format"
+                : FirstLine(message);
         var named = converted.Groups[1].Value;
         var record = named.StartsWith("Loyalty.")
             ? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(named)).FirstOrDefault(t => t is not null)
             : null;
         var last = path?.Split('.')[^1];
-        var property = record?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, last, StringComparison.OrdinalIgnoreCase));
-        var type = property is null ? named : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).ToString();
+        var property = record?.GetProperties()
+            .FirstOrDefault(p => string.Equals(p.Name, last, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+        var type = property is null ? named : (Nullable.GetUnderlyingType(property) ?? property).ToString();
         return "must be " + Kind(Regex.Replace(type, @"^System\.Nullable`1\[(.+)\]$", "$1"));
     }
 
@@ -170,5 +180,6 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         _ => "an object"
     };
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Split(" Path:")[0].Split(" | LineNumber")[0].Trim();
+    private static string FirstLine(string message) =>
+        message.Split('\n')[0].Split(" Path:")[0].Split(" | LineNumber")[0].Trim();
 }

@@ -11,14 +11,16 @@ namespace Loyalty.Api.Tests.ApiContract;
 public class DocumentTests(LoyaltyApp app)
 {
     private const string Update = "LOYALTY_WRITE_OPENAPI";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     [Fact]
     public async Task the_committed_document_is_the_one_the_service_serves()
     {
-        var live = JsonNode.Parse(await (await app.Host.Scenario(s => s.Get.Url("/openapi/v1.json"))).ReadAsTextAsync())!;
+        var served = await app.Host.Scenario(s => s.Get.Url("/openapi/v1.json"));
+        var live = JsonNode.Parse(await served.ReadAsTextAsync())!;
         var file = Path.Combine(RepositoryRoot(), "docs", "openapi.json");
         if (Environment.GetEnvironmentVariable(Update) == "1")
-            await File.WriteAllTextAsync(file, live.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            await File.WriteAllTextAsync(file, live.ToJsonString(Indented) + "\n");
 
         var committed = File.Exists(file) ? JsonNode.Parse(await File.ReadAllTextAsync(file)) : null;
         Assert.True(JsonNode.DeepEquals(live, committed),
@@ -30,13 +32,14 @@ public class DocumentTests(LoyaltyApp app)
     public async Task every_operation_has_a_summary_a_description_and_a_camel_case_id()
     {
         var document = await app.Host.Get("/openapi/v1.json", Http.Anonymous);
-        var operations = document["paths"].AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Name: $"{o.Key} {p.Key}", Operation: o.Value!)));
+        var operations = document["paths"].AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Name: $"{o.Key} {p.Key}", Operation: o.Value!)));
 
         Assert.All(operations, o =>
         {
-            Assert.False(string.IsNullOrWhiteSpace(o.Operation["summary"]?.GetValue<string>()), $"{o.Name} has no summary");
-            Assert.False(string.IsNullOrWhiteSpace(o.Operation["description"]?.GetValue<string>()), $"{o.Name} has no description");
-            Assert.Matches("^[a-z][A-Za-z]+$", o.Operation["operationId"]!.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(Text(o.Operation, "summary")), $"{o.Name} has no summary");
+            Assert.False(string.IsNullOrWhiteSpace(Text(o.Operation, "description")), $"{o.Name} has no description");
+            Assert.Matches("^[a-z][A-Za-z]+$", Text(o.Operation, "operationId"));
         });
     }
 
@@ -46,9 +49,11 @@ public class DocumentTests(LoyaltyApp app)
         var configured = new Dictionary<string, string?> { ["Loyalty:PublicUrl"] = "https://loyalty.example.com/api/" };
         await using var host = await app.StartHostAsync(new HostOptions(Settings: configured));
 
-        Assert.Equal("/", (await app.Host.Get("/openapi/v1.json"))["servers"][0]!["url"]!.GetValue<string>());
-        Assert.Equal("https://loyalty.example.com/api", (await host.Get("/openapi/v1.json"))["servers"][0]!["url"]!.GetValue<string>());
+        Assert.Equal("/", Text((await app.Host.Get("/openapi/v1.json"))["servers"][0]!, "url"));
+        Assert.Equal("https://loyalty.example.com/api", Text((await host.Get("/openapi/v1.json"))["servers"][0]!, "url"));
     }
+
+    private static string? Text(JsonNode node, string name) => node[name]?.GetValue<string>();
 
     private static string RepositoryRoot()
     {

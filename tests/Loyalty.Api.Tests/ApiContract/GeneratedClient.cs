@@ -53,7 +53,7 @@ public sealed class GeneratedClient
     /// <summary>The client class, on an <see cref="HttpClient"/> whose base address is the service.</summary>
     public dynamic Client(HttpClient http) => Activator.CreateInstance(Type("LoyaltyClient"), http)!;
 
-    /// <summary>A request of the generated type <paramref name="name"/>, its properties set from <paramref name="values"/>.</summary>
+    /// <summary>A request of the generated type <paramref name="name"/>, set from <paramref name="values"/>.</summary>
     public dynamic New(string name, object values)
     {
         var target = Activator.CreateInstance(Type(name))!;
@@ -66,12 +66,13 @@ public sealed class GeneratedClient
         return target;
     }
 
-    /// <summary>The generated exception for a documented problem answer, with the typed problem in <c>Result</c>.</summary>
+    /// <summary>The generated exception for a documented problem, with the typed problem in <c>Result</c>.</summary>
     public static bool IsProblem(Exception exception) =>
         exception.GetType() is { IsGenericType: true } type && type.Name.StartsWith("ApiException") &&
         type.GetGenericArguments()[0].Name == "Problem";
 
-    private Type Type(string name) => _assembly.GetType($"{Namespace}.{name}") ?? throw new InvalidOperationException($"no generated type {name}");
+    private Type Type(string name) =>
+        _assembly.GetType($"{Namespace}.{name}") ?? throw new InvalidOperationException($"no generated type {name}");
 
     /// <summary>Arrays of requests become the collection type the generator chose.</summary>
     private static object? Converted(object? value, Type target)
@@ -87,8 +88,9 @@ public sealed class GeneratedClient
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Select(path => MetadataReference.CreateFromFile(path));
-        var compilation = CSharpCompilation.Create("LoyaltyGeneratedClient", [CSharpSyntaxTree.ParseText(code)], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+            nullableContextOptions: NullableContextOptions.Enable);
+        var compilation = CSharpCompilation.Create("LoyaltyGeneratedClient", [CSharpSyntaxTree.ParseText(code)], references, options);
         using var assembly = new MemoryStream();
         var emitted = compilation.Emit(assembly);
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20).ToList();

@@ -48,7 +48,10 @@ public class GeneratedClientTests(LoyaltyApp app)
             OccurredAt = new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.FromHours(1)),
             Lines = new[]
             {
-                generated.New("PurchaseLineRequest", new { LineId = "1", Sku = "COFFEE-1KG", Category = "grocery", Quantity = 2m, UnitPrice = 12.50m, Discount = 1.00m }),
+                generated.New("PurchaseLineRequest", new
+                {
+                    LineId = "1", Sku = "COFFEE-1KG", Category = "grocery", Quantity = 2m, UnitPrice = 12.50m, Discount = 1.00m
+                }),
                 generated.New("PurchaseLineRequest", new { LineId = "2", Sku = "MUG", Quantity = 1m, UnitPrice = 8.99m })
             }
         });
@@ -60,7 +63,8 @@ public class GeneratedClientTests(LoyaltyApp app)
 
         var returned = await pos.ReturnPurchaseAsync(source, "T-1001", generated.New("ReturnPurchaseRequest", new
         {
-            ReturnId = "RET-1", Lines = new[] { generated.New("ReturnLineRequest", new { LineId = "1", Quantity = 1m }) }
+            ReturnId = "RET-1",
+            Lines = new[] { generated.New("ReturnLineRequest", new { LineId = "1", Quantity = 1m }) }
         }));
         Assert.Equal(12, (int)returned.Result.PointsReversed);
 
@@ -70,7 +74,8 @@ public class GeneratedClientTests(LoyaltyApp app)
         }));
         Assert.Equal(10, (int)redeemed.Result.Points);
 
-        var held = await pos.PlaceHoldAsync(member, generated.New("PlaceHoldRequest", new { HoldId = "H-1", Points = (int?)5 }));
+        var hold = generated.New("PlaceHoldRequest", new { HoldId = "H-1", Points = (int?)5 });
+        var held = await pos.PlaceHoldAsync(member, hold);
         var captured = await pos.CaptureHoldAsync(member, "H-1", generated.New("CaptureHoldRequest", new { }));
         Assert.Equal("held", (string)held.Result.Status);
         Assert.Equal("captured", (string)captured.Result.Status);
@@ -80,10 +85,8 @@ public class GeneratedClientTests(LoyaltyApp app)
         Assert.Equal(32 - 12 - 10 - 5, (long)balance.Available);
         Assert.Equal(5, (int)ledger.Entries.Count); // earned, reversed, redeemed, held, captured
 
-        var refusal = await Record.ExceptionAsync(() => (Task)pos.RedeemPointsAsync(member, generated.New("RedeemPointsRequest", new
-        {
-            RedemptionId = "RDM-2", Points = (int?)1000, Reward = "espresso machine"
-        })));
+        var tooMuch = generated.New("RedeemPointsRequest", new { RedemptionId = "RDM-2", Points = (int?)1000, Reward = "espresso" });
+        var refusal = await Record.ExceptionAsync(() => (Task)pos.RedeemPointsAsync(member, tooMuch));
         Assert.True(GeneratedClient.IsProblem(refusal!), refusal?.ToString());
         dynamic problem = ((dynamic)refusal!).Result;
         Assert.Equal(422, (int)((dynamic)refusal).StatusCode);
@@ -92,5 +95,7 @@ public class GeneratedClientTests(LoyaltyApp app)
     }
 
     private static string? Header(dynamic response, string name) =>
-        ((IReadOnlyDictionary<string, IEnumerable<string>>)response.Headers).TryGetValue(name, out var values) ? values.Single() : null;
+        ((IReadOnlyDictionary<string, IEnumerable<string>>)response.Headers).TryGetValue(name, out var values)
+            ? values.Single()
+            : null;
 }

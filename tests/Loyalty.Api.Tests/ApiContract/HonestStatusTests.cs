@@ -44,7 +44,8 @@ public class HonestStatusTests(LoyaltyApp app)
         var member = await app.Host.WithMemberHolding(50);
         var result = await app.Host.Scenario(s =>
         {
-            s.Post.Text("""{"redemptionId":"R-text","points":5,"reward":"mug"}""").ToUrl($"/members/{member}/redemptions");
+            s.Post.Text("""{"redemptionId":"R-text","points":5,"reward":"mug"}""")
+                .ToUrl($"/members/{member}/redemptions");
             if (caller == "admin") s.WithRequestHeader("X-Api-Key", LoyaltyApp.AdminKey);
             s.StatusCodeShouldBe(415);
         });
@@ -58,7 +59,8 @@ public class HonestStatusTests(LoyaltyApp app)
     public async Task a_member_id_that_is_nil_is_not_found_in_the_route_and_in_the_body()
     {
         var nil = Guid.Empty;
-        var redemption = await app.Host.Post($"/members/{nil}/redemptions", new { redemptionId = "R", points = 1, reward = "mug" });
+        var redeem = new { redemptionId = "R", points = 1, reward = "mug" };
+        var redemption = await app.Host.Post($"/members/{nil}/redemptions", redeem);
         var purchase = await app.Host.Post("/purchases", Purchase(nil, NewId("T"), Line("1", 1, 10)));
 
         Assert.Equal((404, "memberId"), (redemption.Status, redemption.Field));

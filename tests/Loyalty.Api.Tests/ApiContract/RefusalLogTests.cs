@@ -6,14 +6,15 @@ using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.ApiContract;
 
-/// <summary>A caller's mistake is one line at Information, without a stack trace; nothing at Warning or above.</summary>
+/// <summary>A caller's mistake is one line at Information without a stack trace; nothing at Warning or above.</summary>
 public class RefusalLogTests(LoyaltyApp app)
 {
     [Fact]
     public async Task refusals_are_logged_once_at_information_without_a_stack_trace()
     {
         var logs = new CapturedLogs();
-        await using var host = await app.StartHostAsync(new HostOptions(Services: s => s.AddSingleton<ILoggerProvider>(logs)));
+        var options = new HostOptions(Services: s => s.AddSingleton<ILoggerProvider>(logs));
+        await using var host = await app.StartHostAsync(options);
         var member = await host.WithMemberHolding(10);
         logs.Clear();
 
@@ -30,7 +31,8 @@ public class RefusalLogTests(LoyaltyApp app)
 
     private sealed class CapturedLogs : ILoggerProvider
     {
-        public ConcurrentQueue<(string Category, LogLevel Level, Exception? Exception)> Entries { get; private set; } = new();
+        public ConcurrentQueue<(string Category, LogLevel Level, Exception? Exception)> Entries { get; private set; } =
+            new();
 
         public void Clear() => Entries = new();
 
@@ -43,7 +45,8 @@ public class RefusalLogTests(LoyaltyApp app)
             public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
             public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
-            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? exception,
+                Func<TState, Exception?, string> formatter)
             {
                 if (IsEnabled(level)) logs.Entries.Enqueue((category, level, exception));
             }

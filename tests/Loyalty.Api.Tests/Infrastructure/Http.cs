@@ -63,19 +63,22 @@ public static class Http
         string? Header(string name) => response.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
         if (!OutsideTheApi.Any(url.StartsWith))
         {
-            var violations = LoyaltyApp.Contract.Violations(method.Method, url, response.StatusCode, response.ContentType, text, Header);
+            var violations = LoyaltyApp.Contract.Violations(method.Method, url, response.StatusCode, response.ContentType,
+                text, Header);
             Assert.True(violations.Count == 0, $"The answer breaks the OpenAPI document:\n{string.Join("\n", violations)}\n{text}");
-            Assert.False(response.StatusCode >= 400 && InternalNames.IsMatch(text), $"The refusal names an internal type: {text}");
+            Assert.False(response.StatusCode >= 400 && InternalNames.IsMatch(text), $"A refusal names an internal type: {text}");
         }
         if (response.StatusCode is >= 200 and < 300 && Header("Location") is { } location)
         {
             var followed = await host.Send(HttpMethod.Get, location, null, credentials.ToArray());
             Assert.True(followed.Status == 200, $"The Location {location} cannot be followed: {followed}");
         }
-        return new Answer(response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.ContentType, Header);
+        var body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        return new Answer(response.StatusCode, body, response.ContentType, Header);
     }
 
-    private static readonly System.Text.RegularExpressions.Regex InternalNames = new(@"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]");
+    private static readonly System.Text.RegularExpressions.Regex InternalNames =
+        new(@"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]");
 
     /// <summary>What the service serves besides the API: the document itself, its reference page, health.</summary>
     private static readonly string[] OutsideTheApi = ["/openapi/", "/docs", "/health/"];
