@@ -52,6 +52,7 @@ public static class Wiring
         QuietUnreadableBodies(builder.Logging);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
         services.AddExceptionHandler<Problems>();
+        // A lambda, not a method group: only this form is intercepted to add the doc comments to the document.
         services.AddOpenApi(options => OpenApi.Configure(options, builder.Configuration));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
