@@ -58,7 +58,8 @@ public sealed class LoyaltyClient(HttpClient http, string key)
             try { json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); } catch (JsonException) { }
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
-            return new Reply((int)response.StatusCode, json, watch.Elapsed, response.Content.Headers.ContentType?.MediaType)
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            return new Reply((int)response.StatusCode, json, watch.Elapsed, mediaType)
             {
                 Text = text, Headers = headers
             };

@@ -48,8 +48,8 @@ public static class ApiKeyEndpoints
         var key = ApiKeySecrets.NewKey(id);
         var issued = IssueApiKey.Decide(new IssueApiKey(id, request.Name, request.Scopes, request.Roles, request.Source, request.Stores,
             ApiKeySecrets.Hash(key), streams.Now, Caller.Of(http).Actor));
-        return streams.Start(id, null, issued, new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!)), 201,
-            keyId => $"/api-keys/{keyId}", ct);
+        var answer = new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!));
+        return streams.Start(id, null, issued, answer, 201, keyId => $"/api-keys/{keyId}", ct);
     }
 
     /// <summary>Lists every key issued, revoked ones included, oldest first; never a secret.</summary>
@@ -59,7 +59,9 @@ public static class ApiKeyEndpoints
     public static async Task<IReadOnlyList<ApiKeyResponse>> List(IQuerySession session, CancellationToken ct) =>
         (await session.Query<ApiKey>().OrderBy(k => k.IssuedAt).ToListAsync(ct)).Select(ApiKeyResponse.From).ToList();
 
-    /// <summary>One key as listed: its name, scopes, roles, source, stores and whether it was revoked; never its secret.</summary>
+    /// <summary>
+    /// One key as listed: name, scopes, roles, source, stores and whether it was revoked; never its secret.
+    /// </summary>
     [WolverineGet("/api-keys/{id}", OperationId = "getApiKey")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
@@ -100,7 +102,9 @@ public static class StaffEndpoints
     public static Task<IResult> Grant(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
         Change(subject, streams, staff => GrantStaffRole.Decide(staff, new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
 
-    /// <summary>Revokes a staff role from a user; their tokens no longer act with it. Revoking a role not held changes nothing.</summary>
+    /// <summary>
+    /// Revokes a staff role from a user; their tokens no longer act with it. Revoking it twice changes nothing.
+    /// </summary>
     [WolverineDelete("/staff/{subject}/roles/{role}", OperationId = "revokeStaffRole")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
@@ -109,7 +113,7 @@ public static class StaffEndpoints
     public static Task<IResult> Revoke(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
         Change(subject, streams, staff => RevokeStaffRole.Decide(staff, new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
 
-    /// <summary>Lists the users granted staff roles here, with their roles (roles carried in tokens alone are not listed).</summary>
+    /// <summary>Lists the users granted staff roles here, with their roles (not those carried in tokens).</summary>
     [WolverineGet("/staff", OperationId = "listStaff")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]

@@ -22,7 +22,8 @@ namespace Loyalty.Api.Holds;
 /// <param name="Points">The points to reserve.</param>
 /// <param name="Amount">Instead of points: the money to reserve points for, at the program's point value.</param>
 /// <param name="Currency">The amount's currency, ISO 4217; it must be the program's.</param>
-/// <param name="TtlSeconds">How long the hold lasts unless captured or released (60 to 604800, a week; default 900).</param>
+/// <param name="TtlSeconds">How long the hold lasts unless captured or released: 60 to 604800 (a week); default 900.
+/// </param>
 /// <param name="OrderReference">The order the hold is for, for the caller's own reference.</param>
 /// <example>{"holdId":"H-1","points":20,"ttlSeconds":900,"orderReference":"order-881"}</example>
 public sealed record PlaceHoldRequest(

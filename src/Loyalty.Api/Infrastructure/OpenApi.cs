@@ -9,7 +9,7 @@ namespace Loyalty.Api.Infrastructure;
 /// A refusal as every endpoint answers it (<c>application/problem+json</c>): the offending <c>field</c> and the
 /// <c>reason</c>, in plain words, beside the standard members of RFC 9457.
 /// </summary>
-/// <param name="Type">A link to the status's definition in RFC 9110 (RFC 6585 for 429): the same for the same status.</param>
+/// <param name="Type">A link to the status's definition in RFC 9110 (RFC 6585 for 429), the same for a status.</param>
 /// <param name="Title">A short, stable title for the status, e.g. "A business rule refuses the request".</param>
 /// <param name="Status">The HTTP status code.</param>
 /// <param name="Detail">The field and the reason in one line: <c>"points: only 40 available"</c>.</param>
@@ -17,7 +17,8 @@ namespace Loyalty.Api.Infrastructure;
 /// <c>url</c>, <c>body</c>, <c>Authorization</c>.</param>
 /// <param name="Reason">Why it was refused.</param>
 /// <param name="TraceId">The request's trace id, to find it in the service's logs.</param>
-public sealed record Problem(string Type, string Title, int Status, string Detail, string Field, string Reason, string TraceId);
+public sealed record Problem(
+    string Type, string Title, int Status, string Detail, string Field, string Reason, string TraceId);
 
 /// <summary>Declares on an endpoint a refusal it can answer, as <c>application/problem+json</c>.</summary>
 public sealed class RefusesAttribute(int status)
@@ -30,7 +31,7 @@ public sealed class RefusesAttribute(int status)
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class IdempotentAttribute : Attribute;
 
-/// <summary>Declares that the endpoint's <paramref name="status"/> answer names the resource in <c>Location</c>.</summary>
+/// <summary>Declares that the <paramref name="status"/> answer names the resource in <c>Location</c>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LocatesAttribute(int status) : Attribute
 {

@@ -19,7 +19,7 @@ internal static class OpenApiOperations
         operation.Responses ??= new OpenApiResponses();
         // Endpoints return IResult to answer a replay or a refusal; their real answers are declared with attributes.
         foreach (var (status, response) in operation.Responses.ToArray())
-            if (response.Content?.Values.Any(c => c.Schema is OpenApiSchemaReference { Reference.Id: nameof(IResult) }) == true)
+            if (response.Content?.Values.Any(IsResult) ?? false)
                 operation.Responses.Remove(status);
         // Wolverine assumes any endpoint may answer 404; only those that declare it, or read an id from the route, do.
         var declares404 = metadata.OfType<RefusesAttribute>().Any(r => r.StatusCode == 404);
@@ -32,7 +32,7 @@ internal static class OpenApiOperations
         return Task.CompletedTask;
     }
 
-    /// <summary>The doc comment's first clause is the summary; all of it and the permission needed, the description.</summary>
+    /// <summary>The doc comment's first clause is the summary; all of it and the permission, the description.</summary>
     private static void Describe(OpenApiOperation operation, IList<object> metadata)
     {
         var comment = operation.Summary is { } s && !s.Contains('_') ? OpenApiSchemas.Flattened(s) : null;
@@ -64,7 +64,7 @@ internal static class OpenApiOperations
             if (status is 429 or 503)
                 Header(refusal, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer);
             if (status is 401)
-                Header(refusal, "WWW-Authenticate", "The scheme to authenticate with: `Bearer`.", JsonSchemaType.String);
+                Header(refusal, "WWW-Authenticate", "The scheme to use: `Bearer`.", JsonSchemaType.String);
         }
     }
 
@@ -72,12 +72,15 @@ internal static class OpenApiOperations
     {
         var responses = operation.Responses!;
         if (metadata.OfType<IdempotentAttribute>().Any())
-            foreach (var response in responses.Where(r => r.Key.StartsWith('2')).Select(r => r.Value).OfType<OpenApiResponse>())
-                Header(response, "Idempotent-Replay", Replay, JsonSchemaType.String);
+            foreach (var (_, response) in responses.Where(r => r.Key.StartsWith('2') && r.Value is OpenApiResponse))
+                Header((OpenApiResponse)response, "Idempotent-Replay", Replay, JsonSchemaType.String);
         foreach (var locates in metadata.OfType<LocatesAttribute>())
             if (responses.GetValueOrDefault(locates.Status.ToString()) is OpenApiResponse located)
                 Header(located, "Location", "Where the resource can be read.", JsonSchemaType.String);
     }
+
+    private static bool IsResult(OpenApiMediaType content) =>
+        content.Schema is OpenApiSchemaReference { Reference.Id: nameof(IResult) };
 
     private const string Replay = "`true` when this answers a retry with the first answer; nothing was applied again.";
 

@@ -31,7 +31,7 @@ internal static class OpenApiSchemas
         var type = context.JsonTypeInfo.Type;
         if (NodaTimeStrings.TryGetValue(Underlying(type), out var noda))
         {
-            schema.Type = Underlying(type) == type ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Type = JsonSchemaType.String | (Underlying(type) == type ? 0 : JsonSchemaType.Null);
             schema.Format = noda.Format;
             schema.Examples = [JsonValue.Create(noda.Example)];
             return Task.CompletedTask;
@@ -48,7 +48,8 @@ internal static class OpenApiSchemas
     {
         foreach (var (name, component) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
         {
-            if (!name.EndsWith("Request") || component is not OpenApiSchema { Properties: { } properties } schema) continue;
+            if (!name.EndsWith("Request")) continue;
+            if (component is not OpenApiSchema { Properties: { } properties } schema) continue;
             foreach (var required in schema.Required ?? new HashSet<string>())
                 if (properties.TryGetValue(required, out var property)) properties[required] = NotNull(property);
         }
@@ -57,7 +58,8 @@ internal static class OpenApiSchemas
     public static string? Flattened(string? text) =>
         text is null ? null : string.Join(' ', text.Split('\n', SplitOptions));
 
-    private const StringSplitOptions SplitOptions = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+    private const StringSplitOptions SplitOptions =
+        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
 
     private static HashSet<string>? RequiredOf(Type type, IList<JsonPropertyInfo> properties)
     {
@@ -72,7 +74,7 @@ internal static class OpenApiSchemas
         return property;
     }
 
-    /// <summary>Doc comments keep their source's line breaks and indentation; a description reads as one paragraph.</summary>
+    /// <summary>Doc comments keep their line breaks and indentation; a description reads as one paragraph.</summary>
     private static void FlattenDescriptions(OpenApiSchema schema)
     {
         schema.Description = Flattened(schema.Description);
@@ -86,5 +88,6 @@ internal static class OpenApiSchemas
 
     private static bool IsMarkedRequired(JsonPropertyInfo property) =>
         property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), true) == true ||
-        property.AssociatedParameter?.AttributeProvider is ParameterInfo parameter && parameter.IsDefined(typeof(RequiredAttribute), true);
+        property.AssociatedParameter?.AttributeProvider is ParameterInfo parameter &&
+        parameter.IsDefined(typeof(RequiredAttribute), true);
 }

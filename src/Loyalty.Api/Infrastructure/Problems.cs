@@ -102,6 +102,7 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
         problem.Detail = $"{field}: {reason}";
         problem.Extensions["field"] = field;
         problem.Extensions["reason"] = reason;
+        problem.Instance = null; // only some framework problems set it: every problem has the same members
         problem.Extensions.Remove("lineNumber"); // where in the body the serializer stopped: not the caller's concern
         problem.Extensions.Remove("bytePositionInLine");
 

@@ -16,13 +16,16 @@ using Wolverine.Http;
 namespace Loyalty.Api.Members;
 
 /// <summary>A new member, under the caller's own id for them.</summary>
-/// <param name="ExternalId">The caller's unique id for the member (a card number): enrolling it again answers the same member.</param>
+/// <param name="ExternalId">The caller's unique id for the member (a card number); enrolling it again answers the same
+/// member.</param>
 /// <param name="Name">The member's name.</param>
 /// <param name="Email">An email address, checked for shape only.</param>
 /// <param name="Phone">A phone number.</param>
 /// <param name="Birthday">The member's birthday, for birthday care.</param>
 /// <param name="TimeZone">The member's IANA time zone; default the program's.</param>
-/// <example>{"externalId":"card-4711","name":"Ada Lovelace","email":"ada@example.com","birthday":"1990-12-10"}</example>
+/// <example>
+/// {"externalId":"card-4711","name":"Ada Lovelace","email":"ada@example.com","birthday":"1990-12-10"}
+/// </example>
 public sealed record EnrollMemberRequest(
     [Required] string? ExternalId,
     [Required] string? Name,
@@ -63,7 +66,8 @@ public static class EnrollMemberEndpoint
             request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Caller.Of(http).Actor));
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
         var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
-        return await streams.Start(member.Id, key, enrolled, member, StatusCodes.Status201Created, id => $"/members/{id}", ct);
+        return await streams.Start(member.Id, key, enrolled, member, StatusCodes.Status201Created,
+            id => $"/members/{id}", ct);
     }
 }
 

@@ -41,7 +41,8 @@ public sealed record PurchaseLineRequest(
 /// <param name="Lines">The receipt's lines; points are earned per line.</param>
 /// <example>
 /// {"transactionId":"T-1001","memberExternalId":"card-4711","storeId":"store-12","occurredAt":"2026-11-24T10:00:00Z",
-///  "currency":"EUR","lines":[{"lineId":"1","sku":"COFFEE-1KG","category":"grocery","quantity":2,"unitPrice":12.50,"discount":1.00},
+///  "currency":"EUR","lines":[
+///  {"lineId":"1","sku":"COFFEE-1KG","category":"grocery","quantity":2,"unitPrice":12.50,"discount":1.00},
 ///  {"lineId":"2","sku":"MUG","category":"home","quantity":1,"unitPrice":8.99}]}
 /// </example>
 public sealed record RecordPurchaseRequest(

@@ -10,7 +10,7 @@ namespace Loyalty.Projections.Members;
 /// <param name="ExternalId">The caller's unique id for the member (a card number).</param>
 /// <param name="Birthday">The member's birthday, when given.</param>
 /// <param name="TimeZone">The member's IANA time zone, for birthdays and their local dates.</param>
-/// <param name="ProfileVersion">What a profile edit names as its <c>expectedVersion</c>; points movements do not change it.</param>
+/// <param name="ProfileVersion">What a profile edit names as <c>expectedVersion</c>; points do not change it.</param>
 /// <param name="EnrolledAt">When the member was enrolled.</param>
 /// <param name="ClosedAt">When the member was closed; null while active.</param>
 // Not called "Version": Marten would fill a property of that name with the stream version.

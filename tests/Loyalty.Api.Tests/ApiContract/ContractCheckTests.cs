@@ -71,8 +71,9 @@ public class ContractCheckTests(LoyaltyApp app)
     [Fact]
     public void a_problem_without_its_field_is_caught()
     {
-        var problem = """{"type":"about:blank","title":"Conflict","status":409,"detail":"x","reason":"x","traceId":"t"}""";
-        var violations = LoyaltyApp.Contract.Violations("POST", "/purchases", 409, "application/problem+json", problem, _ => null);
+        var problem = """{"type":"about:blank","title":"x","status":409,"detail":"x","reason":"x","traceId":"t"}""";
+        var json = "application/problem+json";
+        var violations = LoyaltyApp.Contract.Violations("POST", "/purchases", 409, json, problem, _ => null);
         Assert.Contains(violations, v => v.Contains("field"));
     }
 }

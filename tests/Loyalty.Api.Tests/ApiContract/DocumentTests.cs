@@ -50,7 +50,8 @@ public class DocumentTests(LoyaltyApp app)
         await using var host = await app.StartHostAsync(new HostOptions(Settings: configured));
 
         Assert.Equal("/", Text((await app.Host.Get("/openapi/v1.json"))["servers"][0]!, "url"));
-        Assert.Equal("https://loyalty.example.com/api", Text((await host.Get("/openapi/v1.json"))["servers"][0]!, "url"));
+        var configuredDocument = await host.Get("/openapi/v1.json");
+        Assert.Equal("https://loyalty.example.com/api", Text(configuredDocument["servers"][0]!, "url"));
     }
 
     private static string? Text(JsonNode node, string name) => node[name]?.GetValue<string>();

@@ -90,7 +90,8 @@ public sealed class GeneratedClient
             .Select(path => MetadataReference.CreateFromFile(path));
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Enable);
-        var compilation = CSharpCompilation.Create("LoyaltyGeneratedClient", [CSharpSyntaxTree.ParseText(code)], references, options);
+        var tree = CSharpSyntaxTree.ParseText(code);
+        var compilation = CSharpCompilation.Create("LoyaltyGeneratedClient", [tree], references, options);
         using var assembly = new MemoryStream();
         var emitted = compilation.Emit(assembly);
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20).ToList();

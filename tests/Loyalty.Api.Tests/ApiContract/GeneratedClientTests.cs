@@ -50,9 +50,11 @@ public class GeneratedClientTests(LoyaltyApp app)
             {
                 generated.New("PurchaseLineRequest", new
                 {
-                    LineId = "1", Sku = "COFFEE-1KG", Category = "grocery", Quantity = 2m, UnitPrice = 12.50m, Discount = 1.00m
+                    LineId = "1", Sku = "COFFEE-1KG", Category = "grocery",
+                    Quantity = 2m, UnitPrice = 12.50m, Discount = 1.00m
                 }),
-                generated.New("PurchaseLineRequest", new { LineId = "2", Sku = "MUG", Quantity = 1m, UnitPrice = 8.99m })
+                generated.New("PurchaseLineRequest", new { LineId = "2", Sku = "MUG", Quantity = 1m, UnitPrice = 8.99m }
+                )
             }
         });
         var earned = await pos.RecordPurchaseAsync(purchase);
@@ -85,7 +87,7 @@ public class GeneratedClientTests(LoyaltyApp app)
         Assert.Equal(32 - 12 - 10 - 5, (long)balance.Available);
         Assert.Equal(5, (int)ledger.Entries.Count); // earned, reversed, redeemed, held, captured
 
-        var tooMuch = generated.New("RedeemPointsRequest", new { RedemptionId = "RDM-2", Points = (int?)1000, Reward = "espresso" });
+        var tooMuch = generated.New("RedeemPointsRequest", new { RedemptionId = "R2", Points = (int?)999, Reward = "x" });
         var refusal = await Record.ExceptionAsync(() => (Task)pos.RedeemPointsAsync(member, tooMuch));
         Assert.True(GeneratedClient.IsProblem(refusal!), refusal?.ToString());
         dynamic problem = ((dynamic)refusal!).Result;

@@ -37,7 +37,7 @@ public sealed class LoyaltyApp : IAsyncLifetime
     public FakeClock Clock { get; } = new(Start);
     public IAlbaHost Host { get; private set; } = null!;
 
-    /// <summary>The service's own OpenAPI document, which every answer in the tests is held to (see <see cref="Http"/>).</summary>
+    /// <summary>The service's own OpenAPI document, which every answer in the tests is held to.</summary>
     public static Contract Contract { get; private set; } = null!;
     public string ConnectionString => _postgres!.ConnectionString;
 

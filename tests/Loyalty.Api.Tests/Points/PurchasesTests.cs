@@ -132,6 +132,7 @@ public class PurchasesTests(LoyaltyApp app)
 
         Assert.Equal(201, answer.Status);
         Assert.Equal("2026-11-24T10:00:00Z", entry["at"]!.GetValue<string>());
-        Assert.Equal("true", (await _host.Post("/purchases", purchase with { occurredAt = "2026-11-24T10:00:00Z" })).Header("Idempotent-Replay"));
+        var inUtc = await _host.Post("/purchases", purchase with { occurredAt = "2026-11-24T10:00:00Z" });
+        Assert.Equal("true", inUtc.Header("Idempotent-Replay"));
     }
 }
