@@ -11,7 +11,10 @@ namespace Loyalty.Api.Tests.ApiContract;
 public class DocumentTests(LoyaltyApp app)
 {
     private const string Update = "LOYALTY_WRITE_OPENAPI";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping // for people
+    };
 
     [Fact]
     public async Task the_committed_document_is_the_one_the_service_serves()
