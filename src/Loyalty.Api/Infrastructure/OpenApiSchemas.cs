@@ -48,7 +48,7 @@ internal static class OpenApiSchemas
     {
         foreach (var (name, component) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
         {
-            if (!name.EndsWith("Request")) continue;
+            if (!name.EndsWith(RequestSuffix)) continue;
             if (component is not OpenApiSchema { Properties: { } properties } schema) continue;
             foreach (var required in schema.Required ?? new HashSet<string>())
                 if (properties.TryGetValue(required, out var property)) properties[required] = NotNull(property);
@@ -84,7 +84,10 @@ internal static class OpenApiSchemas
 
     private static Type Underlying(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
-    private static bool IsRequest(Type type) => type.Name.EndsWith("Request");
+    /// <summary>How a request body's type is named: the schemas and the log filter know requests by it.</summary>
+    public const string RequestSuffix = "Request";
+
+    public static bool IsRequest(Type type) => type.Name.EndsWith(RequestSuffix);
 
     private static bool IsMarkedRequired(JsonPropertyInfo property) =>
         property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), true) == true ||

@@ -42,17 +42,12 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
 
     public static IResult For(DomainError error) => For(StatusOf(error), error.Field, error.Reason);
 
-    public static IResult For(int status, string field, string reason)
-    {
-        var problem = new ProblemDetails
+    /// <summary>The type link, title and detail are added by <see cref="Normalize"/>, as for every problem.</summary>
+    public static IResult For(int status, string field, string reason) =>
+        Results.Problem(new ProblemDetails
         {
-            Status = status,
-            Title = TitleOf(status),
-            Detail = $"{field}: {reason}",
-            Extensions = { ["field"] = field, ["reason"] = reason }
-        };
-        return Results.Problem(problem);
-    }
+            Status = status, Extensions = { ["field"] = field, ["reason"] = reason }
+        });
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -132,12 +127,10 @@ public sealed class Problems(ILogger<Problems> log) : IExceptionHandler
             415 => ("Content-Type", "the body must be application/json"),
             _ when problem.Extensions.TryGetValue("parameter", out var p) && p is string parameter =>
                 (parameter, problem.Detail ?? "is not valid"), // an unparseable query string value
-            _ when problem.Detail is { } detail => FromJsonMessage(JsonPathIn(detail), detail),
+            _ when problem.Detail is { } detail && JsonPathIn(detail) is var path =>
+                (JsonField(path), JsonReason(detail, path)),
             _ => ("request", problem.Title ?? "is not valid")
         };
-
-    private static (string Field, string Reason) FromJsonMessage(string? path, string message) =>
-        (JsonField(path), JsonReason(message, path));
 
     private static string? JsonPathIn(string message) =>
         Regex.Match(message, @"Path: (\S+)") is { Success: true } path ? path.Groups[1].Value : null;

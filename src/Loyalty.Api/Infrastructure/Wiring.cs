@@ -87,7 +87,7 @@ public static class Wiring
     /// </summary>
     private static void QuietUnreadableBodies(ILoggingBuilder logging)
     {
-        foreach (var request in typeof(Wiring).Assembly.GetTypes().Where(t => t.Name.EndsWith("Request")))
+        foreach (var request in typeof(Wiring).Assembly.GetTypes().Where(OpenApiSchemas.IsRequest))
             logging.AddFilter(request.FullName, LogLevel.None);
     }
 

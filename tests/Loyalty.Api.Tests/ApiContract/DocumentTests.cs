@@ -11,9 +11,10 @@ namespace Loyalty.Api.Tests.ApiContract;
 public class DocumentTests(LoyaltyApp app)
 {
     private const string Update = "LOYALTY_WRITE_OPENAPI";
+    /// <summary>Written for people: indented, and backticks and quotes left as they are.</summary>
     private static readonly JsonSerializerOptions Indented = new()
     {
-        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping // for people
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
     };
 
     [Fact]
