@@ -87,7 +87,8 @@ public class GeneratedClientTests(LoyaltyApp app)
         Assert.Equal(32 - 12 - 10 - 5, (long)balance.Available);
         Assert.Equal(5, (int)ledger.Entries.Count); // earned, reversed, redeemed, held, captured
 
-        var tooMuch = generated.New("RedeemPointsRequest", new { RedemptionId = "R2", Points = (int?)99, Reward = "tv" });
+        var tooMuch = generated.New("RedeemPointsRequest",
+            new { RedemptionId = "R2", Points = (int?)999, Reward = "espresso machine" });
         var refusal = await Record.ExceptionAsync(() => (Task)pos.RedeemPointsAsync(member, tooMuch));
         Assert.True(GeneratedClient.IsProblem(refusal!), refusal?.ToString());
         dynamic problem = ((dynamic)refusal!).Result;
