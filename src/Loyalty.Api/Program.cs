@@ -1,5 +1,9 @@
 using JasperFx;
+using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+
+// The container's health check: a small HTTP probe, without starting the service.
+if (args is ["health", .. var url]) return await HealthProbe.RunAsync(url.FirstOrDefault());
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLoyalty();
@@ -7,15 +11,31 @@ var app = builder.Build();
 app.UseLoyalty();
 try
 {
-    if (args is ["rebuild-balances"]) return await Maintenance.RebuildBalancesAsync(app.Services);
-    // Commands such as `codegen` or `describe` go to JasperFx; a plain start just runs the service.
-    if (args.Length > 0) return await app.RunJasperFxCommands(args);
-    await app.RunAsync();
-    return 0;
+    return args switch
+    {
+        ["rebuild", .. var projections] => await Maintenance.RebuildAsync(app.Services, projections),
+        ["token", .. var claims] => DevelopmentTokens.Print(app.Configuration, claims),
+        // Commands such as `codegen` or `describe` go to JasperFx; options alone (`--urls …`) just run the service.
+        [var command, ..] when !command.StartsWith('-') => await app.RunJasperFxCommands(args),
+        _ => await ServeAsync(app)
+    };
+}
+catch (DatabaseUnavailable e)
+{
+    Console.Error.WriteLine($"Loyalty cannot start: {e.Message}");
+    return 2;
 }
 finally
 {
     await LoyaltyDatabase.StopEmbeddedAsync();
+}
+
+static async Task<int> ServeAsync(WebApplication app)
+{
+    // The database first: if it cannot be had, say so once, before anything else starts.
+    app.Services.GetRequiredService<LoyaltyDatabase>();
+    await app.RunAsync();
+    return 0;
 }
 
 /// <summary>The service's entry point; public so tests can host it.</summary>

@@ -9,17 +9,24 @@ namespace Loyalty.Harness;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _environment;
+    private readonly Dictionary<string, string?> _environment;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process? _process;
+
+    /// <summary>Everything the process wrote to its console, standard output and error interleaved.</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     public int Port { get; }
     public Uri Url => new($"http://127.0.0.1:{Port}");
     public int ProcessId => _process?.Id ?? 0;
 
-    public ApiProcess(string connectionString, string adminKey, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="connectionString">the database; null for the service's own embedded PostgreSQL</param>
+    /// <param name="adminKey">the bootstrap admin key</param>
+    /// <param name="settings">environment variables on top of the defaults; a null value removes one</param>
+    public ApiProcess(string? connectionString, string adminKey, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Port = LoopbackPort.Free();
-        _environment = new Dictionary<string, string>
+        _environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Loyalty"] = connectionString,
             ["Loyalty__Auth__BootstrapAdminKey"] = adminKey,
@@ -30,34 +37,51 @@ public sealed class ApiProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
-        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) _environment[name] = value;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) _environment[name] = value;
     }
 
     /// <summary>Starts the process and returns once it says it has started (schema applied, keys in place).</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = Launch(line => { if (line.Contains("Application started")) started.TrySetResult(); });
+        _process.Exited += (_, _) => started.TrySetException(new InvalidOperationException(
+            "The API exited while starting:\n" + string.Join("\n", _output.TakeLast(40))));
+        await started.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Runs the service with <paramref name="args"/> until it exits by itself; its exit code.</summary>
+    public async Task<int> RunToExitAsync(params string[] args)
+    {
+        _process = Launch(_ => { }, args);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        _process.WaitForExit(); // the rest of the output
+        return _process.ExitCode;
+    }
+
+    private Process Launch(Action<string> onLine, params string[] args)
+    {
         var dll = typeof(Program).Assembly.Location;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
         info.WorkingDirectory = Path.GetDirectoryName(dll)!;
-        foreach (var (name, value) in _environment) info.Environment[name] = value;
+        foreach (var (name, value) in _environment)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
 
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) =>
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            output.Enqueue(e.Data);
-            if (e.Data.Contains("Application started")) started.TrySetResult();
+            _output.Enqueue(e.Data);
+            onLine(e.Data);
         };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        _process.Exited += (_, _) => started.TrySetException(new InvalidOperationException(
-            "The API exited while starting:\n" + string.Join("\n", output.TakeLast(40))));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await started.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(90));
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>A crash: SIGKILL, no chance to finish anything.</summary>

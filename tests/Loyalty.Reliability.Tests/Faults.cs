@@ -21,7 +21,7 @@ public sealed class Faults : IAsyncLifetime
     public async ValueTask InitializeAsync() =>
         Postgres = await EmbeddedPostgres.StartAsync(Path.Combine(_folder, "pg"), durable: false, _ => { });
 
-    public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var name = "faults_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = "postgres" }.ConnectionString))

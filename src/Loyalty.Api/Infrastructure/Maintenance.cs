@@ -8,7 +8,7 @@ namespace Loyalty.Api.Infrastructure;
 public static class Maintenance
 {
     /// <summary><c>dotnet run --project src/Loyalty.Api -- rebuild-balances</c></summary>
-    public static async Task<int> RebuildBalancesAsync(IServiceProvider services)
+    public static async Task<int> RebuildAsync(IServiceProvider services, string[] names)
     {
         var store = services.GetRequiredService<IDocumentStore>();
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

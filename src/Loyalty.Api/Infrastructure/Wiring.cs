@@ -31,9 +31,13 @@ namespace Loyalty.Api.Infrastructure;
 
 public static class Wiring
 {
+    /// <summary>Where the service listens when nothing else is configured.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
     public static WebApplicationBuilder AddLoyalty(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        ListenByDefaultOnPort5080(builder);
         services.AddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
@@ -79,6 +83,18 @@ public static class Wiring
         });
         services.AddWolverineHttp();
         return builder;
+    }
+
+    /// <summary>
+    /// http://localhost:5080 unless an address is configured anywhere: ASPNETCORE_URLS or Urls, ASPNETCORE_HTTP_PORTS
+    /// (which .NET's container images set), --urls, or Kestrel endpoints. In appsettings.json it would override them.
+    /// </summary>
+    private static void ListenByDefaultOnPort5080(WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration;
+        if (new[] { "urls", "http_ports", "https_ports" }.Any(key => !string.IsNullOrWhiteSpace(configured[key]))) return;
+        if (configured.GetSection("Kestrel:Endpoints").Exists()) return;
+        builder.WebHost.UseUrls(DefaultUrl);
     }
 
     /// <summary>
