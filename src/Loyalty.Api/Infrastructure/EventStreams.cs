@@ -25,7 +25,7 @@ public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent
 /// batch, decide, append expecting the version read (optimistic concurrency), and keep the answer under the
 /// key, all in one transaction. A conflict with a concurrent writer is retried here, never bounced to the caller.
 /// </summary>
-public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<JsonOptions> json, ILogger<EventStreams> log)
+public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<JsonOptions> json, LoyaltyMetrics metrics, ILogger<EventStreams> log)
 {
     private const int MaxAttempts = 25;
 
@@ -123,6 +123,7 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
                 catch (Exception e) when (IsWriteConflict(e) && attempt < MaxAttempts)
                 {
                     log.LogDebug("Write conflict on stream {StreamId}, attempt {Attempt}; retrying", streamId, attempt);
+                    metrics.WritesRetried.Add(1);
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), ct);
                 }
             }
@@ -133,10 +134,14 @@ public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<Js
         }
     }
 
-    private static IResult Replay(IdempotencyRecord prior, IdempotencyKey key, string? location)
+    /// <summary>The service's counters, for the jobs that write through these streams.</summary>
+    public LoyaltyMetrics Metrics => metrics;
+
+    private IResult Replay(IdempotencyRecord prior, IdempotencyKey key, string? location)
     {
         if (prior.Fingerprint != key.Fingerprint)
             throw new Conflict(key.Field, "was already used with a different request");
+        metrics.WritesReplayed.Add(1);
         return new Answer(prior.Body, prior.Status, location, Replayed: true);
     }
 

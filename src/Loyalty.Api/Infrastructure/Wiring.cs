@@ -58,9 +58,10 @@ public static class Wiring
         services.AddExceptionHandler<Problems>();
         // A lambda, not a method group: only this form is intercepted to add the doc comments to the document.
         services.AddOpenApi(options => OpenApi.Configure(options, builder.Configuration));
+        builder.AddLoyaltyTelemetry();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        services.AddMarten(sp => StoreOptionsFor(sp.GetRequiredService<LoyaltyDatabase>().DataSource))
+        services.AddMarten(sp => StoreOptionsFor(sp.GetRequiredService<LoyaltyDatabase>().DataSource, sp.GetRequiredService<LoyaltyMetrics>()))
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
@@ -108,7 +109,7 @@ public static class Wiring
     }
 
     /// <summary>The event store and its read models; also what the benchmark and the fault tests read the database with.</summary>
-    public static StoreOptions StoreOptionsFor(NpgsqlDataSource dataSource)
+    public static StoreOptions StoreOptionsFor(NpgsqlDataSource dataSource, LoyaltyMetrics? metrics = null)
     {
         var opts = new StoreOptions();
         opts.Connection(dataSource);
@@ -119,6 +120,9 @@ public static class Wiring
         opts.Events.AddEventTypes(EventTypes());
         opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
         opts.Events.AppendMode = EventAppendMode.Quick;
+        if (metrics is not null) opts.Listeners.Add(new LoyaltyMetrics.PointsCounter(metrics));
+        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
+        opts.OpenTelemetry.TrackEventCounters();
 
         // Inline: committed with the events, so a read right after a write sees it.
         opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);
@@ -155,6 +159,7 @@ public static class Wiring
         app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapLoyaltyMetrics();
         app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
         return app;
     }

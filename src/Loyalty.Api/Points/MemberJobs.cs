@@ -20,6 +20,9 @@ internal static class MemberJobs
         Expression<Func<MemberBalance, bool>> isDue, EventStreams streams, ProgramSettings program, Func<PointsAccount, IReadOnlyList<IMemberEvent>> decide,
         ILogger log, CancellationToken ct)
     {
+        using var span = Telemetry.Source.StartActivity(job);
+        var tag = new KeyValuePair<string, object?>("job", job);
+        streams.Metrics.JobRuns.Add(1, tag);
         IReadOnlyList<Guid> due;
         await using (var session = store.QuerySession())
             due = await session.Query<MemberBalance>().Where(isDue).Select(b => b.Id).ToListAsync(ct);
@@ -40,6 +43,8 @@ internal static class MemberJobs
             }
             if (Interlocked.Increment(ref done) % 1000 == 0) log.LogInformation("{Job}: {Done} of {Members} members", job, done, due.Count);
         });
+        streams.Metrics.JobMembers.Add(members, tag);
+        span?.SetTag("loyalty.job.members", members);
         return (members, written.ToArray());
     }
 }

@@ -16,11 +16,12 @@ public static class Permissions
     public const string ProgramWrite = "program:write";
     public const string AuditRead = "audit:read";
     public const string AccessManage = "access:manage";
+    public const string MetricsRead = "metrics:read";
 
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
     {
-        MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead
+        MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, MetricsRead
     };
 
     public const string ProgramManager = "program-manager";
@@ -35,7 +36,8 @@ public static class Permissions
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
-            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, ProgramWrite, AuditRead, AccessManage
+            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, ProgramWrite, AuditRead, AccessManage,
+            MetricsRead
         }
     };
 

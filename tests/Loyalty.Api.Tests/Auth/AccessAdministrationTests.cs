@@ -3,6 +3,8 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Auth;
@@ -82,10 +84,19 @@ public class AccessAdministrationTests(LoyaltyApp app)
     }
 
     [Fact]
-    public async Task no_key_token_or_personal_data_reaches_the_logs()
+    public async Task no_key_token_or_personal_data_reaches_the_logs_traces_or_metrics()
     {
         var logs = new CapturedLogs();
-        await using var host = await app.StartHostAsync(new HostOptions(Services: s => s.AddSingleton<ILoggerProvider>(logs)));
+        var spans = new List<System.Diagnostics.Activity>();
+        var metrics = new List<OpenTelemetry.Metrics.Metric>();
+        await using var host = await app.StartHostAsync(new HostOptions(
+            Settings: new Dictionary<string, string?> { ["Loyalty:Telemetry:Traces"] = "true" },
+            Services: s =>
+            {
+                s.AddSingleton<ILoggerProvider>(logs);
+                s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+                s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
+            }));
         var key = (await host.Post("/api-keys", new { name = "logged?", scopes = new[] { "members:write", "members:read" } })).Get<string>("key");
         var card = NewId("card");
         var token = Tokens.ForMember(card);
@@ -94,9 +105,30 @@ public class AccessAdministrationTests(LoyaltyApp app)
         await host.Get("/program/settings", Http.WithToken(token + "x"));
         await host.Get($"/members?externalId={card}", Http.WithToken(token));
 
+        host.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>().ForceFlush();
+        host.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>().ForceFlush();
+
         Assert.NotEmpty(logs.Messages);
-        foreach (var secret in new[] { key, key[36..], LoyaltyApp.AdminKey, token, token.Split('.')[2], "private@example.com", "5555 0000" })
-            Assert.DoesNotContain(logs.Messages, m => m.Contains(secret));
+        string[] sources = ["Microsoft.AspNetCore", "Npgsql", "Marten"];
+        Assert.All(sources, source => Assert.Contains(spans, span => span.Source.Name == source));
+        Assert.Contains(metrics, metric => metric.MeterName == "Loyalty");
+        var told = logs.Messages.Concat(spans.SelectMany(Telling)).Concat(metrics.SelectMany(Telling)).ToList();
+        foreach (var secret in new[] { key, key[36..], LoyaltyApp.AdminKey, token, token.Split('.')[2], "private@example.com", "5555 0000", card })
+            Assert.DoesNotContain(told, m => m.Contains(secret));
+    }
+
+    /// <summary>Everything a span tells: its name, tags, and its events' names and tags.</summary>
+    private static IEnumerable<string> Telling(System.Diagnostics.Activity span) =>
+        [span.DisplayName, .. span.TagObjects.Select(t => $"{t.Key}={t.Value}"),
+            .. span.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name} {t.Key}={t.Value}"))];
+
+    /// <summary>Everything a metric tells: its name and the tags of its points.</summary>
+    private static IEnumerable<string> Telling(OpenTelemetry.Metrics.Metric metric)
+    {
+        var told = new List<string> { metric.Name };
+        foreach (ref readonly var point in metric.GetMetricPoints())
+            foreach (var tag in point.Tags) told.Add($"{tag.Key}={tag.Value}");
+        return told;
     }
 
     private sealed class CapturedNotice : FirstKeyNotice

@@ -64,6 +64,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["DELETE /staff/{subject}/roles/{role}"] = _ => ("/staff/someone/roles/no-such-role", null),
         ["GET /staff"] = _ => ("/staff", null),
         ["GET /audit"] = _ => ("/audit", null),
+        ["GET /metrics"] = _ => ("/metrics", null),
     };
 
     /// <summary>Who each policy lets through (before what the request itself asks, like its store).</summary>
@@ -79,6 +80,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.ProgramWrite] = ["staff program-manager", "staff admin"],
         [Permissions.AuditRead] = ["staff finance", "staff admin"],
         [Permissions.AccessManage] = ["staff admin"],
+        [Permissions.MetricsRead] = ["key metrics:read", "staff admin"],
     };
 
     /// <summary>Refused for what the request asks, though the policy lets the caller in.</summary>
