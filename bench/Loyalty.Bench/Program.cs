@@ -29,19 +29,8 @@ using var http = LoyaltyClient.HttpFor(api.Url, options.Clients.Max() + 8);
 var admin = new LoyaltyClient(http, adminKey);
 var issued = await admin.Post("/api-keys", new { name = "bench till", source = "pos", scopes = new[] { "members:read", "members:write", "points:earn", "points:redeem", "points:adjust" } });
 var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
-// Tiers, as real programs have them: every purchase counts toward them and earns at its member's multiplier.
-var tiers = await admin.Send(HttpMethod.Put, "/program/tiers", System.Text.Json.JsonSerializer.Serialize(new
-{
-    metric = "qualifying-points", window = "rolling-12-months", review = "anniversary", drop = "one-tier", graceDays = 30,
-    tiers = new object[]
-    {
-        new { code = "bronze", name = "Bronze", threshold = 0 },
-        new { code = "silver", name = "Silver", threshold = 500, earnMultiplier = 1.25m },
-        new { code = "gold", name = "Gold", threshold = 2000, earnMultiplier = 1.5m },
-        new { code = "platinum", name = "Platinum", threshold = 10000, earnMultiplier = 2m }
-    }
-}));
-if (!tiers.Ok) throw new InvalidOperationException($"setting the tier rules failed: {tiers.Status}");
+// Tiers and a membership plan, as real programs have them: every purchase counts toward the tiers.
+await ProgramRules.SetUpAsync(admin);
 
 var report = new Report(options, Environment.ProcessorCount);
 var cpu = new CpuMeter(api, postgres);
@@ -135,4 +124,5 @@ if (options.Faults) await FaultRun.RunAsync(api, postgres, till, members, report
 await api.StopAsync();
 report.Write(options.Output);
 try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-return 0;
+if (report.Violated) Console.Error.WriteLine("An invariant was violated: see the faults in the report.");
+return report.Violated ? 1 : 0;

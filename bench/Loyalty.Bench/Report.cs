@@ -17,6 +17,10 @@ public sealed class Report(Options options, int cores)
     private readonly List<ScenarioRow> _scenarios = [];
     private readonly List<Ceiling.Result> _ceilings = [];
     private readonly List<string> _faults = [];
+    private readonly List<string> _violations = [];
+
+    /// <summary>Whether a fault scenario found an invariant broken: the run fails.</summary>
+    public bool Violated => _violations.Count > 0;
     private object? _enrollment, _ledger, _rebuild;
     private (long At10k, long AtEnd) _memory;
     private double _rebuildPerSecond, _ledgerMedian;
@@ -50,7 +54,13 @@ public sealed class Report(Options options, int cores)
         _rebuild = new { events, seconds = Math.Round(elapsed.TotalSeconds, 2), eventsPerSecond = Math.Round(_rebuildPerSecond) };
     }
 
-    public void Fault(string line) => _faults.Add(line);
+    /// <param name="line">what the scenario found</param>
+    /// <param name="holds">false when it is a violation: marked, and the run fails</param>
+    public void Fault(string line, bool holds = true)
+    {
+        _faults.Add(holds ? line : "VIOLATED: " + line);
+        if (!holds) _violations.Add(line);
+    }
 
     private double? CeilingOf(string name, int clients) => _ceilings.FirstOrDefault(c => c.Name == name && c.Clients == clients)?.PerSecond;
 
@@ -72,6 +82,8 @@ public sealed class Report(Options options, int cores)
             yield return ($"hot × {hot.Clients}: zero errors", $"{hot.Errors} errors, {hot.PerSecond:N0}/s", hot.Errors == 0);
         if (_rebuild is not null) yield return ("projection rebuild ≥ 50,000 events/s", $"{_rebuildPerSecond:N0} events/s", _rebuildPerSecond >= 50_000);
         if (_ledger is not null) yield return ("10,000-entry ledger, first page ≤ 10 ms", $"{_ledgerMedian:0.0} ms (median)", _ledgerMedian <= 10);
+        if (_faults.Count > 0)
+            yield return ("fault scenarios: every invariant holds", Violated ? $"{_violations.Count} violated" : "all hold", !Violated);
         yield return ("API memory flat from 10,000 to all members", $"{Mb(_memory.At10k)} MB → {Mb(_memory.AtEnd)} MB", _memory.AtEnd <= _memory.At10k * 1.5);
     }
 
@@ -127,7 +139,7 @@ public sealed class Report(Options options, int cores)
         if (_faults.Count > 0)
         {
             md.AppendLine();
-            foreach (var f in _faults) md.AppendLine($"- {f}");
+            foreach (var f in _faults) md.AppendLine(f.StartsWith("VIOLATED: ") ? $"- **{f}**" : $"- {f}");
         }
         md.AppendLine();
         md.AppendLine("| target | measured | met |");

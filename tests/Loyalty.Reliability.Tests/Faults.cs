@@ -21,7 +21,11 @@ public sealed class Faults : IAsyncLifetime
     public async ValueTask InitializeAsync() =>
         Postgres = await EmbeddedPostgres.StartAsync(Path.Combine(_folder, "pg"), durable: false, _ => { });
 
-    public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// The API on a database of its own, with the program's tiers and membership plan set up; with
+    /// <paramref name="nodes"/> 2, a second API process on the same database, as a second node.
+    /// </summary>
+    public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int nodes = 1)
     {
         var name = "faults_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = "postgres" }.ConnectionString))
@@ -31,9 +35,11 @@ public sealed class Faults : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
         var connectionString = new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = name }.ConnectionString;
-        var api = new ApiProcess(connectionString, AdminKey, settings);
-        await api.StartAsync();
-        return new Scenario(api, new Ledger(connectionString));
+        var apis = Enumerable.Range(0, nodes).Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
+        await Task.WhenAll(apis.Select(api => api.StartAsync()));
+        var scenario = new Scenario(apis, new Ledger(connectionString));
+        await ProgramRules.SetUpAsync(scenario.Admin);
+        return scenario;
     }
 
     public async ValueTask DisposeAsync()
@@ -43,13 +49,17 @@ public sealed class Faults : IAsyncLifetime
     }
 }
 
-/// <summary>The API under test, the ledger to check, and what it acknowledged.</summary>
-public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
+/// <summary>The API under test (one node or more), the ledger to check, and what it acknowledged.</summary>
+public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposable
 {
-    private readonly HttpClient _http = LoyaltyClient.HttpFor(api.Url, 128);
-    public ApiProcess Api { get; } = api;
+    private readonly HttpClient[] _http = nodes.Select(node => LoyaltyClient.HttpFor(node.Url, 128)).ToArray();
+    public ApiProcess Api { get; } = nodes[0];
+    public IReadOnlyList<ApiProcess> Nodes { get; } = nodes;
     public Ledger Ledger { get; } = ledger;
-    public LoyaltyClient Admin => new(_http, Faults.AdminKey);
+    public LoyaltyClient Admin => new(_http[0], Faults.AdminKey);
+
+    /// <summary>When purchases happened, as the till says; the service's own clock may have been moved on.</summary>
+    public string PurchasedAt { get; set; } = "2026-01-01T10:00:00Z";
     public ConcurrentBag<Acknowledged> Acknowledged { get; } = [];
     public ConcurrentBag<Reply> Replies { get; } = [];
 
@@ -69,33 +79,46 @@ public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
         return members;
     }
 
-    public static object PurchaseBody(Guid member, string transactionId, decimal amount) => new
+    public object PurchaseBody(Guid member, string transactionId, decimal amount) => new
     {
-        source = "till", transactionId, memberId = member, storeId = "store-1", occurredAt = "2026-01-01T10:00:00Z", currency = "EUR",
+        source = "till", transactionId, memberId = member, storeId = "store-1", occurredAt = PurchasedAt, currency = "EUR",
         lines = new[] { new { lineId = "1", sku = "sku-1", quantity = 2, unitPrice = amount / 2, discount = 0 } }
     };
 
     /// <summary>A purchase as a till makes it: retried with the same key until answered; remembered when acknowledged.</summary>
-    public async Task<Reply> Purchase(Guid member, string transactionId, decimal amount)
+    public async Task<Reply> Purchase(Guid member, string transactionId, decimal amount, int client = 0)
     {
-        var reply = await Admin.PostUntilAnswered("/purchases", PurchaseBody(member, transactionId, amount), Service, TimeSpan.FromSeconds(90));
+        var reply = await Write(client, "/purchases", PurchaseBody(member, transactionId, amount));
         Record(reply, member, "earned", transactionId);
         return reply;
     }
 
-    public async Task<Reply> Redeem(Guid member, string redemptionId, int points)
+    public async Task<Reply> Redeem(Guid member, string redemptionId, int points, int client = 0)
     {
-        var reply = await Admin.PostUntilAnswered($"/members/{member}/redemptions", new { redemptionId, points, reward = "coffee" }, Service, TimeSpan.FromSeconds(90));
+        var reply = await Write(client, $"/members/{member}/redemptions", new { redemptionId, points, reward = "coffee" });
         Record(reply, member, "redeemed", redemptionId);
         return reply;
     }
 
-    public async Task<Reply> Return(Guid member, string transactionId, string returnId)
+    public async Task<Reply> Return(Guid member, string transactionId, string returnId, int client = 0)
     {
-        var reply = await Admin.PostUntilAnswered($"/purchases/till/{transactionId}/returns",
-            new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } }, Service, TimeSpan.FromSeconds(90));
+        var reply = await Write(client, $"/purchases/till/{transactionId}/returns", new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } });
         Record(reply, member, "reversed", $"{transactionId}/{returnId}");
         return reply;
+    }
+
+    /// <summary>
+    /// A write sent to the client's node, retried with the same key until answered. A node that gives no answer is
+    /// taken to be gone: the write goes to the first node instead, as a load balancer would send it.
+    /// </summary>
+    private async Task<Reply> Write(int client, string path, object body)
+    {
+        var node = client % _http.Length;
+        if (node == 0) return await Admin.PostUntilAnswered(path, body, Service, TimeSpan.FromSeconds(90));
+        var reply = await new LoyaltyClient(_http[node], Faults.AdminKey).Post(path, body);
+        if (reply.Status is not (0 or 503)) return reply;
+        var elsewhere = await Admin.PostUntilAnswered(path, body, Service, TimeSpan.FromSeconds(90));
+        return elsewhere with { Attempts = elsewhere.Attempts + 1 };
     }
 
     private void Record(Reply reply, Guid member, string type, string reference)
@@ -112,8 +135,8 @@ public sealed class Scenario(ApiProcess api, Ledger ledger) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
-        await Api.DisposeAsync();
+        foreach (var http in _http) http.Dispose();
+        foreach (var node in Nodes) await node.DisposeAsync();
         await Ledger.DisposeAsync();
     }
 }

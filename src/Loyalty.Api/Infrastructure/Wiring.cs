@@ -38,7 +38,8 @@ public static class Wiring
     {
         var services = builder.Services;
         ListenByDefaultOnPort5080(builder);
-        services.AddSingleton<IClock>(SystemClock.Instance);
+        var clockFile = builder.Configuration["Loyalty:Testing:ClockOffsetFile"];
+        services.AddSingleton<IClock>(string.IsNullOrWhiteSpace(clockFile) ? SystemClock.Instance : new OffsetFileClock(clockFile));
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
         services.AddSingleton<ProgramSettingsCache>();

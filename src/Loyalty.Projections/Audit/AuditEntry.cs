@@ -21,6 +21,13 @@ public sealed record AuditEntry(Guid Id, long Sequence, string Kind, Actor By, I
 /// <summary>Async: ordered by the global event sequence, which only the daemon sees.</summary>
 public sealed partial class AuditEntryProjection : EventProjection
 {
+    /// <summary>The events that get an entry: those a <c>Create</c> method below takes.</summary>
+    public static readonly IReadOnlyList<Type> AuditedEventTypes = typeof(AuditEntryProjection).GetMethods()
+        .Where(m => m.Name == nameof(Create) && m.GetParameters() is [{ ParameterType.IsGenericType: true } only]
+            && only.ParameterType.GetGenericTypeDefinition() == typeof(IEvent<>))
+        .Select(m => m.GetParameters()[0].ParameterType.GetGenericArguments()[0])
+        .ToList();
+
     public AuditEntry Create(IEvent<ApiKeyIssued> e) => Entry(e, "api-key-issued", e.Data.By, e.Data.At,
         $"key '{e.Data.Name}' ({e.Data.KeyId}) issued with scopes [{string.Join(", ", e.Data.Scopes)}], roles [{string.Join(", ", e.Data.Roles)}], " +
         $"source '{e.Data.Source}', stores [{string.Join(", ", e.Data.Stores)}]");
