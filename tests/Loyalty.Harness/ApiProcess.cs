@@ -40,6 +40,9 @@ public sealed class ApiProcess : IAsyncDisposable
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) _environment[name] = value;
     }
 
+    /// <summary>Sets (or, with null, removes) an environment variable for the next start.</summary>
+    public void SetEnvironment(string name, string? value) => _environment[name] = value;
+
     /// <summary>Starts the process and returns once it says it has started (schema applied, keys in place).</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {

@@ -27,6 +27,17 @@ public sealed class Faults : IAsyncLifetime
     /// </summary>
     public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int nodes = 1)
     {
+        var connectionString = await CreateDatabaseAsync();
+        var apis = Enumerable.Range(0, nodes).Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
+        await Task.WhenAll(apis.Select(api => api.StartAsync()));
+        var scenario = new Scenario(apis, new Ledger(connectionString));
+        await ProgramRules.SetUpAsync(scenario.Admin);
+        return scenario;
+    }
+
+    /// <summary>A new, empty database on the fault tests' PostgreSQL; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
         var name = "faults_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = "postgres" }.ConnectionString))
         {
@@ -34,12 +45,7 @@ public sealed class Faults : IAsyncLifetime
             await using var create = new NpgsqlCommand($"create database {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = name }.ConnectionString;
-        var apis = Enumerable.Range(0, nodes).Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
-        await Task.WhenAll(apis.Select(api => api.StartAsync()));
-        var scenario = new Scenario(apis, new Ledger(connectionString));
-        await ProgramRules.SetUpAsync(scenario.Admin);
-        return scenario;
+        return new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = name }.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()
