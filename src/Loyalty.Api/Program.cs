@@ -25,6 +25,12 @@ catch (DatabaseUnavailable e)
     Console.Error.WriteLine($"Loyalty cannot start: {e.Message}");
     return 2;
 }
+catch (IOException e) when (e.Message.StartsWith("Failed to bind"))
+{
+    Console.Error.WriteLine($"Loyalty cannot start: {e.Message} Stop what listens there, or choose another address " +
+        "with --urls or ASPNETCORE_URLS.");
+    return 2;
+}
 finally
 {
     await LoyaltyDatabase.StopEmbeddedAsync();

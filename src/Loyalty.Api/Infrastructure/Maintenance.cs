@@ -17,7 +17,7 @@ public static class Maintenance
     {
         var store = (DocumentStore)services.GetRequiredService<IDocumentStore>();
         var known = store.Options.Projections.All.Where(p => p.Lifecycle != ProjectionLifecycle.Live).Select(p => p.Name).ToList();
-        var chosen = names is ["all"] ? known : names.Select(name => known.FirstOrDefault(k => Matches(k, name))).ToList();
+        List<string?> chosen = names is ["all"] ? [.. known] : [.. names.Select(name => known.FirstOrDefault(k => Matches(k, name)))];
         if (chosen.Count == 0 || chosen.Any(c => c is null))
         {
             Console.Error.WriteLine("Usage: rebuild <projection>… | all. The projections: " + string.Join(", ", known.Select(ShortName)));

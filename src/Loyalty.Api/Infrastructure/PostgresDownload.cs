@@ -52,7 +52,8 @@ public static class PostgresDownload
             log($"PostgreSQL {Version} verified and kept in {release}");
             return bin;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or InvalidDataException
+                                      or TaskCanceledException && !ct.IsCancellationRequested)
         {
             if (madeCache is not null) Directory.Delete(madeCache, recursive: true);
             throw new DatabaseUnavailable($"No PostgreSQL binaries found on this machine, and fetching them from {url} failed: " +
