@@ -44,8 +44,8 @@ public static class FaultRun
             }
         })));
         await crash;
-        report.Fault($"crash: {acknowledged.Count:N0} of {16 * 200:N0} purchases acknowledged across a SIGKILL and restart",
-            holds: acknowledged.Count == 16 * 200);
+        report.Fault($"crash: {acknowledged.Count:N0} of {16 * 200:N0} purchases acknowledged across a SIGKILL " +
+            "and restart", holds: acknowledged.Count == 16 * 200);
 
         // Database restart: 8 tills keep buying while PostgreSQL stops and starts again.
         var storm = members.Skip(1000).Take(10).ToArray();
@@ -67,8 +67,8 @@ public static class FaultRun
         await postgres.StartAgainAsync();
         service.Open();
         await Task.WhenAll(buying);
-        report.Fault($"database restart: answered {whileDown.Status} while down; {800 - unexpected} of 800 purchases acknowledged after it came back",
-            holds: unexpected == 0);
+        report.Fault($"database restart: answered {whileDown.Status} while down; {800 - unexpected} of 800 " +
+            "purchases acknowledged after it came back", holds: unexpected == 0);
 
         // Storm: 64 clients on 10 members, earning and redeeming, 20% of requests sent twice.
         var refusedOrWorse = 0;
@@ -90,7 +90,8 @@ public static class FaultRun
                 }
             }
         })));
-        report.Fault($"storm: 64 clients on 10 members, {refusedOrWorse} answers other than success or 'not enough points'", holds: refusedOrWorse == 0);
+        report.Fault($"storm: 64 clients on 10 members, {refusedOrWorse} answers other than success or " +
+            "'not enough points'", holds: refusedOrWorse == 0);
 
         // Hostile input: 50,000 requests drawn from the OpenAPI document, none may get a 5xx.
         var document = System.Text.Json.Nodes.JsonNode.Parse((await till.Get("/openapi/v1.json")).Text!)!;
@@ -105,11 +106,13 @@ public static class FaultRun
             var reply = await till.Send(new HttpMethod(method), path, body, contentType);
             if (reply.Status is 0 or >= 500) Interlocked.Increment(ref serverErrors);
         });
-        report.Fault($"hostile input: 50,000 requests, {serverErrors} answered 5xx or not at all", holds: serverErrors == 0);
+        report.Fault($"hostile input: 50,000 requests, {serverErrors} answered 5xx or not at all",
+            holds: serverErrors == 0);
 
         await using var ledger = new Ledger(postgres.ConnectionString);
         var violations = await ledger.ViolationsAsync(touched.Concat(storm), acknowledged);
-        report.Fault($"invariants over {touched.Length + storm.Length:N0} members: {(violations.Count == 0 ? "all hold" : string.Join("; ", violations.Take(5)))}",
+        var found = violations.Count == 0 ? "all hold" : string.Join("; ", violations.Take(5));
+        report.Fault($"invariants over {touched.Length + storm.Length:N0} members: {found}",
             holds: violations.Count == 0);
     }
 }

@@ -83,7 +83,8 @@ public sealed class Report(Options options, int cores)
         if (_rebuild is not null) yield return ("projection rebuild ≥ 50,000 events/s", $"{_rebuildPerSecond:N0} events/s", _rebuildPerSecond >= 50_000);
         if (_ledger is not null) yield return ("10,000-entry ledger, first page ≤ 10 ms", $"{_ledgerMedian:0.0} ms (median)", _ledgerMedian <= 10);
         if (_faults.Count > 0)
-            yield return ("fault scenarios: every invariant holds", Violated ? $"{_violations.Count} violated" : "all hold", !Violated);
+            yield return ("fault scenarios: every invariant holds",
+                Violated ? $"{_violations.Count} violated" : "all hold", !Violated);
         yield return ("API memory flat from 10,000 to all members", $"{Mb(_memory.At10k)} MB → {Mb(_memory.AtEnd)} MB", _memory.AtEnd <= _memory.At10k * 1.5);
     }
 

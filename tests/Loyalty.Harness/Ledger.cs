@@ -77,11 +77,41 @@ public sealed class Ledger : IAsyncDisposable
         // The async daemon, once caught up, must have seen every audited event once: none skipped, none twice.
         await Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
         var audited = await session.Events.QueryAllRawEvents()
-            .Where(e => e.EventTypesAre(AuditEntryProjection.AuditedEventTypes.ToArray())).Select(e => e.Id).ToListAsync();
+            .Where(e => e.EventTypesAre(AuditEntryProjection.AuditedEventTypes.ToArray()))
+            .Select(e => e.Id).ToListAsync();
         var audit = await session.Query<AuditEntry>().Select(e => e.Id).ToListAsync();
         if (audited.Count != audit.Count || !audited.ToHashSet().SetEquals(audit))
-            violations.Add($"the audit has {audit.Count} entries for {audited.Count} audited events ({audited.Except(audit).Count()} missing)");
+            violations.Add($"the audit has {audit.Count} entries for {audited.Count} audited events " +
+                $"({audited.Except(audit).Count()} missing)");
         return violations;
+    }
+
+    /// <summary>
+    /// Waits for work the service does on its own timers until <paramref name="left"/> says nothing is left, asking
+    /// again each time a change is committed to one of <paramref name="tables"/> (a trigger notifies this
+    /// connection), so no time is guessed.
+    /// </summary>
+    public async Task UntilAsync(Func<Task<string?>> left, TimeSpan patience, params string[] tables)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        var triggers = string.Join("\n", tables.Select(table => $"""
+            create or replace trigger notify_changed after insert or update on loyalty.{table}
+              for each statement execute function loyalty.notify_changed();
+            """));
+        await using (var listen = new NpgsqlCommand($"""
+            create or replace function loyalty.notify_changed() returns trigger language plpgsql as
+              $$ begin perform pg_notify('loyalty_changed', ''); return null; end $$;
+            {triggers}
+            listen loyalty_changed;
+            """, connection))
+            await listen.ExecuteNonQueryAsync();
+        var deadline = DateTime.UtcNow + patience;
+        while (await left() is { } undone)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero || !await connection.WaitAsync(remaining))
+                throw new TimeoutException($"not done after {patience.TotalSeconds:0} s: {undone}");
+        }
     }
 
     public async ValueTask DisposeAsync()

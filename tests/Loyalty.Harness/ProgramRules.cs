@@ -10,7 +10,8 @@ public static class ProgramRules
     {
         await Put(admin, "/program/tiers", new
         {
-            metric = "qualifying-points", window = "rolling-12-months", review = "anniversary", drop = "one-tier", graceDays = 30,
+            metric = "qualifying-points", window = "rolling-12-months", review = "anniversary", drop = "one-tier",
+            graceDays = 30,
             tiers = new object[]
             {
                 new { code = "bronze", name = "Bronze", threshold = 0 },
@@ -22,7 +23,10 @@ public static class ProgramRules
         await Put(admin, "/program/membership-plans", new
         {
             graceDays = 7,
-            plans = new[] { new { code = "plus", name = "Plus", price = 9.99m, currency = "EUR", period = "monthly", earnMultiplier = 2m } }
+            plans = new[]
+            {
+                new { code = "plus", name = "Plus", price = 9.99m, currency = "EUR", period = "monthly" }
+            }
         });
     }
 

@@ -5,13 +5,14 @@ using YamlDotNet.RepresentationModel;
 
 namespace Loyalty.Reliability.Tests;
 
-/// <summary>What the container needs of the app, checked without pulling images; and compose.yaml as far as it can be.</summary>
+/// <summary>What the container needs of the app, checked without pulling images; and compose.yaml as far as it can
+/// be.</summary>
 public class ContainerTests(Faults faults)
 {
     private static readonly string Root = FindRoot();
 
     [Fact]
-    public async Task the_published_app_listens_where_ASPNETCORE_URLS_says_logs_json_when_asked_and_answers_its_health_probe()
+    public async Task the_app_listens_where_ASPNETCORE_URLS_says_logs_json_when_asked_and_answers_its_health_probe()
     {
         var database = await faults.CreateDatabaseAsync();
         await using var api = new ApiProcess(database, Faults.AdminKey, new Dictionary<string, string?>
@@ -25,7 +26,8 @@ public class ContainerTests(Faults faults)
 
         await using var probe = new ApiProcess(database, Faults.AdminKey);
         Assert.Equal(0, await probe.RunToExitAsync("health", api.Url.ToString()));
-        var logged = api.Output.Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var logged = api.Output.Where(line => line.StartsWith('{'))
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
         Assert.Contains(logged, entry => entry.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime");
         Assert.DoesNotContain(api.Output, line => line.StartsWith("info:"));
         await api.StopAsync();
@@ -51,10 +53,12 @@ public class ContainerTests(Faults faults)
         }
         var ignored = await File.ReadAllLinesAsync(Path.Combine(Root, ".dockerignore"));
         Assert.Superset(new HashSet<string> { "**/bin/", "**/obj/", "**/.loyalty/" }, ignored.ToHashSet());
-        Assert.DoesNotContain("\"Urls\"", await File.ReadAllTextAsync(Path.Combine(Root, "src/Loyalty.Api/appsettings.json")));
+        var appSettings = await File.ReadAllTextAsync(Path.Combine(Root, "src/Loyalty.Api/appsettings.json"));
+        Assert.DoesNotContain("\"Urls\"", appSettings); // it would override ASPNETCORE_URLS
 
         // Where a Docker engine's compose plugin is present, it must accept the file as well.
-        if (Run("docker", "compose", "version") == 0) Assert.Equal(0, Run("docker", "compose", "-f", Path.Combine(Root, "compose.yaml"), "config", "-q"));
+        if (Run("docker", "compose", "version") == 0)
+            Assert.Equal(0, Run("docker", "compose", "-f", Path.Combine(Root, "compose.yaml"), "config", "-q"));
     }
 
     /// <summary>A service's settings with those it takes from an anchor (<c>&lt;&lt;: *api</c>) merged in.</summary>

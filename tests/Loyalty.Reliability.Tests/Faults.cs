@@ -28,7 +28,8 @@ public sealed class Faults : IAsyncLifetime
     public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int nodes = 1)
     {
         var connectionString = await CreateDatabaseAsync();
-        var apis = Enumerable.Range(0, nodes).Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
+        var apis = Enumerable.Range(0, nodes)
+            .Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
         await Task.WhenAll(apis.Select(api => api.StartAsync()));
         var scenario = new Scenario(apis, new Ledger(connectionString));
         await ProgramRules.SetUpAsync(scenario.Admin);
@@ -87,7 +88,8 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
 
     public object PurchaseBody(Guid member, string transactionId, decimal amount) => new
     {
-        source = "till", transactionId, memberId = member, storeId = "store-1", occurredAt = PurchasedAt, currency = "EUR",
+        source = "till", transactionId, memberId = member, storeId = "store-1", occurredAt = PurchasedAt,
+        currency = "EUR",
         lines = new[] { new { lineId = "1", sku = "sku-1", quantity = 2, unitPrice = amount / 2, discount = 0 } }
     };
 
@@ -101,14 +103,16 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
 
     public async Task<Reply> Redeem(Guid member, string redemptionId, int points, int client = 0)
     {
-        var reply = await Write(client, $"/members/{member}/redemptions", new { redemptionId, points, reward = "coffee" });
+        var redemption = new { redemptionId, points, reward = "coffee" };
+        var reply = await Write(client, $"/members/{member}/redemptions", redemption);
         Record(reply, member, "redeemed", redemptionId);
         return reply;
     }
 
     public async Task<Reply> Return(Guid member, string transactionId, string returnId, int client = 0)
     {
-        var reply = await Write(client, $"/purchases/till/{transactionId}/returns", new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } });
+        var oneBack = new { returnId, lines = new[] { new { lineId = "1", quantity = 1 } } };
+        var reply = await Write(client, $"/purchases/till/{transactionId}/returns", oneBack);
         Record(reply, member, "reversed", $"{transactionId}/{returnId}");
         return reply;
     }

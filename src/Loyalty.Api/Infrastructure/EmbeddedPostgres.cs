@@ -47,14 +47,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <param name="durable">false only for throwaway test clusters: fsync off</param>
     /// <param name="log">where progress is told</param>
     /// <param name="ct">cancels the start</param>
-    public static Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool durable, Action<string> log, CancellationToken ct = default) =>
+    public static Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool durable, Action<string> log,
+        CancellationToken ct = default) =>
         StartAsync(new DatabaseOptions { DataDirectory = dataDirectory }, durable, log, ct);
 
     /// <summary>
     /// Finds (or fetches) the programs, creates the cluster if it is new and starts it. A failure leaves nothing behind
     /// that this start made, and says why in a <see cref="DatabaseUnavailable"/>.
     /// </summary>
-    public static async Task<EmbeddedPostgres> StartAsync(DatabaseOptions options, bool durable, Action<string> log, CancellationToken ct = default)
+    public static async Task<EmbeddedPostgres> StartAsync(DatabaseOptions options, bool durable, Action<string> log,
+        CancellationToken ct = default)
     {
         var binaries = await PostgresBinaries.FindAsync(options, log, ct);
         var user = ServerUser.IsRoot ? ServerUser.FindOrCreate(log) : null;
@@ -105,10 +107,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile)) return;
-        if (await RunAsync(Program("pg_ctl"), ["-D", DataDirectory, "status"], _user is not null, ct, mayFail: true) == 0)
+        if (await PgCtlAsync(["status"], ct) == 0)
         {
             _log("Stopping the PostgreSQL server left running by a service that did not stop cleanly");
-            await RunAsync(Program("pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "stop"], _user is not null, ct, mayFail: true);
+            await PgCtlAsync(["-m", "fast", "-w", "stop"], ct);
         }
         else File.Delete(pidFile);
     }
@@ -119,22 +121,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         try
         {
             // Held (an exclusive flock on Unix) until this process ends, however it ends.
-            _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                FileOptions.DeleteOnClose);
         }
         catch (IOException)
         {
-            throw new DatabaseUnavailable($"Another Loyalty service is running on the embedded database in {DataDirectory}. " +
-                "Stop that one first, or give this one a folder of its own with Loyalty__Database__DataDirectory " +
-                "(or a server you run, with ConnectionStrings__Loyalty).");
+            throw new DatabaseUnavailable(
+                $"Another Loyalty service is running on the embedded database in {DataDirectory}. Stop that one " +
+                "first, or give this one a folder of its own with Loyalty__Database__DataDirectory (or a server you " +
+                "run, with ConnectionStrings__Loyalty).");
         }
     }
 
     private void ReleaseLock()
     {
-        if (_lock is null) return;
-        _lock.Dispose();
+        _lock?.Dispose();
         _lock = null;
-        File.Delete(DataDirectory.TrimEnd(Path.DirectorySeparatorChar) + ".lock");
     }
 
     private async Task StartServerAsync(CancellationToken ct)
@@ -164,8 +166,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public async Task StopAsync(bool immediate = false)
     {
         NpgsqlConnection.ClearAllPools();
-        await RunAsync(Program("pg_ctl"), ["-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "stop"],
-            _user is not null, CancellationToken.None, mayFail: true);
+        await PgCtlAsync(["-m", immediate ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
         ReleaseLock();
         _log("PostgreSQL stopped");
     }
@@ -173,6 +174,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private string Program(string name) => PostgresBinaries.Program(Binaries, name);
+
+    /// <summary>pg_ctl on this data folder, as the server's user; its exit code, a failure included.</summary>
+    private Task<int> PgCtlAsync(string[] args, CancellationToken ct) =>
+        RunAsync(Program("pg_ctl"), ["-D", DataDirectory, .. args], _user is not null, ct, mayFail: true);
 
     /// <summary>
     /// The server's user must be able to reach the data folder. A folder under /root is not reachable; then the
@@ -190,7 +195,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return fallback;
     }
 
-    private async Task<int> RunAsync(string file, string[] args, bool asServerUser, CancellationToken ct, bool mayFail = false)
+    private async Task<int> RunAsync(string file, string[] args, bool asServerUser, CancellationToken ct,
+        bool mayFail = false)
     {
         var info = new ProcessStartInfo(asServerUser ? "runuser" : file)
         {
@@ -203,8 +209,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0 && !mayFail)
-            throw new DatabaseUnavailable(
-                $"'{Path.GetFileName(file)} {string.Join(' ', args)}' failed ({process.ExitCode}): {(await stderr).Trim()} {(await stdout).Trim()}");
+        {
+            var command = $"{Path.GetFileName(file)} {string.Join(' ', args)}";
+            var said = $"{(await stderr).Trim()} {(await stdout).Trim()}";
+            throw new DatabaseUnavailable($"'{command}' failed ({process.ExitCode}): {said}");
+        }
         return process.ExitCode;
     }
 }

@@ -25,7 +25,8 @@ public sealed record Written<TState, TEvent>(TState Before, IReadOnlyList<TEvent
 /// batch, decide, append expecting the version read (optimistic concurrency), and keep the answer under the
 /// key, all in one transaction. A conflict with a concurrent writer is retried here, never bounced to the caller.
 /// </summary>
-public sealed class EventStreams(IDocumentStore store, IClock clock, IOptions<JsonOptions> json, LoyaltyMetrics metrics, ILogger<EventStreams> log)
+public sealed class EventStreams(
+    IDocumentStore store, IClock clock, IOptions<JsonOptions> json, LoyaltyMetrics metrics, ILogger<EventStreams> log)
 {
     private const int MaxAttempts = 25;
 

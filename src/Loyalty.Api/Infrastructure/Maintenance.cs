@@ -7,7 +7,8 @@ namespace Loyalty.Api.Infrastructure;
 
 /// <summary>
 /// <c>rebuild &lt;projection&gt;… | all</c>: rebuilds read models from the events, with the service stopped, telling
-/// progress and the time left. Each rebuild starts from nothing, so an interrupted one is put right by running it again.
+/// progress and the time left. Each rebuild starts from nothing, so an interrupted one is put right by running it
+/// again.
 /// </summary>
 public static class Maintenance
 {
@@ -16,17 +17,22 @@ public static class Maintenance
     public static async Task<int> RebuildAsync(IServiceProvider services, string[] names)
     {
         var store = (DocumentStore)services.GetRequiredService<IDocumentStore>();
-        var known = store.Options.Projections.All.Where(p => p.Lifecycle != ProjectionLifecycle.Live).Select(p => p.Name).ToList();
-        List<string?> chosen = names is ["all"] ? [.. known] : [.. names.Select(name => known.FirstOrDefault(k => Matches(k, name)))];
+        var known = store.Options.Projections.All
+            .Where(p => p.Lifecycle != ProjectionLifecycle.Live).Select(p => p.Name).ToList();
+        List<string?> chosen = names is ["all"]
+            ? [.. known]
+            : [.. names.Select(name => known.FirstOrDefault(k => Matches(k, name)))];
         if (chosen.Count == 0 || chosen.Any(c => c is null))
         {
-            Console.Error.WriteLine("Usage: rebuild <projection>… | all. The projections: " + string.Join(", ", known.Select(ShortName)));
+            var projections = string.Join(", ", known.Select(ShortName));
+            Console.Error.WriteLine("Usage: rebuild <projection>… | all. The projections: " + projections);
             return 2;
         }
 
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var events = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
-        Console.WriteLine($"Rebuilding {string.Join(", ", chosen.Select(c => ShortName(c!)))} from {events:N0} events. " +
+        var listed = string.Join(", ", chosen.Select(c => ShortName(c!)));
+        Console.WriteLine($"Rebuilding {listed} from {events:N0} events. " +
             "Interrupted? Run the same command again: each rebuild starts over.");
         var all = Stopwatch.StartNew();
         foreach (var name in chosen) await RebuildOneAsync(store, name!, events);
@@ -49,7 +55,8 @@ public static class Maintenance
             while (await Task.WhenAny(rebuilding, Task.Delay(TellEvery)) != rebuilding)
             {
                 var shards = await store.Advanced.AllProjectionProgress();
-                if (shards.FirstOrDefault(s => s.ShardName.StartsWith(name + ":")) is { } shard) progress.Tell(shard.Sequence);
+                var shard = shards.FirstOrDefault(s => s.ShardName.StartsWith(name + ":"));
+                if (shard is not null) progress.Tell(shard.Sequence);
             }
             await rebuilding;
         }
@@ -60,7 +67,8 @@ public static class Maintenance
         string.Equals(projection, asked, StringComparison.OrdinalIgnoreCase) ||
         string.Equals(ShortName(projection), asked, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>An event projection is named by its class's full name; the last part is enough to tell them apart.</summary>
+    /// <summary>An event projection is named by its class's full name; the last part is enough to tell them
+    /// apart.</summary>
     private static string ShortName(string projection) => projection.Split('.')[^1];
 
     /// <summary>Tells how far a rebuild is, how fast it goes and about how long it has left.</summary>

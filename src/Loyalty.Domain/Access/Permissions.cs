@@ -36,8 +36,8 @@ public static class Permissions
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
-            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, ProgramWrite, AuditRead, AccessManage,
-            MetricsRead
+            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead,
+            ProgramWrite, AuditRead, AccessManage, MetricsRead
         }
     };
 

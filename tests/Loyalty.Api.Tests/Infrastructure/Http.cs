@@ -8,7 +8,8 @@ using NodaTime.Serialization.SystemTextJson;
 namespace Loyalty.Api.Tests.Infrastructure;
 
 /// <summary>What the service answered: status, JSON body, headers.</summary>
-public sealed record Answer(int Status, JsonNode? Body, string? ContentType, Func<string, string?> Header, string Text = "")
+public sealed record Answer(
+    int Status, JsonNode? Body, string? ContentType, Func<string, string?> Header, string Text = "")
 {
     public string? Field => Body?["field"]?.GetValue<string>();
     public string? Reason => Body?["reason"]?.GetValue<string>();
@@ -75,13 +76,15 @@ public static class Http
             var followed = await host.Send(HttpMethod.Get, location, null, credentials.ToArray());
             Assert.True(followed.Status == 200, $"The Location {location} cannot be followed: {followed}");
         }
-        var body = string.IsNullOrWhiteSpace(text) || response.ContentType?.Contains("json") != true ? null : JsonNode.Parse(text);
+        var isJson = !string.IsNullOrWhiteSpace(text) && response.ContentType?.Contains("json") == true;
+        var body = isJson ? JsonNode.Parse(text) : null;
         return new Answer(response.StatusCode, body, response.ContentType, Header, text);
     }
 
     private static readonly System.Text.RegularExpressions.Regex InternalNames =
         new(@"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]");
 
-    /// <summary>What the service serves besides the API: the document itself, its reference page, health, metrics.</summary>
+    /// <summary>What the service serves besides the API: the document itself, its reference page, health,
+    /// metrics.</summary>
     private static readonly string[] OutsideTheApi = ["/openapi/", "/docs", "/health/", "/metrics"];
 }

@@ -18,7 +18,8 @@ public class RebuildTests(LoyaltyApp app)
             await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 45, reward = "mug" });
             await host.Post("/purchases/pos-1/T-seed-" + member.ToString("N") + "/returns",
                 new { returnId = "r1", lines = new[] { new { lineId = "1", quantity = 1 } } });
-            await host.Post($"/members/{member}/adjustments", new { adjustmentId = "A1", points = 5, reason = "goodwill" });
+            var goodwill = new { adjustmentId = "A1", points = 5, reason = "goodwill" };
+            await host.Post($"/members/{member}/adjustments", goodwill);
             await LoyaltyApp.CatchUp(host);
             reads = await ReadsAsync(host, member);
         }

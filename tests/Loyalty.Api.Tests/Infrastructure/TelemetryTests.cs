@@ -20,16 +20,19 @@ public class TelemetryTests(LoyaltyApp app)
         await host.Put("/program/settings", new
         {
             currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 },
-            pendingDays = 0, expiry = new { kind = "rolling", months = 1 }, pointValue = new { points = 100, amount = 1.00m }
+            pendingDays = 0, expiry = new { kind = "rolling", months = 1 },
+            pointValue = new { points = 100, amount = 1.00m }
         });
         var member = await host.WithEnrolledMember();
         var purchase = Purchase(member, "T1", Line("a", 2, 30), Line("b", 1, 40)); // 60 + 40 points
         await host.Post("/purchases", purchase);
         await host.Post("/purchases", purchase); // a till's retry
-        await host.Post("/purchases/pos-1/T1/returns", new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } }); // −30
+        var oneBack = new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } };
+        await host.Post("/purchases/pos-1/T1/returns", oneBack); // −30
         await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 25, reward = "coffee" });
         clock.Advance(Duration.FromDays(40));
-        await host.Services.GetRequiredService<PointsExpiryScheduler>().TickAsync(CancellationToken.None); // 100 − 30 − 25 = 45
+        var expiry = host.Services.GetRequiredService<PointsExpiryScheduler>();
+        await expiry.TickAsync(CancellationToken.None); // 100 − 30 − 25 = 45
 
         Assert.Equal(100, counted["loyalty.points.earned"]);
         Assert.Equal(30, counted["loyalty.points.reversed"]);
@@ -43,8 +46,8 @@ public class TelemetryTests(LoyaltyApp app)
     [Fact]
     public async Task metrics_are_served_to_prometheus_with_a_key_that_may_read_them_and_to_no_one_else()
     {
-        var scraper = (await app.Host.Post("/api-keys", new { name = "prometheus", scopes = new[] { "metrics:read" } })).Get<string>("key");
-        var till = (await app.Host.Post("/api-keys", new { name = "till", scopes = new[] { "points:earn" } })).Get<string>("key");
+        var scraper = await KeyWith("metrics:read");
+        var till = await KeyWith("points:earn");
         await app.Host.WithMemberHolding(10);
 
         var scraped = await app.Host.Get(Telemetry.MetricsPath, Http.WithKey(scraper));
@@ -55,6 +58,9 @@ public class TelemetryTests(LoyaltyApp app)
         Assert.Equal(401, (await app.Host.Get(Telemetry.MetricsPath, Http.Anonymous)).Status);
         Assert.Equal(403, (await app.Host.Get(Telemetry.MetricsPath, Http.WithKey(till))).Status);
     }
+
+    private async Task<string> KeyWith(string scope) =>
+        (await app.Host.Post("/api-keys", new { name = scope, scopes = new[] { scope } })).Get<string>("key");
 
     /// <summary>The sums of one service's own counters, whatever other services in the test run count.</summary>
     private sealed class Counted : IDisposable
@@ -68,7 +74,8 @@ public class TelemetryTests(LoyaltyApp app)
             {
                 if (instrument.Meter == meter) listener.EnableMeasurementEvents(instrument);
             };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+                _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
             _listener.Start();
         }
 
