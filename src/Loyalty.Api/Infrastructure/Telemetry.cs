@@ -32,8 +32,9 @@ public static class Telemetry
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddSingleton<LoyaltyMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("loyalty-api"))
-            .WithMetrics(metrics => metrics
+            .ConfigureResource(resource => resource.AddService("loyalty-api"));
+        if (configuration.GetValue("Loyalty:Telemetry:Metrics", true))
+            telemetry.WithMetrics(metrics => metrics
                 .AddMeter(Name, "Marten", "Wolverine:*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -49,8 +50,11 @@ public static class Telemetry
         if (otlp) telemetry.UseOtlpExporter();
     }
 
-    public static void MapLoyaltyMetrics(this WebApplication app) =>
-        app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Permissions.MetricsRead);
+    public static void MapLoyaltyMetrics(this WebApplication app)
+    {
+        if (app.Configuration.GetValue("Loyalty:Telemetry:Metrics", true))
+            app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Permissions.MetricsRead);
+    }
 }
 
 /// <summary>The program's own counters, one set per service (made by its <see cref="IMeterFactory"/>).</summary>
