@@ -39,7 +39,14 @@ public static class PostgresBinaries
     }
 
     public static bool Has(string folder) =>
-        new[] { "initdb", "pg_ctl", "postgres" }.All(name => File.Exists(Program(folder, name)));
+        new[] { "initdb", "pg_ctl", "postgres" }.All(name => Present(Program(folder, name)));
+
+    /// <summary>There, and not a link to a program that is gone (a PostgreSQL uninstalled under its links).</summary>
+    private static bool Present(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+    }
 
     private static string? OnThisMachine()
     {
