@@ -99,6 +99,24 @@ public sealed class StartingTests : IDisposable
         Assert.False(Directory.Exists(_folder), "the failed start left " + _folder);
     }
 
+    [Fact]
+    public void links_to_postgres_programs_that_are_gone_do_not_count_as_postgres_on_the_machine()
+    {
+        var bin = Path.Combine(_folder, "bin");
+        Directory.CreateDirectory(bin);
+        string[] programs = ["initdb", "pg_ctl", "postgres"];
+        foreach (var program in programs) File.CreateSymbolicLink(Path.Combine(bin, program), "/nowhere/" + program);
+        Assert.False(PostgresBinaries.Has(bin));
+
+        foreach (var program in programs) File.WriteAllText(Path.Combine(_folder, program), "");
+        foreach (var program in programs)
+        {
+            File.Delete(Path.Combine(bin, program));
+            File.CreateSymbolicLink(Path.Combine(bin, program), Path.Combine(_folder, program));
+        }
+        Assert.True(PostgresBinaries.Has(bin));
+    }
+
     private static async Task AssertServes(ApiProcess api)
     {
         using var http = new HttpClient { BaseAddress = api.Url };
