@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Loyalty.Api.Infrastructure;
 using System.Text.Json;
 using Loyalty.Harness;
 using YamlDotNet.RepresentationModel;
@@ -57,8 +57,8 @@ public class ContainerTests(Faults faults)
         Assert.DoesNotContain("\"Urls\"", appSettings); // it would override ASPNETCORE_URLS
 
         // Where a Docker engine's compose plugin is present, it must accept the file as well.
-        if (Run("docker", "compose", "version") == 0)
-            Assert.Equal(0, Run("docker", "compose", "-f", Path.Combine(Root, "compose.yaml"), "config", "-q"));
+        if (ServerUser.Run("docker", "compose", "version") == 0)
+            Assert.Equal(0, ServerUser.Run("docker", "compose", "-f", Path.Combine(Root, "compose.yaml"), "config", "-q"));
     }
 
     /// <summary>A service's settings with those it takes from an anchor (<c>&lt;&lt;: *api</c>) merged in.</summary>
@@ -69,21 +69,6 @@ public class ContainerTests(Faults faults)
         var merged = Merged(anchor);
         foreach (var (key, value) in own) merged[key] = value;
         return merged;
-    }
-
-    private static int Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        try
-        {
-            using var process = Process.Start(info)!;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception) { return -1; }
     }
 
     private static string FindRoot()

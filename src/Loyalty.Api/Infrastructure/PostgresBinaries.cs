@@ -45,7 +45,8 @@ public static class PostgresBinaries
     private static bool Present(string path)
     {
         var file = new FileInfo(path);
-        return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true });
+        if (!file.Exists) return false;
+        return file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
     }
 
     private static string? OnThisMachine()
