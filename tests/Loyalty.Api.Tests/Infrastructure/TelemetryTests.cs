@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Loyalty.Api.Expiry;
 using Loyalty.Api.Infrastructure;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
@@ -41,6 +42,46 @@ public class TelemetryTests(LoyaltyApp app)
         Assert.Equal(1, counted["loyalty.writes.replayed"]);
         Assert.Equal(1, counted["loyalty.job.runs"]);
         Assert.Equal(1, counted["loyalty.job.members"]);
+    }
+
+    [Fact]
+    public async Task a_write_that_meets_another_writer_is_decided_again_once_and_counted()
+    {
+        var otherWriter = new OtherWriterFirst();
+        await using var host = await app.StartHostAsync(new HostOptions(
+            Services: s => s.ConfigureMarten(o => o.Listeners.Add(otherWriter))));
+        using var counted = new Counted(host.Services.GetRequiredService<LoyaltyMetrics>().Meter);
+        var member = await host.WithEnrolledMember();
+
+        otherWriter.Member = member;
+        var bought = await host.Post("/purchases", Purchase(member, "T1", Line("a", 1, 40)));
+
+        Assert.Equal(201, bought.Status);
+        Assert.Equal(1, counted["loyalty.writes.retried"]);
+        Assert.Equal(40, counted["loyalty.points.earned"]);
+        Assert.Equal(40, await host.Available(member));
+    }
+
+    /// <summary>
+    /// Just before the first purchase of <see cref="Member"/> commits, another writer appends to the member's stream
+    /// (a profile change), so the purchase finds its expected version taken.
+    /// </summary>
+    private sealed class OtherWriterFirst : DocumentSessionListenerBase
+    {
+        public Guid Member { get; set; }
+        private int _done;
+
+        public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+        {
+            var purchasing = session.PendingChanges.Streams().Any(s => s.Id == Member);
+            if (!purchasing || Interlocked.Exchange(ref _done, 1) == 1) return;
+            await using var other = session.DocumentStore.LightweightSession();
+            var profile = new Loyalty.Domain.Members.MemberProfile("Ada Lovelace", "ada@example.com", null, null, "Europe/Amsterdam");
+            var version = (await other.Events.FetchStreamStateAsync(Member, token))!.Version;
+            other.Events.Append(Member, version + 1, new Loyalty.Domain.Members.MemberProfileUpdated(Member, profile,
+                LoyaltyApp.Start, Loyalty.Domain.Common.Actor.System("test")));
+            await other.SaveChangesAsync(token);
+        }
     }
 
     [Fact]
