@@ -58,7 +58,10 @@ public class ContainerTests(Faults faults)
 
         // Where a Docker engine's compose plugin is present, it must accept the file as well.
         if (ServerUser.Run("docker", "compose", "version") == 0)
-            Assert.Equal(0, ServerUser.Run("docker", "compose", "-f", Path.Combine(Root, "compose.yaml"), "config", "-q"));
+        {
+            var compose = Path.Combine(Root, "compose.yaml");
+            Assert.Equal(0, ServerUser.Run("docker", "compose", "-f", compose, "config", "-q"));
+        }
     }
 
     /// <summary>A service's settings with those it takes from an anchor (<c>&lt;&lt;: *api</c>) merged in.</summary>

@@ -76,7 +76,8 @@ public class TelemetryTests(LoyaltyApp app)
             var purchasing = session.PendingChanges.Streams().Any(s => s.Id == Member);
             if (!purchasing || Interlocked.Exchange(ref _done, 1) == 1) return;
             await using var other = session.DocumentStore.LightweightSession();
-            var profile = new Loyalty.Domain.Members.MemberProfile("Ada Lovelace", "ada@example.com", null, null, "Europe/Amsterdam");
+            var profile = new Loyalty.Domain.Members.MemberProfile("Ada Lovelace", "ada@example.com", null, null,
+                "Europe/Amsterdam");
             var version = (await other.Events.FetchStreamStateAsync(Member, token))!.Version;
             other.Events.Append(Member, version + 1, new Loyalty.Domain.Members.MemberProfileUpdated(Member, profile,
                 LoyaltyApp.Start, Loyalty.Domain.Common.Actor.System("test")));
