@@ -87,15 +87,15 @@ public class AccessAdministrationTests(LoyaltyApp app)
     public async Task no_key_token_or_personal_data_reaches_the_logs_traces_or_metrics()
     {
         var logs = new CapturedLogs();
-        var spans = new List<System.Diagnostics.Activity>();
-        var metrics = new List<OpenTelemetry.Metrics.Metric>();
+        var exportedSpans = new Exported<System.Diagnostics.Activity>();
+        var exportedMetrics = new Exported<OpenTelemetry.Metrics.Metric>();
         await using var host = await app.StartHostAsync(new HostOptions(
             Settings: new Dictionary<string, string?> { ["Loyalty:Telemetry:Traces"] = "true" },
             Services: s =>
             {
                 s.AddSingleton<ILoggerProvider>(logs);
-                s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
-                s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics));
+                s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(exportedSpans));
+                s.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(exportedMetrics));
             }));
         var key = (await host.Post("/api-keys", new { name = "logged?", scopes = new[] { "members:write", "members:read" } })).Get<string>("key");
         var card = NewId("card");
@@ -107,6 +107,7 @@ public class AccessAdministrationTests(LoyaltyApp app)
 
         host.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>().ForceFlush();
         host.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>().ForceFlush();
+        var (spans, metrics) = (exportedSpans.Copy(), exportedMetrics.Copy());
 
         Assert.NotEmpty(logs.Messages);
         string[] sources = ["Microsoft.AspNetCore", "Npgsql", "Marten"];
@@ -131,6 +132,23 @@ public class AccessAdministrationTests(LoyaltyApp app)
         foreach (ref readonly var point in metric.GetMetricPoints())
             foreach (var tag in point.Tags) told.Add($"{tag.Key}={tag.Value}");
         return told;
+    }
+
+    /// <summary>
+    /// What an exporter hands over, from any thread: spans of other tests' services running at the same time arrive
+    /// too (span sources are process-wide), so the test reads a copy.
+    /// </summary>
+    private sealed class Exported<T> : System.Collections.ObjectModel.Collection<T>
+    {
+        protected override void InsertItem(int index, T item)
+        {
+            lock (this) base.InsertItem(index, item);
+        }
+
+        public T[] Copy()
+        {
+            lock (this) return [.. this];
+        }
     }
 
     private sealed class CapturedNotice : FirstKeyNotice
