@@ -106,9 +106,10 @@ public static class OpenApi
         **Credentials.** Systems send an API key (`X-Api-Key: lk_…` or `Authorization: Bearer lk_…`); members' apps
         and staff send a JWT from the program's identity provider. Each operation names the permission it needs.
 
-        **Retries.** Every write from a system is idempotent by the caller's own key (`transactionId`, `redemptionId`,
-        `holdId`, …): sending it again answers the first answer again with the header `Idempotent-Replay: true`, and the
-        same key with different content is a 409. Nothing is applied twice, also when duplicates arrive at once.
+        **Retries.** Every write from a system is idempotent by the caller's own key (`transactionId`,
+        `redemptionId`, `holdId`, …): sending it again answers the first answer again with the header
+        `Idempotent-Replay: true`, and the same key with different content is a 409. Nothing is applied twice, also
+        when duplicates arrive at once.
 
         **Refusals** are `application/problem+json` (the `Problem` schema) naming the `field` at fault and the `reason`;
         a refused request changes nothing. 429 and 503 answers carry `Retry-After`.

@@ -43,7 +43,9 @@ public sealed record LedgerEntry(
 
 /// <summary>A ledger entry with the balance after it, as a page shows it.</summary>
 /// <param name="Version">The member's stream version of the entry: entries are in this order.</param>
-/// <param name="Type">What happened: earned, reversed, redeemed, adjusted, expired, held, captured, released, …</param>
+/// <param name="Type">
+/// What happened: earned, reversed, redeemed, adjusted, expired, held, captured, released, …
+/// </param>
 /// <param name="Points">The change to the member's outstanding points (negative when taken).</param>
 /// <param name="BalanceAfter">Outstanding points after the entry.</param>
 /// <param name="Reference">The source transaction, redemption, hold or adjustment the entry came from.</param>
