@@ -21,7 +21,7 @@ public static class Given
     public static History Member(params IMemberEvent[] events) => new History([Enrolled()]).Then(events);
 
     public static RecordPurchase Purchase(string transactionId, params PurchaseLine[] lines) =>
-        new("pos", transactionId, "store-1", Now, "EUR", lines, Now, Till);
+        RecordPurchase.Parse("pos", transactionId, "store-1", Now, "EUR", lines, Now, Till);
 
     public static PurchaseLine Line(string id, decimal quantity, decimal unitPrice, decimal discount = 0) =>
         new(id, "sku-" + id, "grocery", quantity, unitPrice, discount);
@@ -30,11 +30,13 @@ public static class Given
         Member().Record(Purchase(transactionId, lines)).Single();
 
     public static ReturnPurchase Return(string transactionId, string returnId, params ReturnLine[] lines) =>
-        new("pos", transactionId, returnId, lines, Now, Now, Till);
+        ReturnPurchase.Parse("pos", transactionId, returnId, lines, Now, Now, Till);
 
-    public static RedeemPoints Redeem(string id, int points) => new(id, points, "coffee", "app", Now, Till);
+    public static RedeemPoints Redeem(string id, int points) =>
+        RedeemPoints.Parse(id, points, null, null, "coffee", "app", Now, Till);
 
-    public static AdjustPoints Adjust(string id, int points) => new(id, points, "goodwill", Now, Till);
+    public static AdjustPoints Adjust(string id, int points) =>
+        AdjustPoints.Parse(id, points, "goodwill", false, Now, Till);
 }
 
 /// <summary>A member's stream so far, and the decisions made against it, as the service makes them.</summary>
@@ -59,11 +61,11 @@ public sealed class History(IEnumerable<IMemberEvent> events)
     }
 
     public PointsEarned[] Record(RecordPurchase cmd, ProgramSettings? program = null) =>
-        RecordPurchase.Decide(Account, PurchaseOf(cmd.TransactionId!), program ?? Given.Program, cmd);
+        RecordPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), program ?? Given.Program, cmd);
 
     public PointsReversed[] Return(ReturnPurchase cmd) => ReturnPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), cmd);
 
-    public PointsRedeemed[] Redeem(RedeemPoints cmd) => RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId!), Given.Program, cmd);
+    public PointsRedeemed[] Redeem(RedeemPoints cmd) => RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId), Given.Program, cmd);
 
     public RedemptionCancelled[] Cancel(CancelRedemption cmd) => CancelRedemption.Decide(Account, RedemptionOf(cmd.RedemptionId), cmd);
 

@@ -49,7 +49,8 @@ public static class ApiKeyEndpoints
         var issued = IssueApiKey.Decide(new IssueApiKey(id, request.Name, request.Scopes, request.Roles, request.Source, request.Stores,
             ApiKeySecrets.Hash(key), streams.Now, Caller.Of(http).Actor));
         var answer = new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!));
-        return streams.Start(id, null, issued, answer, 201, keyId => $"/api-keys/{keyId}", ct);
+        var write = new StartStream<IssuedApiKeyResponse>(id, null, issued, answer);
+        return streams.Respond(write, StatusCodes.Status201Created, ct, keyId => $"/api-keys/{keyId}");
     }
 
     /// <summary>Lists every key issued, revoked ones included, oldest first; never a secret.</summary>
@@ -83,9 +84,7 @@ public static class ApiKeyEndpoints
     {
         request = Body.Required(request);
         var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
-        var result = await streams.Append<ApiKey?, IAccessEvent, ApiKeyResponse>(id, null,
-            EventStreams.Folded<ApiKey?, IAccessEvent>(id, null, ApiKey.Evolve, new NotFound("id", "no such key")), ApiKey.Evolve,
-            key => RevokeApiKey.Decide(key!, command), written => ApiKeyResponse.From(written.After!), 200, ct);
+        var result = await streams.Respond(new RevokingApiKey(id, command), StatusCodes.Status200OK, ct);
         cache.Forget(id); // committed: from now on this node reads the revoked key
         return result;
     }
@@ -100,7 +99,8 @@ public static class StaffEndpoints
     [ProducesResponseType<StaffMember>(200)]
     [Refuses(400)]
     public static Task<IResult> Grant(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
-        Change(subject, streams, staff => GrantStaffRole.Decide(staff, new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
+        streams.Respond(new GrantingStaffRole(new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
+            StatusCodes.Status200OK, ct);
 
     /// <summary>
     /// Revokes a staff role from a user; their tokens no longer act with it. Revoking it twice changes nothing.
@@ -111,7 +111,8 @@ public static class StaffEndpoints
     [ProducesResponseType<StaffMember>(200)]
     [Refuses(400)]
     public static Task<IResult> Revoke(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
-        Change(subject, streams, staff => RevokeStaffRole.Decide(staff, new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)), ct);
+        streams.Respond(new RevokingStaffRole(new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
+            StatusCodes.Status200OK, ct);
 
     /// <summary>Lists the users granted staff roles here, with their roles (not those carried in tokens).</summary>
     [WolverineGet("/staff", OperationId = "listStaff")]
@@ -120,9 +121,40 @@ public static class StaffEndpoints
     public static async Task<IReadOnlyList<StaffMember>> List(IQuerySession session, CancellationToken ct) =>
         (await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, ct))?.RolesBySubject
             .Select(p => new StaffMember(p.Key, p.Value)).OrderBy(s => s.Subject).ToList() ?? [];
+}
 
-    private static Task<IResult> Change(string subject, EventStreams streams, Func<StaffRoles, IReadOnlyList<IAccessEvent>> decide, CancellationToken ct) =>
-        streams.Append<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId, null,
-            EventStreams.Folded<StaffRoles, IAccessEvent>(StaffRoles.StreamId, StaffRoles.None, StaffRoles.Evolve, null), StaffRoles.Evolve, decide,
-            written => new StaffMember(subject, written.After.Of(subject).Order().ToArray()), 200, ct);
+/// <summary>Revoking a key: decided on the key as its stream leaves it.</summary>
+public sealed record RevokingApiKey(Guid KeyId, RevokeApiKey Command)
+    : FoldedStreamWrite<ApiKey?, IAccessEvent, ApiKeyResponse>(KeyId)
+{
+    protected override ApiKey? Initial => null;
+
+    protected override DomainError Missing => new NotFound("id", "no such key");
+
+    protected override ApiKey? Evolve(ApiKey? key, IAccessEvent @event) => ApiKey.Evolve(key, @event);
+
+    public override IReadOnlyList<IAccessEvent> Decide(ApiKey? key) => RevokeApiKey.Decide(key!, Command);
+
+    public override ApiKeyResponse Answer(ApiKey? after) => ApiKeyResponse.From(after!);
+}
+
+/// <summary>A change of a user's staff roles: decided on the roles as they stand, answered with the user's roles.</summary>
+public abstract record StaffRolesWrite(string? Subject)
+    : FoldedStreamWrite<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId)
+{
+    protected override StaffRoles Initial => StaffRoles.None;
+
+    protected override StaffRoles Evolve(StaffRoles staff, IAccessEvent @event) => StaffRoles.Evolve(staff, @event);
+
+    public override StaffMember Answer(StaffRoles after) => new(Subject!, after.Of(Subject!).Order().ToArray());
+}
+
+public sealed record GrantingStaffRole(GrantStaffRole Command) : StaffRolesWrite(Command.Subject)
+{
+    public override IReadOnlyList<IAccessEvent> Decide(StaffRoles staff) => GrantStaffRole.Decide(staff, Command);
+}
+
+public sealed record RevokingStaffRole(RevokeStaffRole Command) : StaffRolesWrite(Command.Subject)
+{
+    public override IReadOnlyList<IAccessEvent> Decide(StaffRoles staff) => RevokeStaffRole.Decide(staff, Command);
 }

@@ -1,7 +1,9 @@
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
 using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Balances;
 using Marten;
@@ -32,12 +34,20 @@ public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, 
         var now = streams.Now;
         var program = await programSettings.CurrentAsync(ct);
         var cutoff = now.ToUnixTimeMilliseconds();
-        var (members, events) = await MemberJobs.RunAsync("Points expiry", store, b => b.NextExpiry <= cutoff, streams, program,
-            account => ExpirePoints.Decide(account, new ExpirePoints(now, Job)), log, ct);
+        var command = new ExpirePoints(now, Job);
+        var (members, events) = await MemberJobs.RunAsync("Points expiry", store, b => b.NextExpiry <= cutoff,
+            streams, member => new ExpiringLots(member, command), log, ct);
         var points = events.OfType<PointsExpired>().Sum(e => (long)e.Points);
         log.LogInformation("Points expiry at {At} done: {Points} points of {Members} members expired", now, points, members);
         return new ExpiryRun(now, members, points);
     }
+}
+
+/// <summary>Expiring a member's lapsed lots: decided on their account.</summary>
+public sealed record ExpiringLots(Guid MemberId, ExpirePoints Command) : JobWrite(MemberId)
+{
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
+        ExpirePoints.Decide(state.Account, Command);
 }
 
 /// <summary>

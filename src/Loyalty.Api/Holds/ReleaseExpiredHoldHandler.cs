@@ -4,7 +4,6 @@ using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Purchases;
 using Marten;
-using NodaTime;
 using Wolverine;
 
 namespace Loyalty.Api.Holds;
@@ -18,8 +17,8 @@ public static class ReleaseExpiredHoldHandler
 {
     public static readonly Actor Timer = Actor.System("hold-timeout");
 
-    public static async Task Handle(ReleaseExpiredHold message, EventStreams streams, IQuerySession session, ProgramSettingsCache programSettings,
-        IMessageBus bus, ILogger<ReleaseExpiredHold> log, CancellationToken ct)
+    public static async Task Handle(ReleaseExpiredHold message, EventStreams streams, IQuerySession session,
+        ProgramSettingsCache programSettings, IMessageBus bus, ILogger<ReleaseExpiredHold> log, CancellationToken ct)
     {
         var hold = (await session.LoadAsync<HoldRecord>(HoldState.Key(message.MemberId, message.HoldId), ct))?.Hold;
         if (hold is not { Status: HoldState.Held }) return;
@@ -28,8 +27,8 @@ public static class ReleaseExpiredHoldHandler
             await bus.ScheduleAsync(message, (hold.ExpiresAt - streams.Now).ToTimeSpan());
             return;
         }
-        await HoldEndpoints.Write(streams, message.MemberId, message.HoldId, null, await programSettings.CurrentAsync(ct),
-            (account, current) => ReleaseExpiredHold.Decide(account, current, streams.Now, Timer), StatusCodes.Status200OK, ct);
+        var program = await programSettings.CurrentAsync(ct);
+        await streams.Apply(new ReleasingExpiredHold(message, program, streams.Now, Timer), ct);
         log.LogInformation("Hold {HoldId} of member {MemberId} expired and was released", message.HoldId, message.MemberId);
     }
 }

@@ -84,7 +84,7 @@ public static class ReadPointsEndpoints
     {
         var program = await programSettings.CurrentAsync(ct);
         if (amount is null) throw new InvalidInput("amount", "is required");
-        var (needed, money) = PointsOrMoney.Resolve(null, amount, currency, program);
+        var (needed, money) = PointsOrMoney.Parse(null, amount, currency).In(program);
         if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
         var available = balance.ToAccount().AvailableAt(clock.GetCurrentInstant());
         var covering = Math.Min(needed, available);

@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
@@ -79,12 +81,64 @@ public sealed record TierReached(string? From, string To);
 /// <param name="Multiplier">The multipliers combined (their bonuses add: 1.5 and 2 make 2.5).</param>
 /// <param name="TierUpgrade">The tier the purchase took the member to, or null.</param>
 public sealed record PurchaseRecordedResponse(
-    Guid MemberId, string Source, string TransactionId, int PointsEarned, int DeficitSettled, int RuleVersion,
-    IReadOnlyList<EarnedLineResponse> Lines, BalanceResponse Balance, int BasePoints = 0, IReadOnlyList<EarnMultiplier>? Multipliers = null,
-    decimal Multiplier = 1, TierReached? TierUpgrade = null);
+    Guid MemberId,
+    string Source,
+    string TransactionId,
+    int PointsEarned,
+    int DeficitSettled,
+    int RuleVersion,
+    IReadOnlyList<EarnedLineResponse> Lines,
+    BalanceResponse Balance,
+    int BasePoints = 0,
+    IReadOnlyList<EarnMultiplier>? Multipliers = null,
+    decimal Multiplier = 1,
+    TierReached? TierUpgrade = null)
+{
+    public static PurchaseRecordedResponse From(IReadOnlyList<IMemberEvent> events, BalanceResponse balance)
+    {
+        var earned = events.OfType<PointsEarned>().Single();
+        var upgrade = events.OfType<TierUpgraded>().SingleOrDefault();
+        var lines = earned.Lines
+            .Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points))
+            .ToArray();
+        var multipliers = earned.Multipliers ?? [];
+        return new(earned.MemberId, earned.Source, earned.TransactionId, earned.Points, earned.DeficitSettled,
+            earned.RuleVersion, lines, balance,
+            BasePoints: earned.BasePoints ?? earned.Points,
+            Multipliers: multipliers,
+            Multiplier: EarnRule.Combined(multipliers.Select(m => m.Factor)),
+            TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To));
+    }
+}
 
 public static class RecordPurchaseEndpoint
 {
+    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    public static async Task<RecordingPurchase> LoadAsync(
+        RecordPurchaseRequest? request,
+        EventStreams streams,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        HttpContext http,
+        CancellationToken ct)
+    {
+        request = Body.Required(request);
+        var caller = Caller.Of(http);
+        var source = caller.SourceFor(Guard.Optional(request.Source, "source", 100));
+        caller.MayUseStore(request.StoreId);
+        Guard.Required(request.TransactionId, "transactionId", 100);
+        var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
+        var lines = request.Lines?
+            .Select(l => l is null ? null : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice,
+                l.Discount))
+            .ToArray();
+        var command = RecordPurchase.Parse(source, request.TransactionId, request.StoreId, occurredAt,
+            request.Currency, lines, streams.Now, caller.Actor);
+        var memberId = await MemberOf(request, session, ct);
+        var key = streams.Key($"purchase/{command.Source}/{command.TransactionId}", "transactionId", request);
+        return new RecordingPurchase(memberId, key, command, await programSettings.CurrentAsync(ct));
+    }
+
     /// <summary>
     /// Records a purchase and the points it earned under the program's current rule. The source is the calling
     /// key's (a <c>source</c> in the body must match it). Idempotent by source + <c>transactionId</c>: a retry
@@ -99,46 +153,38 @@ public static class RecordPurchaseEndpoint
     [Idempotent]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
-    public static async Task<IResult> Post(RecordPurchaseRequest? request, EventStreams streams, IQuerySession session,
-        ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
-    {
-        request = Body.Required(request);
-        var caller = Caller.Of(http);
-        var source = Guard.Required(caller.SourceFor(Guard.Optional(request.Source, "source", 100)), "source", 100);
-        caller.MayUseStore(request.StoreId);
-        var transactionId = Guard.Required(request.TransactionId, "transactionId", 100);
-        var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
-        var memberId = await MemberOf(request, session, ct);
-        var program = await programSettings.CurrentAsync(ct);
-        var command = new RecordPurchase(source, transactionId, request.StoreId, occurredAt, request.Currency,
-            request.Lines?.Select(l => l is null ? null! : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)).ToArray(),
-            streams.Now, caller.Actor);
-
-        return await PointsWrites.Append(streams, memberId, streams.Key($"purchase/{source}/{transactionId}", "transactionId", request), program,
-            batch => batch.Load<PurchaseRecord>(PurchaseState.Key(source, transactionId)),
-            (account, existing) => TierQualification.Following(account, RecordPurchase.Decide(account, existing?.Purchase, program, command),
-                program, command.RecordedAt, caller.Actor),
-            (written, balance) =>
-            {
-                var earned = written.Events.OfType<PointsEarned>().Single();
-                var upgrade = written.Events.OfType<TierUpgraded>().SingleOrDefault();
-                return new PurchaseRecordedResponse(memberId, source, transactionId, earned.Points, earned.DeficitSettled, earned.RuleVersion,
-                    earned.Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points)).ToArray(), balance,
-                    earned.BasePoints ?? earned.Points, earned.Multipliers ?? [], EarnRule.Combined(earned.Multipliers?.Select(m => m.Factor) ?? []),
-                    upgrade is null ? null : new TierReached(upgrade.From, upgrade.To));
-            },
-            StatusCodes.Status201Created, ct);
-    }
+    public static Task<IResult> Post(RecordingPurchase write, EventStreams streams, CancellationToken ct) =>
+        streams.Respond(write, StatusCodes.Status201Created, ct);
 
     private static async Task<Guid> MemberOf(RecordPurchaseRequest request, IQuerySession session, CancellationToken ct)
     {
         if (request.MemberId is { } id)
         {
-            if (request.MemberExternalId is not null) throw new InvalidInput("memberExternalId", "give memberId or memberExternalId, not both");
+            if (request.MemberExternalId is not null)
+                throw new InvalidInput("memberExternalId", "give memberId or memberExternalId, not both");
             return id;
         }
         var externalId = Guard.Required(request.MemberExternalId, "memberId", 100);
         var member = await session.Query<MemberView>().FirstOrDefaultAsync(m => m.ExternalId == externalId, ct);
         return member?.Id ?? throw new NotFound("memberExternalId", "no member has this externalId");
     }
+}
+
+/// <summary>
+/// Recording a purchase: decided on the member's account and any purchase already recorded under the same
+/// reference; the tier the purchase reaches follows it.
+/// </summary>
+public sealed record RecordingPurchase(Guid MemberId, IdempotencyKey Key, RecordPurchase Command, ProgramSettings Program)
+    : MemberWrite<PurchaseRecord, PurchaseRecordedResponse>(MemberId, Key)
+{
+    protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
+
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state)
+    {
+        var earned = RecordPurchase.Decide(state.Account, state.Record?.Purchase, Program, Command);
+        return TierQualification.Following(state.Account, earned, Program, Command.RecordedAt, Command.By);
+    }
+
+    public override PurchaseRecordedResponse Answer(MemberWritten<PurchaseRecord> written) =>
+        PurchaseRecordedResponse.From(written.Events, written.Balance(Program, Command.RecordedAt));
 }

@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
 using Loyalty.Projections.Purchases;
 using Marten;
@@ -36,11 +39,50 @@ public sealed record ReturnPurchaseRequest(
 /// <param name="Lines">The points reversed per line.</param>
 /// <param name="Balance">The member's balance after the return.</param>
 public sealed record PointsReversedResponse(
-    Guid MemberId, string Source, string TransactionId, string ReturnId, int PointsReversed, int TakenFromBalance, int AddedToDeficit,
-    IReadOnlyList<ReversedLine> Lines, BalanceResponse Balance);
+    Guid MemberId,
+    string Source,
+    string TransactionId,
+    string ReturnId,
+    int PointsReversed,
+    int TakenFromBalance,
+    int AddedToDeficit,
+    IReadOnlyList<ReversedLine> Lines,
+    BalanceResponse Balance)
+{
+    public static PointsReversedResponse From(PointsReversed e, BalanceResponse balance) =>
+        new(e.MemberId, e.Source, e.TransactionId, e.ReturnId, e.Points, e.TakenFromBalance, e.AddedToDeficit,
+            e.Lines, balance);
+}
 
 public static class ReturnPurchaseEndpoint
 {
+    /// <summary>The request, checked and turned into the write; the purchase names the member.</summary>
+    public static async Task<ReturningPurchase> LoadAsync(
+        string source,
+        string transactionId,
+        ReturnPurchaseRequest? request,
+        EventStreams streams,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        HttpContext http,
+        CancellationToken ct)
+    {
+        request = Body.Required(request);
+        Guard.Required(request.ReturnId, "returnId", 100);
+        source = Guard.Required(source, "source", 100);
+        transactionId = Guard.Required(transactionId, "transactionId", 100);
+        var caller = Caller.Of(http);
+        caller.SourceFor(source);
+        var purchase = await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
+            ?? throw new NotFound("transactionId", "no such purchase");
+        caller.MayUseStore(purchase.Purchase.StoreId);
+        var lines = request.Lines?.Select(l => l is null ? null : new ReturnLine(l.LineId, l.Quantity)).ToArray();
+        var command = ReturnPurchase.Parse(source, transactionId, request.ReturnId, lines,
+            request.OccurredAt ?? streams.Now, streams.Now, caller.Actor);
+        var key = streams.Key($"return/{source}/{transactionId}/{command.ReturnId}", "returnId", request);
+        return new ReturningPurchase(purchase.Purchase.MemberId, key, command, await programSettings.CurrentAsync(ct));
+    }
+
     /// <summary>
     /// Returns lines of a purchase and reverses exactly the points they earned. Points the member already
     /// spent become a deficit; the balance never goes below zero. Idempotent by <c>returnId</c> within the purchase.
@@ -55,32 +97,20 @@ public static class ReturnPurchaseEndpoint
     [Idempotent]
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
-    public static async Task<IResult> Post(string source, string transactionId, ReturnPurchaseRequest? request,
-        EventStreams streams, IQuerySession session, ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
-    {
-        request = Body.Required(request);
-        var returnId = Guard.Required(request.ReturnId, "returnId", 100);
-        source = Guard.Required(source, "source", 100);
-        transactionId = Guard.Required(transactionId, "transactionId", 100);
-        var caller = Caller.Of(http);
-        caller.SourceFor(source);
-        var key = PurchaseState.Key(source, transactionId);
-        var purchase = (await session.LoadAsync<PurchaseRecord>(key, ct))?.Purchase ?? throw new NotFound("transactionId", "no such purchase");
-        caller.MayUseStore(purchase.StoreId);
-        var command = new ReturnPurchase(source, transactionId, returnId,
-            request.Lines?.Select(l => l is null ? null! : new ReturnLine(l.LineId, l.Quantity)).ToArray(),
-            request.OccurredAt ?? streams.Now, streams.Now, caller.Actor);
+    public static Task<IResult> Post(ReturningPurchase write, EventStreams streams, CancellationToken ct) =>
+        streams.Respond(write, StatusCodes.Status201Created, ct);
+}
 
-        return await PointsWrites.Append(streams, purchase.MemberId,
-            streams.Key($"return/{source}/{transactionId}/{returnId}", "returnId", request), await programSettings.CurrentAsync(ct),
-            batch => batch.Load<PurchaseRecord>(key),
-            (account, current) => ReturnPurchase.Decide(account, current?.Purchase, command),
-            (written, balance) =>
-            {
-                var reversed = (PointsReversed)written.Events.Single();
-                return new PointsReversedResponse(purchase.MemberId, source, transactionId, returnId, reversed.Points,
-                    reversed.TakenFromBalance, reversed.AddedToDeficit, reversed.Lines, balance);
-            },
-            StatusCodes.Status201Created, ct);
-    }
+/// <summary>Returning: decided on the member's account and the purchase as it stands, returns so far included.</summary>
+public sealed record ReturningPurchase(Guid MemberId, IdempotencyKey Key, ReturnPurchase Command, ProgramSettings Program)
+    : MemberWrite<PurchaseRecord, PointsReversedResponse>(MemberId, Key)
+{
+    protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
+
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state) =>
+        ReturnPurchase.Decide(state.Account, state.Record?.Purchase, Command);
+
+    public override PointsReversedResponse Answer(MemberWritten<PurchaseRecord> written) =>
+        PointsReversedResponse.From(written.Events.OfType<PointsReversed>().Single(),
+            written.Balance(Program, Command.RecordedAt));
 }

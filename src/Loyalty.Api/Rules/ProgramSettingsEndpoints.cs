@@ -85,21 +85,15 @@ public static class ChangeProgramSettingsEndpoint
             request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem, request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
             request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null);
-        return await ProgramWrites.Append(streams, cache, settings => ChangeProgramSettings.Decide(settings, command), ProgramSettingsResponse.From, ct);
+        return await ProgramWrite.RespondAsync(new ChangingProgramSettings(command), streams, cache, ct);
     }
 }
 
-/// <summary>A write to the program stream, answered with the settings after it.</summary>
-internal static class ProgramWrites
+/// <summary>Changing the settings: decided on the settings as they stand.</summary>
+public sealed record ChangingProgramSettings(ChangeProgramSettings Command) : ProgramWrite<ProgramSettingsResponse>
 {
-    /// <summary>Appends what <paramref name="decide"/> makes of the settings, then forgets this node's cached copy of them.</summary>
-    public static async Task<IResult> Append<TResponse>(EventStreams streams, ProgramSettingsCache cache, Func<ProgramSettings, IReadOnlyList<IProgramEvent>> decide,
-        Func<ProgramSettings, TResponse> respond, CancellationToken ct) where TResponse : notnull
-    {
-        var result = await streams.Append<ProgramSettings, IProgramEvent, TResponse>(ProgramSettings.StreamId, null,
-            EventStreams.Folded<ProgramSettings, IProgramEvent>(ProgramSettings.StreamId, ProgramSettings.None, ProgramSettings.Evolve, null),
-            ProgramSettings.Evolve, decide, written => respond(written.After), StatusCodes.Status200OK, ct);
-        cache.Forget(ProgramSettings.StreamId);
-        return result;
-    }
+    public override IReadOnlyList<IProgramEvent> Decide(ProgramSettings settings) =>
+        ChangeProgramSettings.Decide(settings, Command);
+
+    public override ProgramSettingsResponse Answer(ProgramSettings after) => ProgramSettingsResponse.From(after);
 }

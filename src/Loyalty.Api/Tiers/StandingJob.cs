@@ -1,7 +1,11 @@
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
 using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Rules;
+using NodaTime;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Balances;
@@ -28,12 +32,22 @@ public sealed class StandingJob(IDocumentStore store, EventStreams streams, Prog
         var now = streams.Now;
         var program = await programSettings.CurrentAsync(ct);
         var cutoff = now.ToUnixTimeMilliseconds();
-        var (members, events) = await MemberJobs.RunAsync("Standing review", store, b => b.NextStandingCheck <= cutoff, streams, program,
-            account => [.. TierQualification.Review(account, program, now, Job), .. MembershipReport.EndIfDue(account, now, Job)], log, ct);
+        var (members, events) = await MemberJobs.RunAsync("Standing review", store, b => b.NextStandingCheck <= cutoff,
+            streams, member => new ReviewingStanding(member, program, now), log, ct);
         if (members == 0) return new StandingRun(0, 0);
         log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events.Count, members);
         return new StandingRun(members, events.Count);
     }
+}
+
+/// <summary>Reviewing a member's standing: the tier reviews and the membership's end that have come.</summary>
+public sealed record ReviewingStanding(Guid MemberId, ProgramSettings Program, Instant Now) : JobWrite(MemberId)
+{
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
+    [
+        .. TierQualification.Review(state.Account, Program, Now, StandingJob.Job),
+        .. MembershipReport.EndIfDue(state.Account, Now, StandingJob.Job)
+    ];
 }
 
 /// <summary>Runs the standing job every <c>Loyalty:Standing:CheckSeconds</c> (default 60); <c>Loyalty:Standing:Enabled</c> false turns it off.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
 using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
@@ -18,14 +19,6 @@ using NodaTime.Text;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Tiers;
-
-public sealed record AssignTierRequest(
-    [Required] string? AssignmentId,
-    [Required] string? Tier,
-    [Required] string? Reason,
-    [Required] Instant? Until);
-
-public sealed record TierAssignedResponse(Guid MemberId, string AssignmentId, string Tier, Instant Until, TierStatus Standing);
 
 public static class TierStandingEndpoints
 {
@@ -57,33 +50,6 @@ public static class TierStandingEndpoints
         if (events.Count == 0) return Problems.For(new NotFound("memberId", "no such member"));
         var (standing, membership) = TierStatus.Replay(events, at);
         return Results.Json(TierStatus.Of(id, standing, membership, program, at));
-    }
-
-    /// <summary>
-    /// Gives the member a tier until a date, with a reason: a floor, they hold at least that tier until then (a later
-    /// assignment replaces it). Idempotent by <c>assignmentId</c>.
-    /// </summary>
-    [Tags("Tiers")]
-    [ProducesResponseType<TierAssignedResponse>(201)]
-    [Refuses(400)]
-    [Refuses(404)]
-    [Refuses(409)]
-    [Refuses(422)]
-    [Idempotent]
-    [WolverinePost("/members/{id}/tier/assignments", OperationId = "assignTier")]
-    [Authorize(Policy = Permissions.ProgramWrite)]
-    public static async Task<IResult> Assign(Guid id, AssignTierRequest? request, EventStreams streams, ProgramSettingsCache programSettings,
-        HttpContext http, CancellationToken ct)
-    {
-        request = Body.Required(request);
-        var assignmentId = Guard.Required(request.AssignmentId, "assignmentId", 100);
-        var program = await programSettings.CurrentAsync(ct);
-        var command = new AssignTier(assignmentId, request.Tier, request.Reason, request.Until, streams.Now, Caller.Of(http).Actor);
-        return await PointsWrites.Append(streams, id, streams.Key($"tier-assignment/{id}/{assignmentId}", "assignmentId", request), program,
-            account => AssignTier.Decide(account, program, command),
-            (written, _) => new TierAssignedResponse(id, assignmentId, command.Tier!.Trim(), command.Until!.Value,
-                TierStatus.Of(id, written.After.Tier, written.After.Membership, program, streams.Now)),
-            StatusCodes.Status201Created, ct);
     }
 }
 

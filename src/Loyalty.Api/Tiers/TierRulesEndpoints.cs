@@ -75,8 +75,7 @@ public static class TierRulesEndpoints
     {
         request = Body.Required(request);
         var command = new ChangeTierRules(request.ToRules(), request.EffectiveFrom, request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor);
-        return await ProgramWrites.Append(streams, cache, settings => ChangeTierRules.Decide(settings, command),
-            settings => TierRulesResponse.From(settings, streams.Now), ct);
+        return await ProgramWrite.RespondAsync(new ChangingTierRules(command), streams, cache, ct);
     }
 
     /// <summary>What the given tier rules would do if they applied now: who moves up at once, who drops at review.</summary>
@@ -120,4 +119,13 @@ public static class TierRulesEndpoints
     private static async Task<IReadOnlyList<StandingRow>> Standings(IQuerySession session, CancellationToken ct) =>
         await session.Query<MemberBalance>().Where(b => b.Enrolled)
             .Select(b => new StandingRow(b.Standing, b.Membership)).ToListAsync(ct);
+}
+
+/// <summary>Changing the tier rules: decided on the settings as they stand.</summary>
+public sealed record ChangingTierRules(ChangeTierRules Command) : ProgramWrite<TierRulesResponse>
+{
+    public override IReadOnlyList<IProgramEvent> Decide(ProgramSettings settings) =>
+        ChangeTierRules.Decide(settings, Command);
+
+    public override TierRulesResponse Answer(ProgramSettings after) => TierRulesResponse.From(after, Command.At);
 }

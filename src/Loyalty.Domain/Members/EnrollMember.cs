@@ -19,7 +19,7 @@ public sealed record EnrollMember(
     {
         var externalId = Guard.Required(cmd.ExternalId, "externalId", 100);
         var profile = ProfileRules.Check(cmd.Name, cmd.Email, cmd.Phone, cmd.Birthday, cmd.TimeZone ?? cmd.ProgramTimeZone, cmd.At);
-        return new MemberEnrolled(cmd.MemberId, externalId, profile, cmd.At, cmd.By);
+        return new MemberEnrolled(cmd.MemberId, externalId, profile, cmd.At, cmd.By, ConsolidationRecorded: true);
     }
 }
 

@@ -12,7 +12,17 @@ public interface IMemberEvent
 /// <summary>What a member tells us about themselves.</summary>
 public sealed record MemberProfile(string Name, string? Email, string? Phone, LocalDate? Birthday, string TimeZone);
 
-public sealed record MemberEnrolled(Guid MemberId, string ExternalId, MemberProfile Profile, Instant At, Actor By) : IMemberEvent;
+/// <summary>
+/// A member joined. <see cref="ConsolidationRecorded"/>: their lots are consolidated by <c>LotsConsolidated</c>
+/// events; members enrolled before that had their lots consolidated by the fold (see <c>FrozenFoldRules</c>).
+/// </summary>
+public sealed record MemberEnrolled(
+    Guid MemberId,
+    string ExternalId,
+    MemberProfile Profile,
+    Instant At,
+    Actor By,
+    bool? ConsolidationRecorded = null) : IMemberEvent;
 
 public sealed record MemberProfileUpdated(Guid MemberId, MemberProfile Profile, Instant At, Actor By) : IMemberEvent;
 

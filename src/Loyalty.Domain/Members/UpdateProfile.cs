@@ -24,15 +24,3 @@ public sealed record UpdateProfile(
         return [new MemberProfileUpdated(member.Id, profile, cmd.At, cmd.By)];
     }
 }
-
-/// <summary>Closing a member stops earning; the balance stays and can still be redeemed or adjusted.</summary>
-public sealed record CloseMember(string? Reason, int? ExpectedVersion, Instant At, Actor By)
-{
-    public static IMemberEvent[] Decide(Member member, CloseMember cmd)
-    {
-        if (member.Closed) return [];
-        if (cmd.ExpectedVersion is { } expected && expected != member.Version)
-            throw new StaleVersion("expectedVersion", $"the member is at version {member.Version}; read it again");
-        return [new MemberClosed(member.Id, Guard.Required(cmd.Reason, "reason", 500), cmd.At, cmd.By)];
-    }
-}

@@ -72,13 +72,20 @@ public sealed record Membership(
 }
 
 /// <summary>What the billing system reports about a member's membership: each report is idempotent by its payment reference.</summary>
-public sealed record MembershipReport(string Kind, string? PaymentReference, string? Plan, bool Refund, Instant At, Actor By)
+public sealed record MembershipReport(string Kind, string PaymentReference, string? Plan, bool Refund, Instant At, Actor By)
 {
     public const string Purchased = "purchased", Renewed = "renewed", PaymentFailed = "payment-failed", Cancelled = "cancelled";
 
+    /// <summary>A report as the billing system sent it, checked; a purchase names its plan.</summary>
+    public static MembershipReport Parse(string kind, string? reference, string? plan, bool refund, Instant at, Actor by)
+    {
+        var id = Guard.Required(reference, "paymentReference", 100);
+        return new(kind, id, kind == Purchased ? Guard.Required(plan, "plan", 50) : plan, refund, at, by);
+    }
+
     public static IMemberEvent[] Decide(PointsAccount account, ProgramSettings program, MembershipReport cmd)
     {
-        var reference = Guard.Required(cmd.PaymentReference, "paymentReference", 100);
+        var reference = cmd.PaymentReference;
         if (!account.Enrolled) throw new NotFound("memberId", "no such member");
         var membership = account.Membership;
         if (membership?.PaymentReferences.Contains(reference) == true)
@@ -129,11 +136,9 @@ public sealed record MembershipReport(string Kind, string? PaymentReference, str
     public static IMemberEvent[] EndIfDue(PointsAccount account, Instant now, Actor by) =>
         account.Membership?.EndIfDue(account.MemberId, now, by) is { } ended ? [ended] : [];
 
-    private static MembershipPlan PlanOf(ProgramSettings program, string? code)
-    {
-        var plan = Guard.Required(code, "plan", 50);
-        return program.MembershipPlans.FirstOrDefault(p => p.Code == plan) ?? throw new RuleBroken("plan", "the program has no such plan");
-    }
+    private static MembershipPlan PlanOf(ProgramSettings program, string? code) =>
+        program.MembershipPlans.FirstOrDefault(p => p.Code == code)
+        ?? throw new RuleBroken("plan", "the program has no such plan");
 
     private static IMemberEvent[] WithBonus(PointsAccount account, ProgramSettings program, MembershipPlan plan, string reference, Instant periodStart,
         IMemberEvent paid, MembershipReport cmd) => plan.BonusPoints == 0

@@ -154,39 +154,53 @@ public sealed record Lots(ImmutableList<Lot> Items)
             : lots.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt)));
 
     /// <summary>
-    /// Keeps a member's open lots few, so that a write costs the same however many purchases they made: past
-    /// twice <paramref name="keep"/> lots, every available lot that no hold touches, except the newest
+    /// What to merge to keep a member's open lots few, so that a write costs the same however many purchases they
+    /// made: past twice <paramref name="keep"/> lots, every available lot that no hold touches, except the newest
     /// <paramref name="keep"/>, merges into one consolidated lot per expiry (<c>consolidated:never</c>,
-    /// <c>consolidated:&lt;expiry in Unix ms&gt;</c>). Their points keep their expiry and the consumption order;
-    /// the events that made them still name each purchase. Pending, held and lapsed lots stay as they are.
+    /// <c>consolidated:&lt;expiry in Unix ms&gt;</c>). Pending, held and lapsed lots stay as they are. Null when
+    /// there is nothing to merge.
     /// </summary>
-    public Lots Consolidated(Instant at, int keep)
+    public (IReadOnlyList<LotTake> Merged, IReadOnlyList<Lot> Into)? Consolidation(Instant at, int keep)
     {
-        if (Items.Count <= 2 * keep) return this;
-        var newest = Items.OrderByDescending(l => l.EarnedAt).ThenByDescending(l => l.LotId, StringComparer.Ordinal).Take(keep).Select(l => l.LotId).ToHashSet();
+        if (Items.Count <= 2 * keep) return null;
+        var newest = Items
+            .OrderByDescending(l => l.EarnedAt)
+            .ThenByDescending(l => l.LotId, StringComparer.Ordinal)
+            .Take(keep)
+            .Select(l => l.LotId)
+            .ToHashSet();
         var merging = Items.Where(l => !newest.Contains(l.LotId) && l.Held == 0 && l.IsAvailableAt(at)).ToList();
-        var items = Items.RemoveAll(merging.Contains);
-        foreach (var group in merging.GroupBy(l => l.ExpiresAt))
+        if (merging.Count == 0) return null;
+        var into = merging.GroupBy(l => l.ExpiresAt).Select(group =>
         {
             var id = $"{Lot.Consolidated}:{group.Key?.ToUnixTimeMilliseconds().ToString() ?? "never"}";
             // A consolidated lot kept apart (held, or among the newest) takes the others in.
-            var into = items.Find(l => l.LotId == id) ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
+            var kept = Items.Find(l => l.LotId == id && !merging.Contains(l))
+                ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
             var points = group.Sum(l => l.Open);
-            var merged = into with
+            return kept with
             {
-                Points = into.Points + points, Open = into.Open + points,
-                EarnedAt = Instant.Min(into.EarnedAt, group.Min(l => l.EarnedAt)), AvailableAt = Instant.Max(into.AvailableAt, group.Max(l => l.AvailableAt))
+                Points = kept.Points + points,
+                Open = kept.Open + points,
+                EarnedAt = Instant.Min(kept.EarnedAt, group.Min(l => l.EarnedAt)),
+                AvailableAt = Instant.Max(kept.AvailableAt, group.Max(l => l.AvailableAt))
             };
-            items = items.Remove(into).Add(merged);
-        }
-        return new Lots(items);
+        });
+        return (merging.Select(l => l.Take(l.Open)).ToList(), into.ToList());
     }
+
+    /// <summary>The merged lots leave; each consolidated lot takes the place of the one of its id, if any.</summary>
+    public Lots Consolidate(IEnumerable<LotTake> merged, IEnumerable<Lot> into) =>
+        into.Aggregate(Remove(merged), (lots, lot) => new(lots.Find(lot.LotId) is { } old
+            ? lots.Items.Replace(old, lot)
+            : lots.Items.Add(lot)));
 
     public Lots Hold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held + points });
     public Lots Unhold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held - points });
 
-    /// <summary>Activity-based expiry: every open lot now expires at <paramref name="expiresAt"/>.</summary>
-    public Lots ExpiringAt(Instant expiresAt) => new(Items.Select(l => l with { ExpiresAt = expiresAt }).ToImmutableList());
+    /// <summary>Activity-based expiry: every open lot now expires at <paramref name="expiresAt"/>, if given.</summary>
+    public Lots ExpiringAt(Instant? expiresAt) =>
+        expiresAt is { } at ? new(Items.Select(l => l with { ExpiresAt = at }).ToImmutableList()) : this;
 
     private Lots Change(IEnumerable<LotTake> takes, Func<Lot, int, Lot> change)
     {
@@ -194,10 +208,13 @@ public sealed record Lots(ImmutableList<Lot> Items)
         foreach (var take in takes)
         {
             var index = items.FindIndex(l => l.LotId == take.LotId);
-            if (index < 0) continue;
+            if (index < 0) throw new UnknownLot(take.LotId);
             var changed = change(items[index], take.Points);
             items = changed.Open <= 0 && changed.Held <= 0 ? items.RemoveAt(index) : items.SetItem(index, changed);
         }
         return new Lots(items);
     }
 }
+
+/// <summary>An event names a lot the member does not have: the stream and the fold disagree, which must never pass unseen.</summary>
+public sealed class UnknownLot(string lotId) : InvalidOperationException($"no open lot {lotId} to change");

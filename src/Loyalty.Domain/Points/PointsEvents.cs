@@ -169,3 +169,15 @@ public sealed record HoldReleased(
 {
     public const string ByCaller = "released", TimedOut = "expired";
 }
+
+/// <summary>
+/// A write left the member with many lots, so it merged the older ones (<see cref="Merged"/>, each with all its open
+/// points) into one lot per expiry (<see cref="Into"/>, each as it stands after the merge). Points, expiry and the
+/// consumption order stay as they were; the events that made the merged lots still name each purchase.
+/// </summary>
+public sealed record LotsConsolidated(
+    Guid MemberId,
+    IReadOnlyList<LotTake> Merged,
+    IReadOnlyList<Lot> Into,
+    Instant At,
+    Actor By) : IMemberEvent;

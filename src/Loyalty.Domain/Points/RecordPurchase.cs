@@ -5,53 +5,100 @@ using NodaTime;
 
 namespace Loyalty.Domain.Points;
 
-public sealed record PurchaseLine(string? LineId, string? Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount);
+/// <summary>A line of a receipt as the till sent it, before it is checked.</summary>
+public sealed record PurchaseLine(
+    string? LineId,
+    string? Sku,
+    string? Category,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal Discount);
+
+/// <summary>A checked line of a receipt: ids trimmed, amounts within bounds.</summary>
+public sealed record ReceiptLine(
+    string LineId,
+    string Sku,
+    string? Category,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal Discount)
+{
+    public decimal AmountPaid => Quantity * UnitPrice - Discount;
+}
 
 /// <summary>A till or shop reports a purchase by a member; it earns points under the program's current rule.</summary>
 public sealed record RecordPurchase(
-    string? Source,
-    string? TransactionId,
-    string? StoreId,
+    string Source,
+    string TransactionId,
+    string StoreId,
     Instant OccurredAt,
-    string? Currency,
-    IReadOnlyList<PurchaseLine>? Lines,
+    string Currency,
+    IReadOnlyList<ReceiptLine> Lines,
     Instant RecordedAt,
     Actor By)
 {
     public const int MaxLines = 500;
     public const int MaxPointsPerPurchase = 1_000_000;
 
-    /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>
-    public static PointsEarned[] Decide(PointsAccount account, PurchaseState? existing, ProgramSettings program, RecordPurchase cmd)
+    /// <summary>The purchase as sent, checked: each failure names the field.</summary>
+    public static RecordPurchase Parse(
+        string? source,
+        string? transactionId,
+        string? storeId,
+        Instant occurredAt,
+        string? currency,
+        IReadOnlyList<PurchaseLine?>? lines,
+        Instant recordedAt,
+        Actor by)
     {
-        var source = Guard.Required(cmd.Source, "source", 100);
-        var transactionId = Guard.Required(cmd.TransactionId, "transactionId", 100);
-        var storeId = Guard.Required(cmd.StoreId, "storeId", 100);
-        var currency = Guard.Currency(cmd.Currency, "currency");
-        Guard.NotInFuture(cmd.OccurredAt, cmd.RecordedAt, "occurredAt");
-        var lines = CheckLines(cmd.Lines);
+        var from = Guard.Required(source, "source", 100);
+        var transaction = Guard.Required(transactionId, "transactionId", 100);
+        var store = Guard.Required(storeId, "storeId", 100);
+        var code = Guard.Currency(currency, "currency");
+        Guard.NotInFuture(occurredAt, recordedAt, "occurredAt");
+        return new(from, transaction, store, occurredAt, code, ParseLines(lines), recordedAt, by);
+    }
 
+    /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>
+    public static PointsEarned[] Decide(
+        PointsAccount account,
+        PurchaseState? existing,
+        ProgramSettings program,
+        RecordPurchase cmd)
+    {
         if (!account.Enrolled) throw new NotFound("memberId", "no such member");
         if (existing is not null) throw new Conflict("transactionId", "this purchase is already recorded");
         if (account.Closed) throw new RuleBroken("memberId", "the member is closed and earns no more points");
-        if (currency != program.Currency)
+        if (cmd.Currency != program.Currency)
             throw new RuleBroken("currency", $"the program's currency is {program.Currency}");
 
-        var paid = lines.Select(l => l.Quantity * l.UnitPrice - l.Discount).ToArray();
+        var paid = cmd.Lines.Select(l => l.AmountPaid).ToArray();
         var multipliers = MultipliersOf(account, program, cmd.OccurredAt);
         var multiplier = EarnRule.Combined(multipliers.Select(m => m.Factor));
         var total = paid.Sum() * program.EarnRate.Points / program.EarnRate.PerAmount * multiplier;
-        if (total > MaxPointsPerPurchase) throw new RuleBroken("lines", $"would earn more than {MaxPointsPerPurchase} points");
+        if (total > MaxPointsPerPurchase)
+            throw new RuleBroken("lines", $"would earn more than {MaxPointsPerPurchase} points");
         var basePoints = EarnRule.PointsPerLine(paid, program.EarnRate);
-        var points = multipliers.Length == 0 ? basePoints : EarnRule.PointsPerLine(paid, program.EarnRate, multiplier);
-        var earned = lines.Select((l, i) => new EarnedLine(l.LineId!, l.Sku!, l.Category, l.Quantity, l.UnitPrice, l.Discount, paid[i], points[i],
-            basePoints[i])).ToArray();
+        var points = multipliers.Length == 0
+            ? basePoints
+            : EarnRule.PointsPerLine(paid, program.EarnRate, multiplier);
+        var earned = cmd.Lines
+            .Select((l, i) => new EarnedLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount,
+                paid[i], points[i], basePoints[i]))
+            .ToArray();
         var sum = points.Sum();
 
-        return [new PointsEarned(account.MemberId, source, transactionId, storeId, currency, paid.Sum(), earned, sum,
-            account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate, cmd.OccurredAt, cmd.RecordedAt, cmd.By,
-            program.AvailableAt(cmd.OccurredAt), program.ExpiresAt(cmd.OccurredAt), program.OpenLotsExpireAfter(cmd.OccurredAt),
-            basePoints.Sum(), multipliers)];
+        return
+        [
+            new PointsEarned(account.MemberId, cmd.Source, cmd.TransactionId, cmd.StoreId, cmd.Currency, paid.Sum(),
+                earned, sum, account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate,
+                cmd.OccurredAt, cmd.RecordedAt, cmd.By,
+                AvailableAt: program.AvailableAt(cmd.OccurredAt),
+                ExpiresAt: program.ExpiresAt(cmd.OccurredAt),
+                OpenLotsExpireAt: program.OpenLotsExpireAfter(cmd.OccurredAt),
+                BasePoints: basePoints.Sum(),
+                Multipliers: multipliers)
+        ];
     }
 
     /// <summary>
@@ -61,33 +108,44 @@ public sealed record RecordPurchase(
     public static EarnMultiplier[] MultipliersOf(PointsAccount account, ProgramSettings program, Instant at)
     {
         var multipliers = new List<EarnMultiplier>();
-        if (program.TiersAt(at)?.Rules is { } rules && TierHeld.At(account.Tier, account.Membership, rules, at).Tier is { EarnMultiplier: not 1 } tier)
+        var rules = program.TiersAt(at)?.Rules;
+        if (rules is not null
+            && TierHeld.At(account.Tier, account.Membership, rules, at).Tier is { EarnMultiplier: not 1 } tier)
             multipliers.Add(new EarnMultiplier(EarnMultiplier.Tier, tier.Code, tier.EarnMultiplier));
-        if (account.Membership is { } membership && membership.ActiveAt(at) && membership.Plan.EarnMultiplier != 1)
-            multipliers.Add(new EarnMultiplier(EarnMultiplier.Membership, membership.Plan.Code, membership.Plan.EarnMultiplier));
+        if (account.Membership is { } membership
+            && membership.ActiveAt(at)
+            && membership.Plan.EarnMultiplier != 1)
+            multipliers.Add(new EarnMultiplier(EarnMultiplier.Membership, membership.Plan.Code,
+                membership.Plan.EarnMultiplier));
         return [.. multipliers];
     }
 
-    private static IReadOnlyList<PurchaseLine> CheckLines(IReadOnlyList<PurchaseLine>? lines)
+    private static IReadOnlyList<ReceiptLine> ParseLines(IReadOnlyList<PurchaseLine?>? lines)
     {
         if (lines is null || lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
         if (lines.Count > MaxLines) throw new InvalidInput("lines", $"at most {MaxLines} lines");
         var seen = new HashSet<string>();
-        for (var i = 0; i < lines.Count; i++)
+        return lines.Select((line, i) =>
         {
-            var line = lines[i] ?? throw new InvalidInput($"lines[{i}]", "is required");
-            var id = Guard.Required(line.LineId, $"lines[{i}].lineId", 100);
-            if (!seen.Add(id)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
-            Guard.Required(line.Sku, $"lines[{i}].sku", 100);
-            Guard.Optional(line.Category, $"lines[{i}].category", 100);
-            if (line.Quantity <= 0) throw new InvalidInput($"lines[{i}].quantity", "must be greater than 0");
-            if (line.Quantity > 1_000_000) throw new InvalidInput($"lines[{i}].quantity", "must be at most 1000000");
-            if (line.UnitPrice < 0) throw new InvalidInput($"lines[{i}].unitPrice", "must not be negative");
-            if (line.UnitPrice > 1_000_000_000) throw new InvalidInput($"lines[{i}].unitPrice", "must be at most 1000000000");
-            if (line.Discount < 0) throw new InvalidInput($"lines[{i}].discount", "must not be negative");
-            if (line.Discount > line.Quantity * line.UnitPrice)
-                throw new InvalidInput($"lines[{i}].discount", "must not exceed quantity × unitPrice");
-        }
-        return lines.Select(l => l with { LineId = l.LineId!.Trim(), Sku = l.Sku!.Trim() }).ToArray();
+            var parsed = ParseLine(line ?? throw new InvalidInput($"lines[{i}]", "is required"), $"lines[{i}]");
+            if (!seen.Add(parsed.LineId)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
+            return parsed;
+        }).ToArray();
+    }
+
+    private static ReceiptLine ParseLine(PurchaseLine line, string field)
+    {
+        var id = Guard.Required(line.LineId, $"{field}.lineId", 100);
+        var sku = Guard.Required(line.Sku, $"{field}.sku", 100);
+        Guard.Optional(line.Category, $"{field}.category", 100);
+        if (line.Quantity <= 0) throw new InvalidInput($"{field}.quantity", "must be greater than 0");
+        if (line.Quantity > 1_000_000) throw new InvalidInput($"{field}.quantity", "must be at most 1000000");
+        if (line.UnitPrice < 0) throw new InvalidInput($"{field}.unitPrice", "must not be negative");
+        if (line.UnitPrice > 1_000_000_000)
+            throw new InvalidInput($"{field}.unitPrice", "must be at most 1000000000");
+        if (line.Discount < 0) throw new InvalidInput($"{field}.discount", "must not be negative");
+        if (line.Discount > line.Quantity * line.UnitPrice)
+            throw new InvalidInput($"{field}.discount", "must not exceed quantity × unitPrice");
+        return new ReceiptLine(id, sku, line.Category, line.Quantity, line.UnitPrice, line.Discount);
     }
 }

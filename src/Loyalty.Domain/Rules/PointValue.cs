@@ -30,14 +30,12 @@ public sealed record PointValue(int Points, decimal Amount)
         return decimal.Floor(exact * 100m) / 100m;
     }
 
-    /// <summary>A money amount a member wants to cover with points: positive, in cents, in the program's currency.</summary>
-    public static decimal CheckedAmount(decimal? amount, string? currency, string programCurrency, string field)
+    /// <summary>A money amount a member wants to cover with points: positive, in cents.</summary>
+    public static decimal CheckedAmount(decimal? amount, string field)
     {
         if (amount is not { } a || a <= 0) throw new InvalidInput(field, "must be greater than 0");
         if (a > 10_000_000) throw new InvalidInput(field, "must be at most 10000000");
         if (decimal.Round(a, MinorUnitDecimals) != a) throw new InvalidInput(field, "must have at most 2 decimals");
-        var code = Guard.Currency(currency, "currency");
-        if (code != programCurrency) throw new RuleBroken("currency", $"the program's points are valued in {programCurrency}");
         return a;
     }
 }

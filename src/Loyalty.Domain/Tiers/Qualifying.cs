@@ -6,7 +6,14 @@ namespace Loyalty.Domain.Tiers;
 /// A change of what counts toward tiers, at the time it counts: a purchase at its time, a return at its purchase's
 /// time (negative), an adjustment flagged qualifying at its time.
 /// </summary>
-public sealed record QualifyingActivity(Instant At, int Points, decimal Spend, int Purchases);
+public sealed record QualifyingActivity(Instant At, int Points, decimal Spend, int Purchases)
+{
+    /// <summary>A purchase counts its points at the earn rate alone, its amount paid, and itself.</summary>
+    public static QualifyingActivity Of(Points.PointsEarned e) => new(e.At, e.BasePoints ?? e.Points, e.AmountPaid, 1);
+
+    /// <summary>A qualifying credit by hand counts its points only.</summary>
+    public static QualifyingActivity Of(Points.PointsAdjusted e) => new(e.At, e.Points, 0, 0);
+}
 
 /// <summary>Qualifying activity summed over a quarter of an hour (every time zone's midnight falls on one's start).</summary>
 public sealed record QualifyingSlot(Instant From, int Points, decimal Spend, int Purchases)

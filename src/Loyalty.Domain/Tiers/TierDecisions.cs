@@ -73,19 +73,3 @@ public static class TierQualification
         return new TierDowngraded(id, earned, to?.Code, rules.Metric, value, version.RuleVersion, to is null || to == rules.Base() ? null : TierRules.NextReview(review, zone), due, by);
     }
 }
-
-/// <summary>A program manager gives a member a tier as a floor until <see cref="Until"/>: they hold at least that tier until then.</summary>
-public sealed record AssignTier(string? AssignmentId, string? Tier, string? Reason, Instant? Until, Instant At, Actor By)
-{
-    public static IMemberEvent[] Decide(PointsAccount account, ProgramSettings program, AssignTier cmd)
-    {
-        var assignmentId = Guard.Required(cmd.AssignmentId, "assignmentId", 100);
-        var tier = Guard.Required(cmd.Tier, "tier", 50);
-        var reason = Guard.Required(cmd.Reason, "reason", 500);
-        var until = cmd.Until ?? throw new InvalidInput("until", "is required");
-        if (until <= cmd.At) throw new InvalidInput("until", "must be in the future");
-        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
-        if (program.TiersAt(cmd.At)?.Rules.Find(tier) is null) throw new RuleBroken("tier", "is not a tier of the program");
-        return [new TierAssigned(account.MemberId, assignmentId, tier, reason, until, cmd.At, cmd.By)];
-    }
-}

@@ -39,9 +39,9 @@ public sealed record TierStanding(
 
     public static TierStanding Evolve(TierStanding standing, IMemberEvent @event) => @event switch
     {
-        PointsEarned e => standing.Counting(new QualifyingActivity(e.At, e.BasePoints ?? e.Points, e.AmountPaid, 1), e.At),
+        PointsEarned e => standing.Counting(QualifyingActivity.Of(e), e.At),
         PointsReversed { Qualifying: { } q } e => standing.Counting(q, e.At),
-        PointsAdjusted { Qualifying: true } e => standing.Counting(new QualifyingActivity(e.At, e.Points, 0, 0), e.At),
+        PointsAdjusted { Qualifying: true } e => standing.Counting(QualifyingActivity.Of(e), e.At),
         TierUpgraded e => standing with
         {
             Earned = e.To, Since = e.At, ReviewAt = e.ReviewAt, GraceUntil = null,
@@ -70,7 +70,8 @@ public sealed record TierStanding(
         _ => standing
     };
 
-    private TierStanding Counting(QualifyingActivity activity, Instant latest) =>
+    /// <summary>The standing with <paramref name="activity"/> counted toward the metric.</summary>
+    public TierStanding Counting(QualifyingActivity activity, Instant latest) =>
         this with { Qualifying = QualifyingSlot.Add(Qualifying, activity, latest) };
 }
 

@@ -85,19 +85,19 @@ public class LotPropertiesTests
             switch (name)
             {
                 case "earn":
-                    return RecordPurchase.Decide(account, null, _program, new RecordPurchase("pos", $"t{_purchases++}", "s", _now, "EUR",
+                    return RecordPurchase.Decide(account, null, _program, RecordPurchase.Parse("pos", $"t{_purchases++}", "s", _now, "EUR",
                         [new PurchaseLine("a", "a", null, _random.Next(1, 4), _random.Next(1, 80), 0), new PurchaseLine("b", "b", null, 1, _random.Next(0, 50), 0)], _now, By));
                 case "return":
                     return ReturnPurchase.Decide(account, Purchase(purchase),
-                        new ReturnPurchase("pos", purchase, $"r{step}", [new ReturnLine(_random.Next(2) == 0 ? "a" : "b", 1)], _now, _now, By));
+                        ReturnPurchase.Parse("pos", purchase, $"r{step}", [new ReturnLine(_random.Next(2) == 0 ? "a" : "b", 1)], _now, _now, By));
                 case "redeem":
-                    return RedeemPoints.Decide(account, null, _program, new RedeemPoints($"x{_redemptions++}", _random.Next(1, 150), "gift", null, _now, By));
+                    return RedeemPoints.Decide(account, null, _program, RedeemPoints.Parse($"x{_redemptions++}", _random.Next(1, 150), null, null, "gift", null, _now, By));
                 case "cancel":
                     return CancelRedemption.Decide(account, Redemption(redemption), new CancelRedemption(redemption, null, _now, By));
                 case "adjust":
-                    return AdjustPoints.Decide(account, _program, new AdjustPoints($"a{_adjustments++}", _random.Next(-60, 60) is var p and not 0 ? p : 1, "why", _now, By));
+                    return AdjustPoints.Decide(account, _program, AdjustPoints.Parse($"a{_adjustments++}", _random.Next(-60, 60) is var p and not 0 ? p : 1, "why", false, _now, By));
                 case "hold":
-                    return PlaceHold.Decide(account, null, _program, new PlaceHold($"h{_holds++}", _random.Next(1, 120), null, null, _random.Next(60, 7200), null, _now, By));
+                    return PlaceHold.Decide(account, null, _program, PlaceHold.Parse($"h{_holds++}", _random.Next(1, 120), null, null, _random.Next(60, 7200), null, _now, By));
                 case "capture":
                     return CaptureHold.Decide(account, Hold(hold), _program, new CaptureHold(hold, _random.Next(3) == 0 ? null : _random.Next(1, 60), _now, By));
                 case "release":

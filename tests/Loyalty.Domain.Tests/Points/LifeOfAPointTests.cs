@@ -133,7 +133,7 @@ public class LifeOfAPointTests
     {
         var program = With(expiry: "rolling", months: 1);
         var member = Earn(Member(), program, "t1", 100, Now);
-        member.Then(PlaceHold.Decide(member.Account, null, program, new PlaceHold("h1", 30, null, null, null, null, Now, Till)));
+        member.Then(PlaceHold.Decide(member.Account, null, program, PlaceHold.Parse("h1", 30, null, null, null, null, Now, Till)));
         var due = program.ExpiresAt(Now)!.Value;
 
         Assert.Empty(ExpirePoints.Decide(member.Account, new ExpirePoints(due - Duration.FromSeconds(1), Till)));
@@ -148,7 +148,7 @@ public class LifeOfAPointTests
     public void held_points_cannot_be_redeemed_by_anything_else()
     {
         var member = Earn(Member(), Program, "t1", 100, Now);
-        member.Then(PlaceHold.Decide(member.Account, null, Program, new PlaceHold("h1", 80, null, null, null, null, Now, Till)));
+        member.Then(PlaceHold.Decide(member.Account, null, Program, PlaceHold.Parse("h1", 80, null, null, null, null, Now, Till)));
 
         var error = Assert.Throws<RuleBroken>(() => member.Redeem(Redeem("x1", 30)));
         Assert.Contains("20", error.Reason);
@@ -158,7 +158,7 @@ public class LifeOfAPointTests
     public void a_partial_capture_spends_part_and_releases_the_rest()
     {
         var member = Earn(Member(), Program, "t1", 100, Now);
-        var held = PlaceHold.Decide(member.Account, null, Program, new PlaceHold("h1", 80, null, null, null, "order-1", Now, Till)).Single();
+        var held = PlaceHold.Decide(member.Account, null, Program, PlaceHold.Parse("h1", 80, null, null, null, "order-1", Now, Till)).Single();
         member.Then([held]);
         var hold = HoldState.Evolve(null, held);
 
@@ -173,7 +173,7 @@ public class LifeOfAPointTests
     public void a_hold_cannot_be_captured_after_it_ended_or_expired()
     {
         var member = Earn(Member(), Program, "t1", 100, Now);
-        var held = PlaceHold.Decide(member.Account, null, Program, new PlaceHold("h1", 80, null, null, 60, null, Now, Till)).Single();
+        var held = PlaceHold.Decide(member.Account, null, Program, PlaceHold.Parse("h1", 80, null, null, 60, null, Now, Till)).Single();
         member.Then([held]);
         var hold = HoldState.Evolve(null, held)!;
         var expiresAt = Now + Duration.FromMinutes(1);
@@ -196,11 +196,11 @@ public class LifeOfAPointTests
     public void paying_an_amount_with_points_rounds_the_points_up_and_records_the_money()
     {
         var member = Earn(Member(), With(), "t1", 100, Now);
-        var redeemed = RedeemPoints.Decide(member.Account, null, With(), Redeem("x1", 0) with { Points = null, Amount = 0.51m, Currency = "EUR" }).Single();
+        var redeemed = RedeemPoints.Decide(member.Account, null, With(), RedeemPoints.Parse("x1", null, 0.51m, "EUR", "coffee", "app", Now, Till)).Single();
 
         Assert.Equal(51, redeemed.Points);
         Assert.Equal(new Money(0.51m, "EUR"), redeemed.Value);
-        Assert.Throws<RuleBroken>(() => RedeemPoints.Decide(member.Account, null, With(), Redeem("x2", 0) with { Points = null, Amount = 1m, Currency = "USD" }));
-        Assert.Throws<RuleBroken>(() => RedeemPoints.Decide(member.Account, null, Program, Redeem("x3", 0) with { Points = null, Amount = 1m, Currency = "EUR" }));
+        Assert.Throws<RuleBroken>(() => RedeemPoints.Decide(member.Account, null, With(), RedeemPoints.Parse("x2", null, 1m, "USD", "coffee", "app", Now, Till)));
+        Assert.Throws<RuleBroken>(() => RedeemPoints.Decide(member.Account, null, Program, RedeemPoints.Parse("x3", null, 1m, "EUR", "coffee", "app", Now, Till)));
     }
 }

@@ -78,8 +78,9 @@ public class LotsTests
         var lots = Of(Lot("a", 10, 50, null), Lot("b", 20, 40, 30), Lot("c", 30, 30, null), Lot("d", 40, 20, 30) with { Held = 5 },
             Lot("e", 50, 1, null, pendingDays: 14), Lot("f", 60, 3, null), Lot("g", 70, 2, 30));
 
-        Assert.Same(lots, lots.Consolidated(Now, keep: 4)); // not past twice the lots kept
-        var consolidated = lots.Consolidated(Now, keep: 3);
+        Assert.Null(lots.Consolidation(Now, keep: 4)); // not past twice the lots kept
+        var (merged, into) = lots.Consolidation(Now, keep: 3)!.Value;
+        var consolidated = lots.Consolidate(merged, into);
 
         Assert.Equal(["consolidated:" + (Now + Duration.FromDays(30)).ToUnixTimeMilliseconds(), "consolidated:never", Id("d"), Id("e"), Id("f"), Id("g")],
             consolidated.Items.Select(l => l.LotId).Order(StringComparer.Ordinal));

@@ -95,7 +95,7 @@ public class RecordPurchaseTests
     [Fact]
     public void a_purchase_from_the_future_is_refused()
     {
-        var error = Assert.Throws<InvalidInput>(() => Member().Record(Purchase("t1", Line("1", 1, 5)) with { OccurredAt = Now + NodaTime.Duration.FromHours(1) }));
+        var error = Assert.Throws<InvalidInput>(() => RecordPurchase.Parse("pos", "t1", "store-1", Now + NodaTime.Duration.FromHours(1), "EUR", [Line("1", 1, 5)], Now, Till));
         Assert.Equal("occurredAt", error.Field);
     }
 

@@ -59,7 +59,7 @@ public class RedeemAndAdjustTests
     [Fact]
     public void an_adjustment_needs_a_reason()
     {
-        var error = Assert.Throws<InvalidInput>(() => Member(Hundred).Adjust(Adjust("a1", 5) with { Reason = " " }));
+        var error = Assert.Throws<InvalidInput>(() => AdjustPoints.Parse("a1", 5, " ", false, Now, Till));
         Assert.Equal("reason", error.Field);
     }
 

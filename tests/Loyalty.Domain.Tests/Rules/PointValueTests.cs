@@ -1,4 +1,5 @@
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 
 namespace Loyalty.Domain.Tests.Rules;
@@ -32,12 +33,12 @@ public class PointValueTests
 
     [Fact]
     public void an_amount_in_another_currency_is_refused_as_a_broken_rule() =>
-        Assert.Equal("currency", Assert.Throws<RuleBroken>(() => PointValue.CheckedAmount(10m, "USD", "EUR", "amount")).Field);
+        Assert.Equal("currency", Assert.Throws<RuleBroken>(() => PointsOrMoney.Parse(null, 10m, "USD").In(Given.Program)).Field);
 
     [Theory]
     [InlineData(0, "amount")]
     [InlineData(-1, "amount")]
     [InlineData(1.001, "amount")]
     public void an_amount_that_is_not_money_is_refused(decimal amount, string field) =>
-        Assert.Equal(field, Assert.Throws<InvalidInput>(() => PointValue.CheckedAmount(amount, "EUR", "EUR", "amount")).Field);
+        Assert.Equal(field, Assert.Throws<InvalidInput>(() => PointValue.CheckedAmount(amount, "amount")).Field);
 }

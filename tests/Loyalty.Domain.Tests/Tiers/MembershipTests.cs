@@ -23,7 +23,7 @@ public class MembershipTests
 
     private static IMemberEvent[] Report(History member, string kind, string reference, Instant at, bool refund = false)
     {
-        var decided = MembershipReport.Decide(member.Account, Program(), new MembershipReport(kind, reference, "plus", refund, at, Billing));
+        var decided = MembershipReport.Decide(member.Account, Program(), MembershipReport.Parse(kind, reference, "plus", refund, at, Billing));
         member.Then(decided);
         return decided;
     }
@@ -133,7 +133,7 @@ public class MembershipTests
         var member = Given.Member();
         Assert.Equal("paymentReference", Assert.Throws<RuleBroken>(() => Report(member, MembershipReport.Renewed, "pay-1", Given.Now)).Field);
         Assert.Equal("plan", Assert.Throws<RuleBroken>(() => MembershipReport.Decide(member.Account, Program(),
-            new MembershipReport(MembershipReport.Purchased, "pay-1", "gold-card", false, Given.Now, Billing))).Field);
+            MembershipReport.Parse(MembershipReport.Purchased, "pay-1", "gold-card", false, Given.Now, Billing))).Field);
         Report(member, MembershipReport.Purchased, "pay-1", Given.Now);
         Assert.Equal("plan", Assert.Throws<RuleBroken>(() => Report(member, MembershipReport.Purchased, "pay-2", Given.Now)).Field);
     }

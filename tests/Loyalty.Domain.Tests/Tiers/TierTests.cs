@@ -31,7 +31,7 @@ public class TierTests
     private static Instant Local(int year, int month, int day, int hour = 0) => Amsterdam.AtStrictly(new LocalDateTime(year, month, day, hour, 0)).ToInstant();
 
     private static RecordPurchase PurchaseAt(string id, decimal amount, Instant at) =>
-        new("pos", id, "store-1", at, "EUR", [Given.Line("1", 1, amount)], at, Given.Till);
+        RecordPurchase.Parse("pos", id, "store-1", at, "EUR", [Given.Line("1", 1, amount)], at, Given.Till);
 
     /// <summary>Records a purchase and the tier change it causes, as the service does.</summary>
     private static IReadOnlyList<IMemberEvent> Buy(History member, string id, decimal amount, ProgramSettings program, Instant? at = null)
@@ -70,7 +70,7 @@ public class TierTests
     {
         var member = Given.Member();
         Buy(member, "T1", 3000, Program());
-        var earned = member.Record(new RecordPurchase("pos", "T2", "store-1", Given.Now, "EUR",
+        var earned = member.Record(RecordPurchase.Parse("pos", "T2", "store-1", Given.Now, "EUR",
             [Given.Line("a", 1, 10.01m), Given.Line("b", 1, 10.01m)], Given.Now, Given.Till), Program()).Single();
 
         Assert.Equal(20, earned.BasePoints);
@@ -166,7 +166,7 @@ public class TierTests
         var member = Given.Member();
         Buy(member, "T1", 1500, Program()); // silver
         var until = Local(2027, 1, 1);
-        member.Then(AssignTier.Decide(member.Account, Program(), new AssignTier("A1", "platinum", "celebrity", until, Given.Now, Given.Till)));
+        member.Then(AssignTier.Decide(member.Account, Program(), AssignTier.Parse("A1", "platinum", "celebrity", until, Given.Now, Given.Till)));
 
         Assert.Equal(("platinum", TierHeld.ByAssignment, (Instant?)until), (Held(member, Program(), Given.Now).Tier!.Code, Held(member, Program(), Given.Now).Source,
             Held(member, Program(), Given.Now).Until));
@@ -174,7 +174,7 @@ public class TierTests
         Assert.Equal("silver", Held(member, Program(), until).Tier!.Code);
 
         // A floor below the tier earned changes nothing.
-        member.Then(AssignTier.Decide(member.Account, Program(), new AssignTier("A2", "bronze", "mistake", until, Given.Now, Given.Till)));
+        member.Then(AssignTier.Decide(member.Account, Program(), AssignTier.Parse("A2", "bronze", "mistake", until, Given.Now, Given.Till)));
         Assert.Equal("silver", Held(member, Program(), Given.Now).Tier!.Code);
     }
 
@@ -183,9 +183,9 @@ public class TierTests
     {
         var member = Given.Member();
         Assert.Equal("tier", Assert.Throws<RuleBroken>(() => AssignTier.Decide(member.Account, Program(),
-            new AssignTier("A1", "diamond", "vip", Given.Now + Duration.FromDays(1), Given.Now, Given.Till))).Field);
-        Assert.Equal("until", Assert.Throws<InvalidInput>(() => AssignTier.Decide(member.Account, Program(),
-            new AssignTier("A1", "gold", "vip", Given.Now, Given.Now, Given.Till))).Field);
+            AssignTier.Parse("A1", "diamond", "vip", Given.Now + Duration.FromDays(1), Given.Now, Given.Till))).Field);
+        Assert.Equal("until", Assert.Throws<InvalidInput>(() =>
+            AssignTier.Parse("A1", "gold", "vip", Given.Now, Given.Now, Given.Till)).Field);
     }
 
     [Fact]

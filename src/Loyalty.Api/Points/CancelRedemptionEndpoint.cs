@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using Loyalty.Api.Auth;
+using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Members;
+using Loyalty.Api.Rules;
+using Loyalty.Domain.Access;
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Rules;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Tiers;
+using Loyalty.Projections.Purchases;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Loyalty.Api.Points;
+
+public sealed record CancelRedemptionRequest(string? Reason);
+
+/// <summary><c>expiredAtOnce</c>: returned points whose lot had expired meanwhile, and so expired on return.</summary>
+public sealed record RedemptionCancelledResponse(
+    Guid MemberId,
+    string RedemptionId,
+    int PointsReturned,
+    int DeficitSettled,
+    int ExpiredAtOnce,
+    BalanceResponse Balance)
+{
+    /// <summary>What the cancellation gave back; cancelling again gives nothing back.</summary>
+    public static RedemptionCancelledResponse From(
+        Guid memberId, string redemptionId, IReadOnlyList<IMemberEvent> events, BalanceResponse balance)
+    {
+        var cancelled = events.OfType<RedemptionCancelled>().ToList();
+        return new(memberId, redemptionId, cancelled.Sum(c => c.Points), cancelled.Sum(c => c.DeficitSettled),
+            cancelled.Sum(Movement.ExpiredAtOnce), balance);
+    }
+}
+
+public static class CancelRedemptionEndpoint
+{
+    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    public static async Task<CancellingRedemption> LoadAsync(
+        Guid id,
+        string redemptionId,
+        CancelRedemptionRequest? request,
+        EventStreams streams,
+        ProgramSettingsCache programSettings,
+        HttpContext http,
+        CancellationToken ct)
+    {
+        request = Body.Required(request);
+        redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
+        var command = CancelRedemption.Parse(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
+        var key = streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId });
+        return new CancellingRedemption(id, key, command, await programSettings.CurrentAsync(ct));
+    }
+
+    /// <summary>Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.</summary>
+    [Tags("Points")]
+    [ProducesResponseType<RedemptionCancelledResponse>(200)]
+    [Refuses(400)]
+    [Refuses(404)]
+    [Idempotent]
+    [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
+    [Authorize(Policy = Permissions.PointsRedeem)]
+    public static Task<IResult> Post(CancellingRedemption write, EventStreams streams, CancellationToken ct) =>
+        streams.Respond(write, StatusCodes.Status200OK, ct);
+}
+
+/// <summary>Cancelling: decided on the member's account and the redemption as it stands.</summary>
+public sealed record CancellingRedemption(
+    Guid MemberId, IdempotencyKey Key, CancelRedemption Command, ProgramSettings Program)
+    : MemberWrite<RedemptionRecord, RedemptionCancelledResponse>(MemberId, Key)
+{
+    protected override string RecordId => RedemptionState.Key(MemberId, Command.RedemptionId);
+
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<RedemptionRecord> state) =>
+        CancelRedemption.Decide(state.Account, state.Record?.Redemption, Command);
+
+    public override RedemptionCancelledResponse Answer(MemberWritten<RedemptionRecord> written) =>
+        RedemptionCancelledResponse.From(MemberId, Command.RedemptionId, written.Events,
+            written.Balance(Program, Command.At));
+}
