@@ -56,7 +56,9 @@ public static class CaptureHoldEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/holds/{holdId}/capture", OperationId = "captureHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(CapturingHold write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        CaptureHoldRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        CapturingHold write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status200OK, ct);
 }
 

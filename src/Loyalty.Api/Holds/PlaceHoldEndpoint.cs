@@ -66,7 +66,9 @@ public static class PlaceHoldEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/holds", OperationId = "placeHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(PlacingHold write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        PlaceHoldRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        PlacingHold write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 

@@ -20,21 +20,6 @@ namespace Loyalty.Api.Holds;
 
 public static class ReleaseHoldEndpoint
 {
-    /// <summary>The request turned into the write, before anything is read.</summary>
-    public static async Task<ReleasingHold> LoadAsync(
-        Guid id,
-        string holdId,
-        EventStreams streams,
-        ProgramSettingsCache programSettings,
-        HttpContext http,
-        CancellationToken ct)
-    {
-        holdId = Guard.Required(holdId, "holdId", 100);
-        var command = new ReleaseHold(holdId, streams.Now, Caller.Of(http).Actor);
-        var key = streams.Key($"release/{id}/{holdId}", "holdId", new { holdId });
-        return new ReleasingHold(id, key, command, await programSettings.CurrentAsync(ct));
-    }
-
     /// <summary>Frees the held points. Releasing a released or expired hold changes nothing; a captured one: 409.</summary>
     [Tags("Holds")]
     [ProducesResponseType<HoldResponse>(200)]
@@ -43,8 +28,15 @@ public static class ReleaseHoldEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/holds/{holdId}/release", OperationId = "releaseHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(ReleasingHold write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status200OK, ct);
+    public static async Task<IResult> Post(Guid id, string holdId, EventStreams streams,
+        ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
+    {
+        holdId = Guard.Required(holdId, "holdId", 100);
+        var command = new ReleaseHold(holdId, streams.Now, Caller.Of(http).Actor);
+        var key = streams.Key($"release/{id}/{holdId}", "holdId", new { holdId });
+        var write = new ReleasingHold(id, key, command, await programSettings.CurrentAsync(ct));
+        return await streams.Respond(write, StatusCodes.Status200OK, ct);
+    }
 }
 
 /// <summary>Releasing by the caller: decided on the member's account and the hold as it stands.</summary>

@@ -75,7 +75,9 @@ public static class AdjustPointsEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/adjustments", OperationId = "adjustPoints")]
     [Authorize(Policy = Permissions.PointsAdjust)]
-    public static Task<IResult> Post(Adjusting write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        AdjustPointsRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        Adjusting write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 

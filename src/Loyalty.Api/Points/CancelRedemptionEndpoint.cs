@@ -64,7 +64,9 @@ public static class CancelRedemptionEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/redemptions/{redemptionId}/cancellation", OperationId = "cancelRedemption")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(CancellingRedemption write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        CancelRedemptionRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        CancellingRedemption write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status200OK, ct);
 }
 

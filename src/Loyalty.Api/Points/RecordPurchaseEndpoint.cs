@@ -153,7 +153,9 @@ public static class RecordPurchaseEndpoint
     [Idempotent]
     [WolverinePost("/purchases", OperationId = "recordPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
-    public static Task<IResult> Post(RecordingPurchase write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        RecordPurchaseRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        RecordingPurchase write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 
     private static async Task<Guid> MemberOf(RecordPurchaseRequest request, IQuerySession session, CancellationToken ct)

@@ -81,7 +81,9 @@ public static class RedeemPointsEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/redemptions", OperationId = "redeemPoints")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static Task<IResult> Post(Redeeming write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        RedeemPointsRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        Redeeming write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 

@@ -97,7 +97,9 @@ public static class ReturnPurchaseEndpoint
     [Idempotent]
     [WolverinePost("/purchases/{source}/{transactionId}/returns", OperationId = "returnPurchase")]
     [Authorize(Policy = Permissions.PointsEarn)]
-    public static Task<IResult> Post(ReturningPurchase write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Post(
+        ReturnPurchaseRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        ReturningPurchase write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 

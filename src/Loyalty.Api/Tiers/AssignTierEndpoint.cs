@@ -43,7 +43,9 @@ public static class AssignTierEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/tier/assignments", OperationId = "assignTier")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static Task<IResult> Assign(AssigningTier write, EventStreams streams, CancellationToken ct) =>
+    public static Task<IResult> Assign(
+        AssignTierRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
+        AssigningTier write, EventStreams streams, CancellationToken ct) =>
         streams.Respond(write, StatusCodes.Status201Created, ct);
 
     /// <summary>The request, checked and turned into the write, before anything is read.</summary>
