@@ -14,15 +14,27 @@ namespace Loyalty.Projections.Balances;
 /// the expiry job next has something to do for this member; <see cref="NextStandingCheck"/> (indexed too) when the
 /// standing job next has a tier review, the end of a grace or the end of a membership to record.
 /// </summary>
-public sealed record MemberBalance(Guid Id, Balance Balance, long Version, bool Enrolled = false, bool Closed = false, Lots? Lots = null,
-    long? NextExpiry = null, TierStanding? Standing = null, Membership? Membership = null, long? NextStandingCheck = null)
+public sealed record MemberBalance(
+    Guid Id,
+    Balance Balance,
+    long Version,
+    bool Enrolled = false,
+    bool Closed = false,
+    Lots? Lots = null,
+    long? NextExpiry = null,
+    TierStanding? Standing = null,
+    Membership? Membership = null,
+    long? NextStandingCheck = null,
+    bool ConsolidationRecorded = false)
 {
-    public PointsAccount ToAccount() => new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None, Standing, Membership);
+    public PointsAccount ToAccount() =>
+        new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None, Standing, Membership, ConsolidationRecorded);
 
     public static MemberBalance Of(PointsAccount account, long version) =>
         new(account.MemberId, account.Balance, version, account.Enrolled, account.Closed, account.Lots,
             account.Lots.NextExpiry()?.ToUnixTimeMilliseconds(), account.Standing, account.Membership,
-            new[] { account.Tier.NextCheck(), account.Membership?.NextCheck() }.Min()?.ToUnixTimeMilliseconds());
+            new[] { account.Tier.NextCheck(), account.Membership?.NextCheck() }.Min()?.ToUnixTimeMilliseconds(),
+            account.ConsolidationRecorded);
 }
 
 /// <summary>Inline: committed with the events that change it, so it is current the moment a write answers.</summary>
