@@ -1,13 +1,29 @@
 namespace Loyalty.Bench;
 
 /// <summary>What to run; see bench/README.md.</summary>
-public sealed record Options(int Members, int[] Clients, TimeSpan Duration, TimeSpan WarmUp, string[] Scenarios, bool Faults, string Output)
+public sealed record Options(
+    int Members,
+    int[] Clients,
+    TimeSpan Duration,
+    TimeSpan WarmUp,
+    string[] Scenarios,
+    bool Faults,
+    string Output
+)
 {
     public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
 
     public static Options Parse(string[] args)
     {
-        var options = new Options(100_000, [16], TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), AllScenarios, false, Path.Combine(RepoRoot(), "bench", "results"));
+        var options = new Options(
+            100_000,
+            [16],
+            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(30),
+            AllScenarios,
+            false,
+            Path.Combine(RepoRoot(), "bench", "results")
+        );
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -21,10 +37,11 @@ public sealed record Options(int Members, int[] Clients, TimeSpan Duration, Time
                 "--faults" => options with { Faults = true },
                 "--output" => options with { Output = Next() },
                 "--help" or "-h" => throw new ArgumentException(""),
-                _ => throw new ArgumentException($"unknown option {args[i]}")
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
-        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown) throw new ArgumentException($"unknown scenario {unknown}");
+        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"unknown scenario {unknown}");
         return options;
     }
 
@@ -42,7 +59,8 @@ public sealed record Options(int Members, int[] Clients, TimeSpan Duration, Time
     public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Loyalty.sln"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Loyalty.sln")))
+            dir = dir.Parent;
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

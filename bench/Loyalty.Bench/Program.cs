@@ -7,28 +7,48 @@ using Loyalty.Projections.Balances;
 using Marten;
 
 Options options;
-try { options = Options.Parse(args); }
+try
+{
+    options = Options.Parse(args);
+}
 catch (ArgumentException e)
 {
-    if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
+    if (e.Message.Length > 0)
+        Console.Error.WriteLine(e.Message);
     Console.Error.WriteLine(Options.Usage);
     return 2;
 }
 
 const string adminKey = "bench-admin-key-0123456789abcdefghijklmnop";
 var folder = Path.Combine(Path.GetTempPath(), "loyalty-bench-" + Guid.NewGuid().ToString("N")[..8]);
-Console.WriteLine($"Loyalty benchmark: {options.Members:N0} members, clients {string.Join(",", options.Clients)}, {options.Duration.TotalSeconds:0} s per scenario");
+Console.WriteLine(
+    $"Loyalty benchmark: {options.Members:N0} members, clients {string.Join(",", options.Clients)}, "
+        + $"{options.Duration.TotalSeconds:0} s per scenario"
+);
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 
 // 1. PostgreSQL with production settings (fsync and synchronous_commit on), and the API in Release as its own process.
-await using var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "pg"), durable: true, m => Console.WriteLine("  " + m));
+await using var postgres = await EmbeddedPostgres.StartAsync(
+    Path.Combine(folder, "pg"),
+    durable: true,
+    m => Console.WriteLine("  " + m)
+);
 await using var api = new ApiProcess(postgres.ConnectionString, adminKey);
 await api.StartAsync();
 Console.WriteLine($"  API (pid {api.ProcessId}) at {api.Url}");
 using var http = LoyaltyClient.HttpFor(api.Url, options.Clients.Max() + 8);
 var admin = new LoyaltyClient(http, adminKey);
-var issued = await admin.Post("/api-keys", new { name = "bench till", source = "pos", scopes = new[] { "members:read", "members:write", "points:earn", "points:redeem", "points:adjust" } });
+var issued = await admin.Post(
+    "/api-keys",
+    new
+    {
+        name = "bench till",
+        source = "pos",
+        scopes = new[] { "members:read", "members:write", "points:earn", "points:redeem", "points:adjust" },
+    }
+);
 var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
+
 // Tiers and a membership plan, as real programs have them: every purchase counts toward the tiers.
 await ProgramRules.SetUpAsync(admin);
 
@@ -41,15 +61,37 @@ var enrolled = 0;
 var memoryAt10k = 0L;
 var enrollWatch = Stopwatch.StartNew();
 var enrollTally = new Tally();
-using (new Timer(_ => Load.Progress("enroll", enrollTally, enrollWatch.Elapsed), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)))
+using (
+    new Timer(
+        _ => Load.Progress("enroll", enrollTally, enrollWatch.Elapsed),
+        null,
+        TimeSpan.FromSeconds(1),
+        TimeSpan.FromSeconds(1)
+    )
+)
 {
-    await Parallel.ForAsync(0, options.Members, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-    {
-        var reply = await till.Post("/members", new { externalId = $"bench-{i}", name = $"Member {i}", email = $"m{i}@example.com" });
-        enrollTally.Add(reply);
-        if (reply.Ok) members[i] = reply.Body!["id"]!.GetValue<Guid>();
-        if (Interlocked.Increment(ref enrolled) == Math.Min(10_000, options.Members)) memoryAt10k = api.Memory().Current;
-    });
+    await Parallel.ForAsync(
+        0,
+        options.Members,
+        new ParallelOptions { MaxDegreeOfParallelism = 16 },
+        async (i, _) =>
+        {
+            var reply = await till.Post(
+                "/members",
+                new
+                {
+                    externalId = $"bench-{i}",
+                    name = $"Member {i}",
+                    email = $"m{i}@example.com",
+                }
+            );
+            enrollTally.Add(reply);
+            if (reply.Ok)
+                members[i] = reply.Body!["id"]!.GetValue<Guid>();
+            if (Interlocked.Increment(ref enrolled) == Math.Min(10_000, options.Members))
+                memoryAt10k = api.Memory().Current;
+        }
+    );
 }
 Console.WriteLine();
 report.Enrollment(options.Members, enrollWatch.Elapsed, enrollTally.Errors, memoryAt10k, api.Memory().Current);
@@ -57,7 +99,15 @@ members = members.Where(m => m != Guid.Empty).ToArray();
 
 var hot = members.Take(10).ToArray();
 foreach (var member in hot)
-    await till.Post($"/members/{member}/adjustments", new { adjustmentId = $"hot-seed-{member}", points = 1_000_000, reason = "bench: plenty to redeem" });
+    await till.Post(
+        $"/members/{member}/adjustments",
+        new
+        {
+            adjustmentId = $"hot-seed-{member}",
+            points = 1_000_000,
+            reason = "bench: plenty to redeem",
+        }
+    );
 var scenarios = new Scenarios(till, members, hot);
 
 // 3. Each scenario at each client count, against the same server, then the database's ceiling at the same count.
@@ -71,7 +121,12 @@ foreach (var clients in options.Clients)
     foreach (var scenario in options.Scenarios)
     {
         var cpuBefore = cpu.Now();
-        var (tally, elapsed) = await Load.RunAsync($"{scenario} × {clients} clients", clients, options.Duration, scenarios.For(scenario, $"{scenario}{clients}"));
+        var (tally, elapsed) = await Load.RunAsync(
+            $"{scenario} × {clients} clients",
+            clients,
+            options.Duration,
+            scenarios.For(scenario, $"{scenario}{clients}")
+        );
         report.Scenario(scenario, clients, tally, elapsed, cpu.Now() - cpuBefore, api.Memory().Peak);
     }
     foreach (var ceiling in new[] { "earn", "read" })
@@ -95,15 +150,35 @@ foreach (var clients in options.Clients)
 var long_ = members[^1];
 var ledgerTally = new Tally();
 var seeded = Stopwatch.StartNew();
-await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-{
-    ledgerTally.Add(await till.Post($"/members/{long_}/adjustments", new { adjustmentId = $"long-{i}", points = 1, reason = "bench: a long ledger" }));
-    if (i % 1000 == 0) Load.Progress("10,000-entry ledger", ledgerTally, seeded.Elapsed);
-});
+await Parallel.ForAsync(
+    0,
+    10_000,
+    new ParallelOptions { MaxDegreeOfParallelism = 16 },
+    async (i, _) =>
+    {
+        ledgerTally.Add(
+            await till.Post(
+                $"/members/{long_}/adjustments",
+                new
+                {
+                    adjustmentId = $"long-{i}",
+                    points = 1,
+                    reason = "bench: a long ledger",
+                }
+            )
+        );
+        if (i % 1000 == 0)
+            Load.Progress("10,000-entry ledger", ledgerTally, seeded.Elapsed);
+    }
+);
 Console.WriteLine();
 var pageTimes = new List<double>();
-for (var i = 0; i < 50; i++) pageTimes.Add((await till.Get($"/members/{long_}/ledger?limit=50")).Elapsed.TotalMilliseconds);
-report.LongLedger(pageTimes.Order().ElementAt(pageTimes.Count / 2), pageTimes.Order().ElementAt(pageTimes.Count * 95 / 100));
+for (var i = 0; i < 50; i++)
+    pageTimes.Add((await till.Get($"/members/{long_}/ledger?limit=50")).Elapsed.TotalMilliseconds);
+report.LongLedger(
+    pageTimes.Order().ElementAt(pageTimes.Count / 2),
+    pageTimes.Order().ElementAt(pageTimes.Count * 95 / 100)
+);
 
 // 5. Rebuilding the balance projection from every event.
 await using (var ledger = new Ledger(postgres.ConnectionString))
@@ -112,17 +187,27 @@ await using (var ledger = new Ledger(postgres.ConnectionString))
     var events = await session.Events.QueryAllRawEvents().CountAsync();
     Console.Write($"  rebuilding member balances from {events:N0} events ...");
     var rebuild = Stopwatch.StartNew();
-    await BalanceRebuild.RunAsync(ledger.Store, read => Console.Write($" {read:N0} ({rebuild.Elapsed.TotalSeconds:0.0} s)"));
+    await BalanceRebuild.RunAsync(
+        ledger.Store,
+        read => Console.Write($" {read:N0} ({rebuild.Elapsed.TotalSeconds:0.0} s)")
+    );
     rebuild.Stop();
     Console.WriteLine($" {rebuild.Elapsed.TotalSeconds:0.0} s");
     report.Rebuild(events, rebuild.Elapsed);
 }
 
 // 6. Optionally, the fault scenarios at benchmark size.
-if (options.Faults) await FaultRun.RunAsync(api, postgres, till, members, report);
+if (options.Faults)
+    await FaultRun.RunAsync(api, postgres, till, members, report);
 
 await api.StopAsync();
 report.Write(options.Output);
-try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-if (report.Violated) Console.Error.WriteLine("An invariant was violated: see the faults in the report.");
+try
+{
+    Directory.Delete(folder, recursive: true);
+}
+catch (IOException) { }
+catch (UnauthorizedAccessException) { }
+if (report.Violated)
+    Console.Error.WriteLine("An invariant was violated: see the faults in the report.");
 return report.Violated ? 1 : 0;

@@ -3,7 +3,8 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 
 // The container's health check: a small HTTP probe, without starting the service.
-if (args is ["health", .. var url]) return await HealthProbe.RunAsync(url.FirstOrDefault());
+if (args is ["health", .. var url])
+    return await HealthProbe.RunAsync(url.FirstOrDefault());
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLoyalty();
@@ -17,7 +18,7 @@ try
         ["token", .. var claims] => DevelopmentTokens.Print(app.Configuration, claims),
         // Commands such as `codegen` or `describe` go to JasperFx; options alone (`--urls …`) just run the service.
         [var command, ..] when !command.StartsWith('-') => await app.RunJasperFxCommands(args),
-        _ => await ServeAsync(app)
+        _ => await ServeAsync(app),
     };
 }
 catch (DatabaseUnavailable e)
@@ -27,8 +28,10 @@ catch (DatabaseUnavailable e)
 }
 catch (IOException e) when (e.Message.StartsWith("Failed to bind"))
 {
-    Console.Error.WriteLine($"Loyalty cannot start: {e.Message} Stop what listens there, or choose another address " +
-        "with --urls or ASPNETCORE_URLS.");
+    Console.Error.WriteLine(
+        $"Loyalty cannot start: {e.Message} Stop what listens there, or choose another address "
+            + "with --urls or ASPNETCORE_URLS."
+    );
     return 2;
 }
 finally

@@ -12,7 +12,13 @@ public static class Given
     public static readonly Guid MemberId = Guid.Parse("aaaaaaaa-0000-0000-0000-000000000001");
     public static readonly Instant Now = Instant.FromUtc(2026, 11, 24, 12, 0);
     public static readonly Actor Till = Actor.System("pos");
-    public static readonly ProgramSettings Program = new(1, "EUR", "Europe/Amsterdam", new EarnRate(1, 1), ProgramSettings.FloorPerPurchase);
+    public static readonly ProgramSettings Program = new(
+        1,
+        "EUR",
+        "Europe/Amsterdam",
+        new EarnRate(1, 1),
+        ProgramSettings.FloorPerPurchase
+    );
 
     public static MemberEnrolled Enrolled() =>
         new(MemberId, "card-1", new MemberProfile("Ada", "ada@example.com", null, null, "Europe/Amsterdam"), Now, Till);
@@ -46,13 +52,21 @@ public sealed class History(IEnumerable<IMemberEvent> events)
 
     public PointsAccount Account => _events.Aggregate(PointsAccount.Initial(Given.MemberId), PointsAccount.Evolve);
 
-    public PurchaseState? PurchaseOf(string transactionId) => _events
-        .Where(e => e is PointsEarned p && p.TransactionId == transactionId || e is PointsReversed r && r.TransactionId == transactionId)
-        .Aggregate((PurchaseState?)null, PurchaseState.Evolve);
+    public PurchaseState? PurchaseOf(string transactionId) =>
+        _events
+            .Where(e =>
+                e is PointsEarned p && p.TransactionId == transactionId
+                || e is PointsReversed r && r.TransactionId == transactionId
+            )
+            .Aggregate((PurchaseState?)null, PurchaseState.Evolve);
 
-    public RedemptionState? RedemptionOf(string redemptionId) => _events
-        .Where(e => e is PointsRedeemed p && p.RedemptionId == redemptionId || e is RedemptionCancelled c && c.RedemptionId == redemptionId)
-        .Aggregate((RedemptionState?)null, RedemptionState.Evolve);
+    public RedemptionState? RedemptionOf(string redemptionId) =>
+        _events
+            .Where(e =>
+                e is PointsRedeemed p && p.RedemptionId == redemptionId
+                || e is RedemptionCancelled c && c.RedemptionId == redemptionId
+            )
+            .Aggregate((RedemptionState?)null, RedemptionState.Evolve);
 
     public History Then(IEnumerable<IMemberEvent> events)
     {
@@ -63,11 +77,14 @@ public sealed class History(IEnumerable<IMemberEvent> events)
     public PointsEarned[] Record(RecordPurchase cmd, ProgramSettings? program = null) =>
         RecordPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), program ?? Given.Program, cmd);
 
-    public PointsReversed[] Return(ReturnPurchase cmd) => ReturnPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), cmd);
+    public PointsReversed[] Return(ReturnPurchase cmd) =>
+        ReturnPurchase.Decide(Account, PurchaseOf(cmd.TransactionId), cmd);
 
-    public PointsRedeemed[] Redeem(RedeemPoints cmd) => RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId), Given.Program, cmd);
+    public PointsRedeemed[] Redeem(RedeemPoints cmd) =>
+        RedeemPoints.Decide(Account, RedemptionOf(cmd.RedemptionId), Given.Program, cmd);
 
-    public RedemptionCancelled[] Cancel(CancelRedemption cmd) => CancelRedemption.Decide(Account, RedemptionOf(cmd.RedemptionId), cmd);
+    public RedemptionCancelled[] Cancel(CancelRedemption cmd) =>
+        CancelRedemption.Decide(Account, RedemptionOf(cmd.RedemptionId), cmd);
 
     public PointsAdjusted[] Adjust(AdjustPoints cmd) => AdjustPoints.Decide(Account, Given.Program, cmd);
 

@@ -37,7 +37,8 @@ public sealed class ApiProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
-        foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) _environment[name] = value;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+            _environment[name] = value;
     }
 
     /// <summary>Sets (or, with null, removes) an environment variable for the next start.</summary>
@@ -47,9 +48,17 @@ public sealed class ApiProcess : IAsyncDisposable
     public async Task StartAsync(TimeSpan? timeout = null)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = Launch(line => { if (line.Contains("Application started")) started.TrySetResult(); });
-        _process.Exited += (_, _) => started.TrySetException(new InvalidOperationException(
-            "The API exited while starting:\n" + string.Join("\n", _output.TakeLast(40))));
+        _process = Launch(line =>
+        {
+            if (line.Contains("Application started"))
+                started.TrySetResult();
+        });
+        _process.Exited += (_, _) =>
+            started.TrySetException(
+                new InvalidOperationException(
+                    "The API exited while starting:\n" + string.Join("\n", _output.TakeLast(40))
+                )
+            );
         await started.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(90));
     }
 
@@ -65,22 +74,35 @@ public sealed class ApiProcess : IAsyncDisposable
     private Process Launch(Action<string> onLine, params string[] args)
     {
         var dll = typeof(Program).Assembly.Location;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         info.ArgumentList.Add(dll);
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
         info.WorkingDirectory = Path.GetDirectoryName(dll)!;
         foreach (var (name, value) in _environment)
-            if (value is null) info.Environment.Remove(name);
-            else info.Environment[name] = value;
+            if (value is null)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
+            if (e.Data is null)
+                return;
             _output.Enqueue(e.Data);
             onLine(e.Data);
         };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                _output.Enqueue(e.Data);
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -90,7 +112,8 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>A crash: SIGKILL, no chance to finish anything.</summary>
     public async Task KillAsync()
     {
-        if (_process is null || _process.HasExited) return;
+        if (_process is null || _process.HasExited)
+            return;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
     }
@@ -98,8 +121,10 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>A deploy: SIGTERM, then wait for a clean exit.</summary>
     public async Task StopAsync()
     {
-        if (_process is null || _process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        if (_process is null || _process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+            await kill.WaitForExitAsync();
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -107,7 +132,9 @@ public sealed class ApiProcess : IAsyncDisposable
     public (long Current, long Peak) Memory()
     {
         var status = File.ReadAllLines($"/proc/{ProcessId}/status");
-        long Kb(string field) => long.Parse(status.First(l => l.StartsWith(field)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        long Kb(string field) =>
+            long.Parse(status.First(l => l.StartsWith(field)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])
+            * 1024;
         return (Kb("VmRSS:"), Kb("VmHWM:"));
     }
 
@@ -117,7 +144,6 @@ public sealed class ApiProcess : IAsyncDisposable
         _process!.Refresh();
         return _process.TotalProcessorTime;
     }
-
 
     public async ValueTask DisposeAsync()
     {

@@ -19,7 +19,8 @@ public sealed class Availability
     /// <summary>Before the harness takes the service or its database away.</summary>
     public void Close()
     {
-        if (_open.Task.IsCompleted) _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_open.Task.IsCompleted)
+            _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>Once the service and its database are back.</summary>

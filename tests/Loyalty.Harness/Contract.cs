@@ -14,14 +14,21 @@ public sealed class Contract
 {
     /// <summary>Headers a generated client or a person reads: each must be in the document where it is sent.</summary>
     private static readonly string[] MeaningfulHeaders =
-        ["Location", "Idempotent-Replay", "Retry-After", "WWW-Authenticate", "Allow"];
+    [
+        "Location",
+        "Idempotent-Replay",
+        "Retry-After",
+        "WWW-Authenticate",
+        "Allow",
+    ];
 
     private readonly JsonObject _paths;
     private readonly JsonObject _definitions;
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
     private readonly EvaluationOptions _evaluation = new()
     {
-        OutputFormat = OutputFormat.List, RequireFormatValidation = true
+        OutputFormat = OutputFormat.List,
+        RequireFormatValidation = true,
     };
 
     public Contract(JsonNode document)
@@ -42,8 +49,14 @@ public sealed class Contract
     public JsonObject? Schema(string name) => _definitions[name]?.AsObject();
 
     /// <summary>What is wrong with this answer, by the document; nothing when it keeps the contract.</summary>
-    public IReadOnlyList<string> Violations(string method, string url, int status, string? contentType, string? body,
-        Func<string, string?> header)
+    public IReadOnlyList<string> Violations(
+        string method,
+        string url,
+        int status,
+        string? contentType,
+        string? body,
+        Func<string, string?> header
+    )
     {
         var template = TemplateOf(url);
         var operation = template is null ? null : _paths[template]![method.ToLowerInvariant()];
@@ -53,13 +66,15 @@ public sealed class Contract
                 ? []
                 : [$"{method} {url}: {status} for an operation the document does not have"];
         var response = operation["responses"]?[status.ToString()];
-        if (response is null) return [$"{method} {template}: status {status} is not documented"];
+        if (response is null)
+            return [$"{method} {template}: status {status} is not documented"];
 
         var violations = new List<string>();
         foreach (var name in MeaningfulHeaders.Where(h => header(h) is not null))
             if (response["headers"]?[name] is null)
                 violations.Add($"{method} {template} {status}: header {name} is sent but not documented");
-        if (string.IsNullOrEmpty(body)) return violations;
+        if (string.IsNullOrEmpty(body))
+            return violations;
 
         var mediaType = contentType?.Split(';')[0].Trim();
         var schema = mediaType is null ? null : response["content"]?[mediaType]?["schema"];
@@ -78,7 +93,8 @@ public sealed class Contract
     public string? TemplateOf(string url)
     {
         var segments = url.Split('?')[0].Trim('/').Split('/');
-        return _paths.Select(p => p.Key)
+        return _paths
+            .Select(p => p.Key)
             .Select(t => (Template: t, Parts: t.Trim('/').Split('/')))
             .Where(t => t.Parts.Length == segments.Length && t.Parts.Zip(segments).All(Matches))
             .OrderByDescending(t => t.Parts.Count(p => !p.StartsWith('{')))
@@ -94,19 +110,26 @@ public sealed class Contract
     private JsonSchema SchemaFor(JsonNode schema)
     {
         var text = schema.ToJsonString();
-        return _schemas.GetOrAdd(text, _ =>
-        {
-            var root = JsonNode.Parse(RefsToDefinitions(text))!.AsObject();
-            root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-            root["$defs"] = _definitions.DeepClone();
-            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-            return JsonSchema.Build(JsonDocument.Parse(root.ToJsonString()).RootElement, options,
-                new Uri($"https://contract.loyalty.test/{Guid.NewGuid():N}"));
-        });
+        return _schemas.GetOrAdd(
+            text,
+            _ =>
+            {
+                var root = JsonNode.Parse(RefsToDefinitions(text))!.AsObject();
+                root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+                root["$defs"] = _definitions.DeepClone();
+                var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+                return JsonSchema.Build(
+                    JsonDocument.Parse(root.ToJsonString()).RootElement,
+                    options,
+                    new Uri($"https://contract.loyalty.test/{Guid.NewGuid():N}")
+                );
+            }
+        );
     }
 
     private static IEnumerable<string> Errors(EvaluationResults results) =>
-        (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+        (results.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value} ({d.EvaluationPath})"))
             .DefaultIfEmpty("the body does not match its schema")
             .Take(10);

@@ -6,7 +6,9 @@ using System.Text.Json.Nodes;
 
 namespace Loyalty.Harness;
 
-/// <summary>One answer: status, body, how long it took. Status 0 means no answer at all (connection refused, reset).</summary>
+/// <summary>
+/// One answer: status, body, how long it took. Status 0 means no answer at all (connection refused, reset).
+/// </summary>
 public sealed record Reply(int Status, JsonNode? Body, TimeSpan Elapsed, string? ContentType)
 {
     /// <summary>How many times the request was sent before this answer.</summary>
@@ -24,15 +26,22 @@ public sealed record Reply(int Status, JsonNode? Body, TimeSpan Elapsed, string?
 public sealed class LoyaltyClient(HttpClient http, string key)
 {
     public static HttpClient HttpFor(Uri baseAddress, int connections) =>
-        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        new(
+            new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = connections,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            }
+        )
         {
             BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30)
+            Timeout = TimeSpan.FromSeconds(30),
         };
 
     public Task<Reply> Post(string path, object body) => Send(HttpMethod.Post, path, JsonSerializer.Serialize(body));
 
-    public Task<Reply> PostRaw(string path, string body, string contentType = "application/json") => Send(HttpMethod.Post, path, body, contentType);
+    public Task<Reply> PostRaw(string path, string body, string contentType = "application/json") =>
+        Send(HttpMethod.Post, path, body, contentType);
 
     public Task<Reply> Get(string path) => Send(HttpMethod.Get, path, null);
 
@@ -55,13 +64,19 @@ public sealed class LoyaltyClient(HttpClient http, string key)
             using var response = await http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             JsonNode? json = null;
-            try { json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); } catch (JsonException) { }
-            var headers = response.Headers.Concat(response.Content.Headers)
+            try
+            {
+                json = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+            }
+            catch (JsonException) { }
+            var headers = response
+                .Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             return new Reply((int)response.StatusCode, json, watch.Elapsed, mediaType)
             {
-                Text = text, Headers = headers
+                Text = text,
+                Headers = headers,
             };
         }
         catch (HttpRequestException)
@@ -87,9 +102,16 @@ public sealed class LoyaltyClient(HttpClient http, string key)
         {
             var reply = await Send(HttpMethod.Post, path, json);
             var left = deadline - DateTime.UtcNow;
-            if (reply.Status is not (0 or 503) || left <= TimeSpan.Zero) return reply with { Attempts = attempt };
-            try { await availability.WhenOpen().WaitAsync(left); }
-            catch (TimeoutException) { return reply with { Attempts = attempt }; }
+            if (reply.Status is not (0 or 503) || left <= TimeSpan.Zero)
+                return reply with { Attempts = attempt };
+            try
+            {
+                await availability.WhenOpen().WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                return reply with { Attempts = attempt };
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-using Loyalty.Api.Infrastructure;
 using System.Text.Json;
+using Loyalty.Api.Infrastructure;
 using Loyalty.Harness;
 using YamlDotNet.RepresentationModel;
 
@@ -15,19 +15,25 @@ public class ContainerTests(Faults faults)
     public async Task the_app_listens_where_ASPNETCORE_URLS_says_logs_json_when_asked_and_answers_its_health_probe()
     {
         var database = await faults.CreateDatabaseAsync();
-        await using var api = new ApiProcess(database, Faults.AdminKey, new Dictionary<string, string?>
-        {
-            ["Urls"] = null,
-            ["Logging__Console__FormatterName"] = "json",
-            ["Logging__LogLevel__Default"] = "Information",
-        });
+        await using var api = new ApiProcess(
+            database,
+            Faults.AdminKey,
+            new Dictionary<string, string?>
+            {
+                ["Urls"] = null,
+                ["Logging__Console__FormatterName"] = "json",
+                ["Logging__LogLevel__Default"] = "Information",
+            }
+        );
         api.SetEnvironment("ASPNETCORE_URLS", $"http://+:{api.Port}");
         await api.StartAsync();
 
         await using var probe = new ApiProcess(database, Faults.AdminKey);
         Assert.Equal(0, await probe.RunToExitAsync("health", api.Url.ToString()));
-        var logged = api.Output.Where(line => line.StartsWith('{'))
-            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var logged = api
+            .Output.Where(line => line.StartsWith('{'))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToList();
         Assert.Contains(logged, entry => entry.GetProperty("Category").GetString() == "Microsoft.Hosting.Lifetime");
         Assert.DoesNotContain(api.Output, line => line.StartsWith("info:"));
         await api.StopAsync();
@@ -68,16 +74,19 @@ public class ContainerTests(Faults faults)
     private static Dictionary<string, YamlNode> Merged(YamlNode service)
     {
         var own = ((YamlMappingNode)service).Children.ToDictionary(c => c.Key.ToString(), c => c.Value);
-        if (!own.Remove("<<", out var anchor)) return own;
+        if (!own.Remove("<<", out var anchor))
+            return own;
         var merged = Merged(anchor);
-        foreach (var (key, value) in own) merged[key] = value;
+        foreach (var (key, value) in own)
+            merged[key] = value;
         return merged;
     }
 
     private static string FindRoot()
     {
         var folder = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(folder, "Loyalty.sln"))) folder = Path.GetDirectoryName(folder)!;
+        while (!File.Exists(Path.Combine(folder, "Loyalty.sln")))
+            folder = Path.GetDirectoryName(folder)!;
         return folder;
     }
 }

@@ -11,23 +11,35 @@ public class CrashTests(Faults faults)
         var done = 0;
         var aThirdDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var crash = Task.Run(async () =>
-        {
-            await aThirdDone.Task;
-            scenario.Service.Close();
-            await scenario.Api.KillAsync();
-            await scenario.Api.StartAsync();
-            scenario.Service.Open();
-        }, TestContext.Current.CancellationToken);
-        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
-        {
-            for (var i = 0; i < perWorker; i++)
+        var crash = Task.Run(
+            async () =>
             {
-                var member = members[(w * perWorker + i) % members.Length];
-                await scenario.Purchase(member, $"crash-{w}-{i}", 10 + i);
-                if (Interlocked.Increment(ref done) == 8 * perWorker / 3) aThirdDone.SetResult();
-            }
-        }, TestContext.Current.CancellationToken)).ToArray();
+                await aThirdDone.Task;
+                scenario.Service.Close();
+                await scenario.Api.KillAsync();
+                await scenario.Api.StartAsync();
+                scenario.Service.Open();
+            },
+            TestContext.Current.CancellationToken
+        );
+        var workers = Enumerable
+            .Range(0, 8)
+            .Select(w =>
+                Task.Run(
+                    async () =>
+                    {
+                        for (var i = 0; i < perWorker; i++)
+                        {
+                            var member = members[(w * perWorker + i) % members.Length];
+                            await scenario.Purchase(member, $"crash-{w}-{i}", 10 + i);
+                            if (Interlocked.Increment(ref done) == 8 * perWorker / 3)
+                                aThirdDone.SetResult();
+                        }
+                    },
+                    TestContext.Current.CancellationToken
+                )
+            )
+            .ToArray();
         await Task.WhenAll(workers);
         await crash;
 

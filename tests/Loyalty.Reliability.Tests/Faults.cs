@@ -15,7 +15,10 @@ namespace Loyalty.Reliability.Tests;
 public sealed class Faults : IAsyncLifetime
 {
     public const string AdminKey = "reliability-admin-key-0123456789abcdefghij";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "loyalty-faults-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _folder = Path.Combine(
+        Path.GetTempPath(),
+        "loyalty-faults-" + Guid.NewGuid().ToString("N")[..8]
+    );
     public EmbeddedPostgres Postgres { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
@@ -28,8 +31,10 @@ public sealed class Faults : IAsyncLifetime
     public async Task<Scenario> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int nodes = 1)
     {
         var connectionString = await CreateDatabaseAsync();
-        var apis = Enumerable.Range(0, nodes)
-            .Select(_ => new ApiProcess(connectionString, AdminKey, settings)).ToArray();
+        var apis = Enumerable
+            .Range(0, nodes)
+            .Select(_ => new ApiProcess(connectionString, AdminKey, settings))
+            .ToArray();
         await Task.WhenAll(apis.Select(api => api.StartAsync()));
         var scenario = new Scenario(apis, new Ledger(connectionString));
         await ProgramRules.SetUpAsync(scenario.Admin);
@@ -40,7 +45,11 @@ public sealed class Faults : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync()
     {
         var name = "faults_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = "postgres" }.ConnectionString))
+        await using (
+            var connection = new NpgsqlConnection(
+                new NpgsqlConnectionStringBuilder(Postgres.ConnectionString) { Database = "postgres" }.ConnectionString
+            )
+        )
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"create database {name}", connection);
@@ -52,7 +61,12 @@ public sealed class Faults : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Postgres.StopAsync(immediate: true);
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }
 
@@ -78,22 +92,43 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
         var members = new Guid[count];
         for (var i = 0; i < count; i++)
         {
-            var enrolled = await Admin.Post("/members", new { externalId = $"card-{Guid.NewGuid():N}", name = $"Member {i}" });
+            var enrolled = await Admin.Post(
+                "/members",
+                new { externalId = $"card-{Guid.NewGuid():N}", name = $"Member {i}" }
+            );
             Assert.Equal(201, enrolled.Status);
             members[i] = enrolled.Body!["id"]!.GetValue<Guid>();
-            if (pointsEach > 0) Assert.Equal(201, (await Purchase(members[i], $"seed-{members[i]:N}", pointsEach)).Status);
+            if (pointsEach > 0)
+                Assert.Equal(201, (await Purchase(members[i], $"seed-{members[i]:N}", pointsEach)).Status);
         }
         return members;
     }
 
-    public object PurchaseBody(Guid member, string transactionId, decimal amount) => new
-    {
-        source = "till", transactionId, memberId = member, storeId = "store-1", occurredAt = PurchasedAt,
-        currency = "EUR",
-        lines = new[] { new { lineId = "1", sku = "sku-1", quantity = 2, unitPrice = amount / 2, discount = 0 } }
-    };
+    public object PurchaseBody(Guid member, string transactionId, decimal amount) =>
+        new
+        {
+            source = "till",
+            transactionId,
+            memberId = member,
+            storeId = "store-1",
+            occurredAt = PurchasedAt,
+            currency = "EUR",
+            lines = new[]
+            {
+                new
+                {
+                    lineId = "1",
+                    sku = "sku-1",
+                    quantity = 2,
+                    unitPrice = amount / 2,
+                    discount = 0,
+                },
+            },
+        };
 
-    /// <summary>A purchase as a till makes it: retried with the same key until answered; remembered when acknowledged.</summary>
+    /// <summary>
+    /// A purchase as a till makes it: retried with the same key until answered; remembered when acknowledged.
+    /// </summary>
     public async Task<Reply> Purchase(Guid member, string transactionId, decimal amount, int client = 0)
     {
         var reply = await Write(client, "/purchases", PurchaseBody(member, transactionId, amount));
@@ -103,7 +138,12 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
 
     public async Task<Reply> Redeem(Guid member, string redemptionId, int points, int client = 0)
     {
-        var redemption = new { redemptionId, points, reward = "coffee" };
+        var redemption = new
+        {
+            redemptionId,
+            points,
+            reward = "coffee",
+        };
         var reply = await Write(client, $"/members/{member}/redemptions", redemption);
         Record(reply, member, "redeemed", redemptionId);
         return reply;
@@ -124,9 +164,11 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
     private async Task<Reply> Write(int client, string path, object body)
     {
         var node = client % _http.Length;
-        if (node == 0) return await Admin.PostUntilAnswered(path, body, Service, TimeSpan.FromSeconds(90));
+        if (node == 0)
+            return await Admin.PostUntilAnswered(path, body, Service, TimeSpan.FromSeconds(90));
         var reply = await new LoyaltyClient(_http[node], Faults.AdminKey).Post(path, body);
-        if (reply.Status is not (0 or 503)) return reply;
+        if (reply.Status is not (0 or 503))
+            return reply;
         var elsewhere = await Admin.PostUntilAnswered(path, body, Service, TimeSpan.FromSeconds(90));
         return elsewhere with { Attempts = elsewhere.Attempts + 1 };
     }
@@ -134,7 +176,8 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
     private void Record(Reply reply, Guid member, string type, string reference)
     {
         Replies.Add(reply);
-        if (reply.Ok) Acknowledged.Add(new Acknowledged(member, type, reference));
+        if (reply.Ok)
+            Acknowledged.Add(new Acknowledged(member, type, reference));
     }
 
     public async Task AssertInvariantsAsync(IEnumerable<Guid> members)
@@ -145,8 +188,10 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var http in _http) http.Dispose();
-        foreach (var node in Nodes) await node.DisposeAsync();
+        foreach (var http in _http)
+            http.Dispose();
+        foreach (var node in Nodes)
+            await node.DisposeAsync();
         await Ledger.DisposeAsync();
     }
 }

@@ -15,14 +15,19 @@ public sealed class StartingTests : IDisposable
     private string Data => Path.Combine(_folder, "pg");
 
     /// <summary>The service with no connection string, ignoring the machine's own PostgreSQL.</summary>
-    private ApiProcess Embedded(string? registry = null) => new(null, Faults.AdminKey, new Dictionary<string, string?>
-    {
-        ["Loyalty__Database__SystemBinaries"] = "false",
-        ["Loyalty__Database__BinaryCache"] = Cache,
-        ["Loyalty__Database__DataDirectory"] = Data,
-        ["Loyalty__Database__Registry"] = registry,
-        ["Logging__LogLevel__Default"] = "Information",
-    });
+    private ApiProcess Embedded(string? registry = null) =>
+        new(
+            null,
+            Faults.AdminKey,
+            new Dictionary<string, string?>
+            {
+                ["Loyalty__Database__SystemBinaries"] = "false",
+                ["Loyalty__Database__BinaryCache"] = Cache,
+                ["Loyalty__Database__DataDirectory"] = Data,
+                ["Loyalty__Database__Registry"] = registry,
+                ["Logging__LogLevel__Default"] = "Information",
+            }
+        );
 
     [Fact]
     public async Task without_postgres_on_the_machine_the_service_fetches_it_once_verifies_it_and_serves()
@@ -105,10 +110,12 @@ public sealed class StartingTests : IDisposable
         var bin = Path.Combine(_folder, "bin");
         Directory.CreateDirectory(bin);
         string[] programs = ["initdb", "pg_ctl", "postgres"];
-        foreach (var program in programs) File.CreateSymbolicLink(Path.Combine(bin, program), "/nowhere/" + program);
+        foreach (var program in programs)
+            File.CreateSymbolicLink(Path.Combine(bin, program), "/nowhere/" + program);
         Assert.False(PostgresBinaries.Has(bin));
 
-        foreach (var program in programs) File.WriteAllText(Path.Combine(_folder, program), "");
+        foreach (var program in programs)
+            File.WriteAllText(Path.Combine(_folder, program), "");
         foreach (var program in programs)
         {
             File.Delete(Path.Combine(bin, program));
@@ -126,14 +133,19 @@ public sealed class StartingTests : IDisposable
     private static bool ServerRunsIn(string data) =>
         ServerProcess(data) is { } pid && Process.GetProcesses().Any(p => p.Id == pid);
 
-    private static int? ServerProcess(string data) => File.Exists(Path.Combine(data, "postmaster.pid"))
-        ? int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First())
-        : null;
+    private static int? ServerProcess(string data) =>
+        File.Exists(Path.Combine(data, "postmaster.pid"))
+            ? int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First())
+            : null;
 
     public void Dispose()
     {
-        if (ServerRunsIn(Data)) ServerUser.Run("kill", "-9", ServerProcess(Data).ToString()!);
-        try { Directory.Delete(_folder, recursive: true); }
+        if (ServerRunsIn(Data))
+            ServerUser.Run("kill", "-9", ServerProcess(Data).ToString()!);
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

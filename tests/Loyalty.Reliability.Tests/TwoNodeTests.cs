@@ -16,6 +16,7 @@ namespace Loyalty.Reliability.Tests;
 public sealed class TwoNodeTests(Faults faults) : IDisposable
 {
     private readonly string _clock = Path.Combine(Path.GetTempPath(), $"loyalty-clock-{Guid.NewGuid():N}");
+
     // Past two anniversary reviews (the first requalifies: the year it closes has the purchases; the second does not)
     // and the second one's 30 days of grace.
     private static readonly Duration TwoYearsAndFiveWeeks = Duration.FromDays(2 * 365 + 35);
@@ -24,19 +25,27 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
     public async Task two_nodes_share_the_load_survive_a_killed_node_and_record_each_due_moment_once()
     {
         MoveClock(Duration.Zero);
-        await using var scenario = await faults.StartAsync(new Dictionary<string, string?>
-        {
-            ["Loyalty__Testing__ClockOffsetFile"] = _clock,
-            ["Loyalty__Expiry__CheckSeconds"] = "1",
-            ["Loyalty__Standing__CheckSeconds"] = "1",
-        }, nodes: 2);
+        await using var scenario = await faults.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Loyalty__Testing__ClockOffsetFile"] = _clock,
+                ["Loyalty__Expiry__CheckSeconds"] = "1",
+                ["Loyalty__Standing__CheckSeconds"] = "1",
+            },
+            nodes: 2
+        );
         await ExpireAMonthAfterEarningAsync(scenario.Admin);
         var start = SystemClock.Instance.GetCurrentInstant();
         scenario.PurchasedAt = (start - Duration.FromHours(1)).ToString();
         var aging = await scenario.EnrollAsync(20, pointsEach: 600); // silver, reviewed each anniversary
         foreach (var member in aging)
         {
-            var hold = new { holdId = "h1", points = 50, ttlSeconds = 60 };
+            var hold = new
+            {
+                holdId = "h1",
+                points = 50,
+                ttlSeconds = 60,
+            };
             Assert.Equal(201, (await scenario.Admin.Post($"/members/{member}/holds", hold)).Status);
         }
 
@@ -46,30 +55,49 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
         var busy = await scenario.EnrollAsync(10, pointsEach: 200);
         var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var done = 0;
-        var kill = Task.Run(async () =>
-        {
-            await third.Task;
-            await scenario.Nodes[1].KillAsync();
-        }, TestContext.Current.CancellationToken);
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(c => Task.Run(async () =>
-        {
-            var random = new Random(c);
-            for (var i = 0; i < 12; i++)
+        var kill = Task.Run(
+            async () =>
             {
-                var member = busy[random.Next(busy.Length)];
-                if (random.Next(2) == 0) await scenario.Purchase(member, $"two-{c}-{i}", 20, client: c);
-                else await scenario.Redeem(member, $"two-{c}-{i}", random.Next(1, 15), client: c);
-                if (Interlocked.Increment(ref done) == 32 * 12 / 3) third.SetResult();
-            }
-        }, TestContext.Current.CancellationToken)));
+                await third.Task;
+                await scenario.Nodes[1].KillAsync();
+            },
+            TestContext.Current.CancellationToken
+        );
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 32)
+                .Select(c =>
+                    Task.Run(
+                        async () =>
+                        {
+                            var random = new Random(c);
+                            for (var i = 0; i < 12; i++)
+                            {
+                                var member = busy[random.Next(busy.Length)];
+                                if (random.Next(2) == 0)
+                                    await scenario.Purchase(member, $"two-{c}-{i}", 20, client: c);
+                                else
+                                    await scenario.Redeem(member, $"two-{c}-{i}", random.Next(1, 15), client: c);
+                                if (Interlocked.Increment(ref done) == 32 * 12 / 3)
+                                    third.SetResult();
+                            }
+                        },
+                        TestContext.Current.CancellationToken
+                    )
+                )
+        );
         await kill;
 
         Assert.DoesNotContain(scenario.Replies, r => r.Status is 0 or >= 500);
         Assert.Contains(scenario.Replies, r => r.Attempts > 1); // the killed node was felt
         await using var session = scenario.Ledger.Store.QuerySession();
         // A hold's release is due a minute after it was placed; the jobs run every second on both nodes.
-        await scenario.Ledger.UntilAsync(() => DueWorkLeftAsync(session, aging, now), TimeSpan.FromMinutes(2),
-            "mt_events", "mt_doc_expiryschedule");
+        await scenario.Ledger.UntilAsync(
+            () => DueWorkLeftAsync(session, aging, now),
+            TimeSpan.FromMinutes(2),
+            "mt_events",
+            "mt_doc_expiryschedule"
+        );
         await scenario.AssertInvariantsAsync(aging.Concat(busy));
 
         foreach (var member in aging)
@@ -93,24 +121,32 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
     {
         var today = now.InZone(DateTimeZoneProviders.Tzdb["Europe/Amsterdam"]).Date;
         var expiry = await session.LoadAsync<ExpirySchedule>(ExpirySchedule.PointsExpiry);
-        if (expiry?.LastRunDay != today) return $"the expiry job has not run for {today}: {expiry}";
+        if (expiry?.LastRunDay != today)
+            return $"the expiry job has not run for {today}: {expiry}";
         foreach (var member in aging)
         {
             var events = (await session.Events.FetchStreamAsync(member)).Select(e => e.Data).ToList();
-            if (!events.OfType<HoldReleased>().Any()) return $"member {member}: hold not released";
-            if (!events.OfType<TierDowngraded>().Any()) return $"member {member}: tier not downgraded";
+            if (!events.OfType<HoldReleased>().Any())
+                return $"member {member}: hold not released";
+            if (!events.OfType<TierDowngraded>().Any())
+                return $"member {member}: tier not downgraded";
         }
         return null;
     }
 
     private static async Task ExpireAMonthAfterEarningAsync(LoyaltyClient admin)
     {
-        var settings = JsonSerializer.Serialize(new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 },
-            pendingDays = 0, expiry = new { kind = "rolling", months = 1 },
-            pointValue = new { points = 100, amount = 1.00m }
-        });
+        var settings = JsonSerializer.Serialize(
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                pendingDays = 0,
+                expiry = new { kind = "rolling", months = 1 },
+                pointValue = new { points = 100, amount = 1.00m },
+            }
+        );
         Assert.True((await admin.Send(HttpMethod.Put, "/program/settings", settings)).Ok);
     }
 

@@ -16,13 +16,23 @@ public sealed record IssueApiKeyRequest(
     IReadOnlyList<string>? Scopes,
     IReadOnlyList<string>? Roles,
     string? Source,
-    IReadOnlyList<string>? Stores);
+    IReadOnlyList<string>? Stores
+);
 
 /// <summary>A key as listed: never its secret.</summary>
-public sealed record ApiKeyResponse(Guid Id, string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, string Source,
-    IReadOnlyList<string> Stores, Instant IssuedAt, Instant? RevokedAt)
+public sealed record ApiKeyResponse(
+    Guid Id,
+    string Name,
+    IReadOnlyList<string> Scopes,
+    IReadOnlyList<string> Roles,
+    string Source,
+    IReadOnlyList<string> Stores,
+    Instant IssuedAt,
+    Instant? RevokedAt
+)
 {
-    public static ApiKeyResponse From(ApiKey k) => new(k.Id, k.Name, k.Scopes, k.Roles, k.Source, k.Stores, k.IssuedAt, k.RevokedAt);
+    public static ApiKeyResponse From(ApiKey k) =>
+        new(k.Id, k.Name, k.Scopes, k.Roles, k.Source, k.Stores, k.IssuedAt, k.RevokedAt);
 }
 
 /// <summary>The answer to issuing a key: the key itself, shown this once.</summary>
@@ -34,20 +44,38 @@ public sealed record StaffMember(string Subject, IReadOnlyList<string> Roles);
 
 public static class ApiKeyEndpoints
 {
-    /// <summary>Issues an API key with scopes (a system) or roles (staff work). The key is in this answer only; store it now.</summary>
+    /// <summary>
+    /// Issues an API key with scopes (a system) or roles (staff work). The key is in this answer only; store it now.
+    /// </summary>
     [Locates(201)]
     [WolverinePost("/api-keys", OperationId = "issueApiKey")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
     [ProducesResponseType<IssuedApiKeyResponse>(201)]
     [Refuses(400)]
-    public static Task<IResult> Issue(IssueApiKeyRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Issue(
+        IssueApiKeyRequest? request,
+        EventStreams streams,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var id = Guid.CreateVersion7();
         var key = ApiKeySecrets.NewKey(id);
-        var issued = IssueApiKey.Decide(new IssueApiKey(id, request.Name, request.Scopes, request.Roles, request.Source, request.Stores,
-            ApiKeySecrets.Hash(key), streams.Now, Caller.Of(http).Actor));
+        var issued = IssueApiKey.Decide(
+            new IssueApiKey(
+                id,
+                request.Name,
+                request.Scopes,
+                request.Roles,
+                request.Source,
+                request.Stores,
+                ApiKeySecrets.Hash(key),
+                streams.Now,
+                Caller.Of(http).Actor
+            )
+        );
         var answer = new IssuedApiKeyResponse(key, ApiKeyResponse.From(ApiKey.Evolve(null, issued)!));
         var write = new StartStream<IssuedApiKeyResponse>(id, null, issued, answer);
         return streams.Respond(write, StatusCodes.Status201Created, ct, keyId => $"/api-keys/{keyId}");
@@ -80,7 +108,14 @@ public static class ApiKeyEndpoints
     [ProducesResponseType<ApiKeyResponse>(200)]
     [Refuses(400)]
     [Refuses(404)]
-    public static async Task<IResult> Revoke(Guid id, RevokeApiKeyRequest? request, EventStreams streams, ApiKeyCache cache, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Revoke(
+        Guid id,
+        RevokeApiKeyRequest? request,
+        EventStreams streams,
+        ApiKeyCache cache,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var command = new RevokeApiKey(request.Reason, streams.Now, Caller.Of(http).Actor);
@@ -98,9 +133,18 @@ public static class StaffEndpoints
     [Tags("Access")]
     [ProducesResponseType<StaffMember>(200)]
     [Refuses(400)]
-    public static Task<IResult> Grant(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
-        streams.Respond(new GrantingStaffRole(new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
-            StatusCodes.Status200OK, ct);
+    public static Task<IResult> Grant(
+        string subject,
+        string role,
+        EventStreams streams,
+        HttpContext http,
+        CancellationToken ct
+    ) =>
+        streams.Respond(
+            new GrantingStaffRole(new GrantStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
+            StatusCodes.Status200OK,
+            ct
+        );
 
     /// <summary>
     /// Revokes a staff role from a user; their tokens no longer act with it. Revoking it twice changes nothing.
@@ -110,17 +154,29 @@ public static class StaffEndpoints
     [Tags("Access")]
     [ProducesResponseType<StaffMember>(200)]
     [Refuses(400)]
-    public static Task<IResult> Revoke(string subject, string role, EventStreams streams, HttpContext http, CancellationToken ct) =>
-        streams.Respond(new RevokingStaffRole(new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
-            StatusCodes.Status200OK, ct);
+    public static Task<IResult> Revoke(
+        string subject,
+        string role,
+        EventStreams streams,
+        HttpContext http,
+        CancellationToken ct
+    ) =>
+        streams.Respond(
+            new RevokingStaffRole(new RevokeStaffRole(subject, role, streams.Now, Caller.Of(http).Actor)),
+            StatusCodes.Status200OK,
+            ct
+        );
 
     /// <summary>Lists the users granted staff roles here, with their roles (not those carried in tokens).</summary>
     [WolverineGet("/staff", OperationId = "listStaff")]
     [Authorize(Policy = Permissions.AccessManage)]
     [Tags("Access")]
     public static async Task<IReadOnlyList<StaffMember>> List(IQuerySession session, CancellationToken ct) =>
-        (await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, ct))?.RolesBySubject
-            .Select(p => new StaffMember(p.Key, p.Value)).OrderBy(s => s.Subject).ToList() ?? [];
+        (await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, ct))
+            ?.RolesBySubject.Select(p => new StaffMember(p.Key, p.Value))
+            .OrderBy(s => s.Subject)
+            .ToList()
+        ?? [];
 }
 
 /// <summary>Revoking a key: decided on the key as its stream leaves it.</summary>
@@ -138,7 +194,9 @@ public sealed record RevokingApiKey(Guid KeyId, RevokeApiKey Command)
     public override ApiKeyResponse Answer(ApiKey? after) => ApiKeyResponse.From(after!);
 }
 
-/// <summary>A change of a user's staff roles: decided on the roles as they stand, answered with the user's roles.</summary>
+/// <summary>
+/// A change of a user's staff roles: decided on the roles as they stand, answered with the user's roles.
+/// </summary>
 public abstract record StaffRolesWrite(string? Subject)
     : FoldedStreamWrite<StaffRoles, IAccessEvent, StaffMember>(StaffRoles.StreamId)
 {

@@ -10,7 +10,12 @@ public sealed class AuthProblems : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    public async Task HandleAsync(
+        RequestDelegate next,
+        HttpContext context,
+        AuthorizationPolicy policy,
+        PolicyAuthorizationResult result
+    )
     {
         // Deny by default is for the API's routes. No route at all, or the framework's answer to a wrong method or a
         // body that is not JSON, goes on to its own honest status: 404, 405 with Allow, 415.
@@ -24,15 +29,27 @@ public sealed class AuthProblems : IAuthorizationMiddlewareResultHandler
             // The middleware keeps only a successful result; the handler remembers why it failed.
             var failure = (await context.AuthenticateAsync()).Failure?.Message;
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await Problems.For(StatusCodes.Status401Unauthorized, "Authorization",
-                failure ?? "credentials are required: an API key (X-Api-Key, or Authorization: Bearer) or a bearer token").ExecuteAsync(context);
+            await Problems
+                .For(
+                    StatusCodes.Status401Unauthorized,
+                    "Authorization",
+                    failure
+                        ?? "credentials are required: an API key (X-Api-Key, or Authorization: Bearer) or a "
+                            + "bearer token"
+                )
+                .ExecuteAsync(context);
             return;
         }
         if (result.Forbidden)
         {
             var refusal = result.AuthorizationFailure?.FailureReasons.OfType<Refusal>().FirstOrDefault();
-            await Problems.For(StatusCodes.Status403Forbidden, refusal?.Field ?? "scope",
-                refusal?.Message ?? "this caller may not do this").ExecuteAsync(context);
+            await Problems
+                .For(
+                    StatusCodes.Status403Forbidden,
+                    refusal?.Field ?? "scope",
+                    refusal?.Message ?? "this caller may not do this"
+                )
+                .ExecuteAsync(context);
             return;
         }
         await _default.HandleAsync(next, context, policy, result);

@@ -37,7 +37,9 @@ public sealed class JwtSettings
     public string RoleClaim { get; set; } = "role";
     public string NameClaim { get; set; } = "name";
 
-    public bool Configured => !string.IsNullOrWhiteSpace(Issuer) && !string.IsNullOrWhiteSpace(Audience)
+    public bool Configured =>
+        !string.IsNullOrWhiteSpace(Issuer)
+        && !string.IsNullOrWhiteSpace(Audience)
         && (!string.IsNullOrWhiteSpace(SigningKey) || !string.IsNullOrWhiteSpace(PublicKeyPem));
 }
 

@@ -23,18 +23,30 @@ public static class AuthWiring
         var services = builder.Services;
         services.Configure<AuthSettings>(builder.Configuration.GetSection("Loyalty:Auth"));
 
-        services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key or bearer token", o => o.ForwardDefaultSelector = context =>
-                IsJwt(context.Request) ? JwtBearerDefaults.AuthenticationScheme : ApiKeyAuthentication.SchemeName)
+        services
+            .AddAuthentication(Scheme)
+            .AddPolicyScheme(
+                Scheme,
+                "API key or bearer token",
+                o =>
+                    o.ForwardDefaultSelector = context =>
+                        IsJwt(context.Request)
+                            ? JwtBearerDefaults.AuthenticationScheme
+                            : ApiKeyAuthentication.SchemeName
+            )
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+        services
+            .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthSettings>>((options, auth) => ConfigureJwt(options, auth.Value.Jwt));
 
         services.AddAuthorization(options =>
         {
             foreach (var permission in Permissions.Roles[Permissions.Admin])
-                options.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission)));
+                options.AddPolicy(
+                    permission,
+                    policy => policy.RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(permission))
+                );
             // An endpoint that declares no policy is closed to everyone.
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAssertion(_ => false).Build();
         });
@@ -46,10 +58,16 @@ public static class AuthWiring
             options.OnRejected = async (context, _) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    : 1;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
-                await Problems.For(StatusCodes.Status429TooManyRequests, "Authorization",
-                    $"too many requests from this caller; retry after {seconds} s").ExecuteAsync(context.HttpContext);
+                await Problems
+                    .For(
+                        StatusCodes.Status429TooManyRequests,
+                        "Authorization",
+                        $"too many requests from this caller; retry after {seconds} s"
+                    )
+                    .ExecuteAsync(context.HttpContext);
             };
         });
         services.AddSingleton<FirstKeyNotice>();
@@ -66,18 +84,32 @@ public static class AuthWiring
 
     /// <summary>A JWT has three dot-separated parts; our API keys have none.</summary>
     private static bool IsJwt(HttpRequest request) =>
-        string.IsNullOrEmpty(request.Headers["X-Api-Key"]) && ApiKeyAuthentication.Presented(request) is { } token && token.Count(c => c == '.') == 2;
+        string.IsNullOrEmpty(request.Headers["X-Api-Key"])
+        && ApiKeyAuthentication.Presented(request) is { } token
+        && token.Count(c => c == '.') == 2;
 
     private static RateLimitPartition<string> RateLimitPartitionOf(HttpContext http)
     {
         var limits = http.RequestServices.GetRequiredService<IOptions<AuthSettings>>().Value.RateLimit;
         var caller = Caller.Of(http);
-        var (rate, burst) = caller.IsMember ? (limits.MemberPermitsPerSecond, limits.MemberBurst) : (limits.ClientPermitsPerSecond, limits.ClientBurst);
-        var partition = http.User.Identity?.IsAuthenticated == true ? $"{caller.Kind}:{caller.Id}" : $"address:{http.Connection.RemoteIpAddress}";
-        return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst, TokensPerPeriod = rate, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true
-        });
+        var (rate, burst) = caller.IsMember
+            ? (limits.MemberPermitsPerSecond, limits.MemberBurst)
+            : (limits.ClientPermitsPerSecond, limits.ClientBurst);
+        var partition =
+            http.User.Identity?.IsAuthenticated == true
+                ? $"{caller.Kind}:{caller.Id}"
+                : $"address:{http.Connection.RemoteIpAddress}";
+        return RateLimitPartition.GetTokenBucketLimiter(
+            partition,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = rate,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }
+        );
     }
 
     private static void ConfigureJwt(JwtBearerOptions options, JwtSettings jwt)
@@ -95,7 +127,7 @@ public static class AuthWiring
             ValidateIssuerSigningKey = true,
             ClockSkew = TimeSpan.FromSeconds(30),
             NameClaimType = jwt.NameClaim,
-            RoleClaimType = jwt.RoleClaim
+            RoleClaimType = jwt.RoleClaim,
         };
         options.Events = new JwtBearerEvents
         {
@@ -103,17 +135,20 @@ public static class AuthWiring
             OnAuthenticationFailed = context =>
             {
                 // Say why in plain words; the library's own message is not for callers.
-                context.Fail(context.Exception switch
-                {
-                    _ when !jwt.Configured => "bearer tokens are not configured on this service",
-                    SecurityTokenExpiredException => "the token has expired",
-                    SecurityTokenInvalidAudienceException => "the token is for another audience",
-                    SecurityTokenInvalidIssuerException => "the token is from another issuer",
-                    SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
-                    _ => "the token is not valid"
-                });
+                context.Fail(
+                    context.Exception switch
+                    {
+                        _ when !jwt.Configured => "bearer tokens are not configured on this service",
+                        SecurityTokenExpiredException => "the token has expired",
+                        SecurityTokenInvalidAudienceException => "the token is for another audience",
+                        SecurityTokenInvalidIssuerException => "the token is from another issuer",
+                        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+                            "the token's signature is not valid",
+                        _ => "the token is not valid",
+                    }
+                );
                 return Task.CompletedTask;
-            }
+            },
         };
     }
 
@@ -121,13 +156,17 @@ public static class AuthWiring
     {
         if (!string.IsNullOrWhiteSpace(jwt.PublicKeyPem))
         {
-            if (TryEc(jwt.PublicKeyPem) is { } ec) return ec;
+            if (TryEc(jwt.PublicKeyPem) is { } ec)
+                return ec;
             var rsa = RSA.Create();
             rsa.ImportFromPem(jwt.PublicKeyPem);
             return new RsaSecurityKey(rsa);
         }
-        if (string.IsNullOrWhiteSpace(jwt.SigningKey)) return null;
-        var bytes = jwt.SigningKey.StartsWith("base64:") ? Convert.FromBase64String(jwt.SigningKey[7..]) : Encoding.UTF8.GetBytes(jwt.SigningKey);
+        if (string.IsNullOrWhiteSpace(jwt.SigningKey))
+            return null;
+        var bytes = jwt.SigningKey.StartsWith("base64:")
+            ? Convert.FromBase64String(jwt.SigningKey[7..])
+            : Encoding.UTF8.GetBytes(jwt.SigningKey);
         return new SymmetricSecurityKey(bytes);
     }
 
@@ -145,20 +184,32 @@ public static class AuthWiring
         }
     }
 
-    /// <summary>Staff when the token's roles or the grants of its subject name a staff role; otherwise the member it names.</summary>
+    /// <summary>
+    /// Staff when the token's roles or the grants of its subject name a staff role; otherwise the member it names.
+    /// </summary>
     private static async Task ActAsStaffOrMember(TokenValidatedContext context, JwtSettings jwt)
     {
         var token = context.Principal!;
         var subject = token.FindFirstValue("sub");
-        await using var session = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
-        var granted = subject is null ? null : await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, context.HttpContext.RequestAborted);
-        var roles = token.FindAll(jwt.RoleClaim).Select(c => c.Value).Where(Permissions.Roles.ContainsKey)
-            .Union(granted?.RolesOf(subject!) ?? []).ToArray();
+        await using var session = context
+            .HttpContext.RequestServices.GetRequiredService<IDocumentStore>()
+            .QuerySession();
+        var granted = subject is null
+            ? null
+            : await session.LoadAsync<StaffDirectory>(StaffRoles.StreamId, context.HttpContext.RequestAborted);
+        var roles = token
+            .FindAll(jwt.RoleClaim)
+            .Select(c => c.Value)
+            .Where(Permissions.Roles.ContainsKey)
+            .Union(granted?.RolesOf(subject!) ?? [])
+            .ToArray();
         var name = token.FindFirstValue(jwt.NameClaim);
 
         if (roles.Length > 0 && subject is not null)
         {
-            context.Principal = new ClaimsPrincipal(Caller.Identity(Scheme, Caller.Staff, subject, name ?? subject, Permissions.Of([], roles), roles));
+            context.Principal = new ClaimsPrincipal(
+                Caller.Identity(Scheme, Caller.Staff, subject, name ?? subject, Permissions.Of([], roles), roles)
+            );
             return;
         }
         var member = token.FindFirstValue(jwt.MemberClaim);
@@ -167,6 +218,8 @@ public static class AuthWiring
             context.Fail($"the token names no member (claim '{jwt.MemberClaim}') and no staff role");
             return;
         }
-        context.Principal = new ClaimsPrincipal(Caller.Identity(Scheme, Caller.Member, member, member, Permissions.Member));
+        context.Principal = new ClaimsPrincipal(
+            Caller.Identity(Scheme, Caller.Member, member, member, Permissions.Member)
+        );
     }
 }

@@ -10,7 +10,8 @@ namespace Loyalty.Api.Auth;
 public sealed record PermissionRequirement(string Permission) : IAuthorizationRequirement;
 
 /// <summary>Why a caller was refused, naming what was missing.</summary>
-public sealed class Refusal(IAuthorizationHandler handler, string field, string reason) : AuthorizationFailureReason(handler, reason)
+public sealed class Refusal(IAuthorizationHandler handler, string field, string reason)
+    : AuthorizationFailureReason(handler, reason)
 {
     public string Field { get; } = field;
 }
@@ -19,9 +20,13 @@ public sealed class Refusal(IAuthorizationHandler handler, string field, string 
 /// A caller needs the endpoint's permission. A member token on top acts only for its own member (the
 /// <c>{id}</c> in the route, or the <c>externalId</c> asked for), and redeems only where the program allows it.
 /// </summary>
-public sealed class PermissionHandler(IDocumentStore store, ProgramSettingsCache programSettings) : AuthorizationHandler<PermissionRequirement>
+public sealed class PermissionHandler(IDocumentStore store, ProgramSettingsCache programSettings)
+    : AuthorizationHandler<PermissionRequirement>
 {
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
+    protected override async Task HandleRequirementAsync(
+        AuthorizationHandlerContext context,
+        PermissionRequirement requirement
+    )
     {
         var caller = new Caller(context.User);
         if (!caller.Has(requirement.Permission))
@@ -42,7 +47,10 @@ public sealed class PermissionHandler(IDocumentStore store, ProgramSettingsCache
             context.Fail(new Refusal(this, "memberId", "a member token acts only for its own member"));
             return;
         }
-        if (requirement.Permission == Permissions.PointsRedeem && !(await programSettings.CurrentAsync(http.RequestAborted)).MembersMayRedeem)
+        if (
+            requirement.Permission == Permissions.PointsRedeem
+            && !(await programSettings.CurrentAsync(http.RequestAborted)).MembersMayRedeem
+        )
         {
             context.Fail(new Refusal(this, "scope", "the program does not let members redeem from their app"));
             return;

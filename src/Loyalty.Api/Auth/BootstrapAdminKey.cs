@@ -13,7 +13,12 @@ namespace Loyalty.Api.Auth;
 /// printed once to the console, never to the logs.
 /// </summary>
 public sealed class BootstrapAdminKey(
-    IDocumentStore store, IClock clock, IOptions<AuthSettings> settings, FirstKeyNotice notice, ILogger<BootstrapAdminKey> log) : IHostedService
+    IDocumentStore store,
+    IClock clock,
+    IOptions<AuthSettings> settings,
+    FirstKeyNotice notice,
+    ILogger<BootstrapAdminKey> log
+) : IHostedService
 {
     private static readonly Actor Setup = Actor.System("setup");
 
@@ -25,25 +30,53 @@ public sealed class BootstrapAdminKey(
 
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            if (configured.Length < 32) throw new InvalidOperationException("Loyalty:Auth:BootstrapAdminKey must be at least 32 characters long.");
-            if (existing is null) Issue(session, configured);
+            if (configured.Length < 32)
+                throw new InvalidOperationException(
+                    "Loyalty:Auth:BootstrapAdminKey must be at least 32 characters long."
+                );
+            if (existing is null)
+                Issue(session, configured);
             else if (!ApiKeySecrets.Matches(configured, existing.SecretHash) || existing.Revoked)
-                session.Events.Append(ApiKeySecrets.BootstrapKeyId,
-                    new ApiKeySecretReplaced(ApiKeySecrets.BootstrapKeyId, ApiKeySecrets.Hash(configured), clock.GetCurrentInstant(), Setup));
-            else return;
+                session.Events.Append(
+                    ApiKeySecrets.BootstrapKeyId,
+                    new ApiKeySecretReplaced(
+                        ApiKeySecrets.BootstrapKeyId,
+                        ApiKeySecrets.Hash(configured),
+                        clock.GetCurrentInstant(),
+                        Setup
+                    )
+                );
+            else
+                return;
             await SaveAsync(session, "The configured bootstrap admin key is active", ct);
             return;
         }
 
-        if (existing is not null || await session.Query<ApiKey>().AnyAsync(ct)) return;
+        if (existing is not null || await session.Query<ApiKey>().AnyAsync(ct))
+            return;
         var key = ApiKeySecrets.NewKey(ApiKeySecrets.BootstrapKeyId);
         Issue(session, key);
-        if (await SaveAsync(session, "Generated the first admin API key (printed to the console, not logged)", ct)) notice.Show(key);
+        if (await SaveAsync(session, "Generated the first admin API key (printed to the console, not logged)", ct))
+            notice.Show(key);
     }
 
     private void Issue(IDocumentSession session, string key) =>
-        session.Events.StartStream(ApiKeySecrets.BootstrapKeyId, IssueApiKey.Decide(new IssueApiKey(ApiKeySecrets.BootstrapKeyId,
-            "bootstrap-admin", [], [Permissions.Admin], null, [], ApiKeySecrets.Hash(key), clock.GetCurrentInstant(), Setup)));
+        session.Events.StartStream(
+            ApiKeySecrets.BootstrapKeyId,
+            IssueApiKey.Decide(
+                new IssueApiKey(
+                    ApiKeySecrets.BootstrapKeyId,
+                    "bootstrap-admin",
+                    [],
+                    [Permissions.Admin],
+                    null,
+                    [],
+                    ApiKeySecrets.Hash(key),
+                    clock.GetCurrentInstant(),
+                    Setup
+                )
+            )
+        );
 
     private async Task<bool> SaveAsync(IDocumentSession session, string message, CancellationToken ct)
     {
@@ -62,16 +95,21 @@ public sealed class BootstrapAdminKey(
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>Shows the generated first admin key to whoever started the service: on the console, never in the logs.</summary>
+/// <summary>
+/// Shows the generated first admin key to whoever started the service: on the console, never in the logs.
+/// </summary>
 public class FirstKeyNotice
 {
-    public virtual void Show(string key) => Console.WriteLine($"""
+    public virtual void Show(string key) =>
+        Console.WriteLine(
+            $"""
 
-        === Loyalty: the first admin API key (shown only this once) ===
-        {key}
-        Keep it in a safe place. Call the API with 'Authorization: Bearer <key>' to issue the keys your
-        systems and staff need (POST /api-keys); revoke this one later or keep it for emergencies.
-        Lost it? Set Loyalty__Auth__BootstrapAdminKey to a secret of your own and restart.
+            === Loyalty: the first admin API key (shown only this once) ===
+            {key}
+            Keep it in a safe place. Call the API with 'Authorization: Bearer <key>' to issue the keys your
+            systems and staff need (POST /api-keys); revoke this one later or keep it for emergencies.
+            Lost it? Set Loyalty__Auth__BootstrapAdminKey to a secret of your own and restart.
 
-        """);
+            """
+        );
 }

@@ -28,6 +28,7 @@ public sealed class Caller(ClaimsPrincipal principal)
     public string Id => principal.FindFirstValue(IdClaim) ?? "anonymous";
     public bool IsMember => Kind == Member;
     public IEnumerable<string> Roles => principal.FindAll(RoleClaim).Select(c => c.Value);
+
     public bool Has(string permission) => principal.HasClaim(PermissionClaim, permission);
 
     /// <summary>Recorded on every event the caller causes.</summary>
@@ -40,7 +41,8 @@ public sealed class Caller(ClaimsPrincipal principal)
     public string SourceFor(string? requested)
     {
         var own = principal.FindFirstValue(SourceClaim) ?? $"{Kind}:{Id}";
-        if (Kind == Staff) return requested ?? own;
+        if (Kind == Staff)
+            return requested ?? own;
         if (requested is not null && requested != own)
             throw new Forbidden("source", $"this key records purchases as '{own}'");
         return own;
@@ -56,17 +58,30 @@ public sealed class Caller(ClaimsPrincipal principal)
     /// <summary>Support adjusts within a limit; admins and system keys are not limited.</summary>
     public void MayAdjust(int points, int supportLimit)
     {
-        if (Roles.Contains(Permissions.Support) && !Roles.Contains(Permissions.Admin) && Math.Abs((long)points) > supportLimit)
+        if (
+            Roles.Contains(Permissions.Support)
+            && !Roles.Contains(Permissions.Admin)
+            && Math.Abs((long)points) > supportLimit
+        )
             throw new Forbidden("points", $"support may adjust at most {supportLimit} points at once");
     }
 
-    public static ClaimsIdentity Identity(string scheme, string kind, string id, string name, IEnumerable<string> permissions,
-        IEnumerable<string>? roles = null, string? source = null, IEnumerable<string>? stores = null)
+    public static ClaimsIdentity Identity(
+        string scheme,
+        string kind,
+        string id,
+        string name,
+        IEnumerable<string> permissions,
+        IEnumerable<string>? roles = null,
+        string? source = null,
+        IEnumerable<string>? stores = null
+    )
     {
         var claims = new List<Claim> { new(KindClaim, kind), new(IdClaim, id), new(NameClaim, name) };
         claims.AddRange(permissions.Select(p => new Claim(PermissionClaim, p)));
         claims.AddRange((roles ?? []).Select(r => new Claim(RoleClaim, r)));
-        if (source is not null) claims.Add(new Claim(SourceClaim, source));
+        if (source is not null)
+            claims.Add(new Claim(SourceClaim, source));
         claims.AddRange((stores ?? []).Select(s => new Claim(StoreClaim, s)));
         return new ClaimsIdentity(claims, scheme, NameClaim, RoleClaim);
     }

@@ -25,7 +25,12 @@ public sealed record ExpiryRun(Instant At, int Members, long Points);
 /// Idempotent: a lot expired once is closed, so a second run (or a second node running at the same moment, kept apart
 /// by the stream version) finds nothing to do.
 /// </summary>
-public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, ProgramSettingsCache programSettings, ILogger<PointsExpiryJob> log)
+public sealed class PointsExpiryJob(
+    IDocumentStore store,
+    EventStreams streams,
+    ProgramSettingsCache programSettings,
+    ILogger<PointsExpiryJob> log
+)
 {
     public static readonly Actor Job = Actor.System("points-expiry");
 
@@ -35,10 +40,22 @@ public sealed class PointsExpiryJob(IDocumentStore store, EventStreams streams, 
         var program = await programSettings.CurrentAsync(ct);
         var cutoff = now.ToUnixTimeMilliseconds();
         var command = new ExpirePoints(now, Job);
-        var (members, events) = await MemberJobs.RunAsync("Points expiry", store, b => b.NextExpiry <= cutoff,
-            streams, member => new ExpiringLots(member, command), log, ct);
+        var (members, events) = await MemberJobs.RunAsync(
+            "Points expiry",
+            store,
+            b => b.NextExpiry <= cutoff,
+            streams,
+            member => new ExpiringLots(member, command),
+            log,
+            ct
+        );
         var points = events.OfType<PointsExpired>().Sum(e => (long)e.Points);
-        log.LogInformation("Points expiry at {At} done: {Points} points of {Members} members expired", now, points, members);
+        log.LogInformation(
+            "Points expiry at {At} done: {Points} points of {Members} members expired",
+            now,
+            points,
+            members
+        );
         return new ExpiryRun(now, members, points);
     }
 }
@@ -55,17 +72,26 @@ public sealed record ExpiringLots(Guid MemberId, ExpirePoints Command) : JobWrit
 /// remembers in the database which day it last completed: a restart neither loses a day (a missed midnight runs at
 /// start) nor repeats one. Several nodes may both run; the job's idempotence keeps that harmless.
 /// </summary>
-public sealed class PointsExpiryScheduler(IDocumentStore store, PointsExpiryJob job, ProgramSettingsCache programSettings, IClock clock,
-    IConfiguration configuration, ILogger<PointsExpiryScheduler> log) : BackgroundService
+public sealed class PointsExpiryScheduler(
+    IDocumentStore store,
+    PointsExpiryJob job,
+    ProgramSettingsCache programSettings,
+    IClock clock,
+    IConfiguration configuration,
+    ILogger<PointsExpiryScheduler> log
+) : BackgroundService
 {
-    /// <summary>Runs the job if the program's current local day has not had its run yet; returns the run, or null.</summary>
+    /// <summary>
+    /// Runs the job if the program's current local day has not had its run yet; returns the run, or null.
+    /// </summary>
     public async Task<ExpiryRun?> TickAsync(CancellationToken ct)
     {
         var program = await programSettings.CurrentAsync(ct);
         var today = clock.GetCurrentInstant().InZone(program.Zone()).Date;
         await using var session = store.LightweightSession();
         var schedule = await session.LoadAsync<ExpirySchedule>(ExpirySchedule.PointsExpiry, ct);
-        if (schedule is not null && schedule.LastRunDay >= today) return null;
+        if (schedule is not null && schedule.LastRunDay >= today)
+            return null;
         var run = await job.RunAsync(ct);
         session.Store(new ExpirySchedule(ExpirySchedule.PointsExpiry, today));
         await session.SaveChangesAsync(ct);
@@ -74,8 +100,11 @@ public sealed class PointsExpiryScheduler(IDocumentStore store, PointsExpiryJob 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Loyalty:Expiry:Enabled", true)) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Expiry:CheckSeconds", 60)));
+        if (!configuration.GetValue("Loyalty:Expiry:Enabled", true))
+            return;
+        using var timer = new PeriodicTimer(
+            TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Expiry:CheckSeconds", 60))
+        );
         do
         {
             try

@@ -7,8 +7,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -33,7 +33,8 @@ public static class CaptureHoldEndpoint
         EventStreams streams,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         holdId = Guard.Required(holdId, "holdId", 100);
@@ -58,8 +59,10 @@ public static class CaptureHoldEndpoint
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(
         CaptureHoldRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        CapturingHold write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status200OK, ct);
+        CapturingHold write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status200OK, ct);
 }
 
 /// <summary>Capturing: decided on the member's account and the hold as it stands.</summary>

@@ -7,8 +7,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -18,7 +18,10 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Holds;
 
-/// <summary>A hold and how it stands: <c>held</c>, <c>captured</c>, <c>released</c> or <c>expired</c> (released when its time ran out).</summary>
+/// <summary>
+/// A hold and how it stands: <c>held</c>, <c>captured</c>, <c>released</c> or <c>expired</c> (released when its time
+/// ran out).
+/// </summary>
 /// <param name="Points">The points reserved.</param>
 /// <param name="CapturedPoints">The points spent when it was captured (0 until then).</param>
 /// <param name="Value">What the points are worth at the program's point value, when it has one.</param>
@@ -26,11 +29,34 @@ namespace Loyalty.Api.Holds;
 /// <param name="EndedAt">When it was captured, released or expired; null while held.</param>
 /// <param name="Lots">The lots the points are reserved from.</param>
 /// <param name="Balance">The member's balance after this write; null when the hold is only read.</param>
-public sealed record HoldResponse(Guid MemberId, string HoldId, string Status, int Points, int CapturedPoints, Money? Value,
-    string? OrderReference, Instant ExpiresAt, Instant? EndedAt, IReadOnlyList<LotTake> Lots, BalanceResponse? Balance)
+public sealed record HoldResponse(
+    Guid MemberId,
+    string HoldId,
+    string Status,
+    int Points,
+    int CapturedPoints,
+    Money? Value,
+    string? OrderReference,
+    Instant ExpiresAt,
+    Instant? EndedAt,
+    IReadOnlyList<LotTake> Lots,
+    BalanceResponse? Balance
+)
 {
-    public static HoldResponse From(HoldState hold, BalanceResponse? balance) => new(hold.MemberId, hold.HoldId, hold.Status, hold.Points,
-        hold.CapturedPoints, hold.Value, hold.OrderReference, hold.ExpiresAt, hold.EndedAt, hold.Taken, balance);
+    public static HoldResponse From(HoldState hold, BalanceResponse? balance) =>
+        new(
+            hold.MemberId,
+            hold.HoldId,
+            hold.Status,
+            hold.Points,
+            hold.CapturedPoints,
+            hold.Value,
+            hold.OrderReference,
+            hold.ExpiresAt,
+            hold.EndedAt,
+            hold.Taken,
+            balance
+        );
 }
 
 /// <summary>
@@ -43,6 +69,8 @@ public abstract record HoldWrite(Guid MemberId, string HoldId, IdempotencyKey? K
     protected override string RecordId => HoldState.Key(MemberId, HoldId);
 
     public override HoldResponse Answer(MemberWritten<HoldRecord> written) =>
-        HoldResponse.From(written.Events.Aggregate(written.Before.Record?.Hold, HoldState.Evolve)!,
-            written.Balance(Program, At));
+        HoldResponse.From(
+            written.Events.Aggregate(written.Before.Record?.Hold, HoldState.Evolve)!,
+            written.Balance(Program, At)
+        );
 }

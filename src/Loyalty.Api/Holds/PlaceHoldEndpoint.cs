@@ -7,8 +7,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -18,7 +18,9 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Holds;
 
-/// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c>; <c>ttlSeconds</c> defaults to 900 (15 minutes).</summary>
+/// <summary>
+/// Give <c>points</c>, or an <c>amount</c> and its <c>currency</c>; <c>ttlSeconds</c> defaults to 900 (15 minutes).
+/// </summary>
 /// <param name="HoldId">The caller's id for the hold (the checkout's): the idempotency key.</param>
 /// <param name="Points">The points to reserve.</param>
 /// <param name="Amount">Instead of points: the money to reserve points for, at the program's point value.</param>
@@ -33,7 +35,8 @@ public sealed record PlaceHoldRequest(
     decimal? Amount,
     string? Currency,
     int? TtlSeconds,
-    string? OrderReference);
+    string? OrderReference
+);
 
 public static class PlaceHoldEndpoint
 {
@@ -44,11 +47,20 @@ public static class PlaceHoldEndpoint
         EventStreams streams,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
-        var command = PlaceHold.Parse(request.HoldId, request.Points, request.Amount, request.Currency, request.TtlSeconds,
-            request.OrderReference, streams.Now, Caller.Of(http).Actor);
+        var command = PlaceHold.Parse(
+            request.HoldId,
+            request.Points,
+            request.Amount,
+            request.Currency,
+            request.TtlSeconds,
+            request.OrderReference,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         var key = streams.Key($"hold/{id}/{command.HoldId}", "holdId", request);
         return new PlacingHold(id, key, command, await programSettings.CurrentAsync(ct));
     }
@@ -68,8 +80,10 @@ public static class PlaceHoldEndpoint
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(
         PlaceHoldRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        PlacingHold write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        PlacingHold write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 
 /// <summary>Placing a hold: its release at the end of its time to live commits with it, durable, never lost.</summary>
@@ -80,6 +94,7 @@ public sealed record PlacingHold(Guid MemberId, IdempotencyKey Key, PlaceHold Co
         PlaceHold.Decide(state.Account, state.Record?.Hold, Program, Command);
 
     public override IEnumerable<ScheduledMessage> Schedule(IReadOnlyList<IMemberEvent> events) =>
-        events.OfType<PointsHeld>().Select(held =>
-            new ScheduledMessage(new ReleaseExpiredHold(MemberId, HoldId), held.ExpiresAt - held.At));
+        events
+            .OfType<PointsHeld>()
+            .Select(held => new ScheduledMessage(new ReleaseExpiredHold(MemberId, HoldId), held.ExpiresAt - held.At));
 }

@@ -17,11 +17,19 @@ public static class ReleaseExpiredHoldHandler
 {
     public static readonly Actor Timer = Actor.System("hold-timeout");
 
-    public static async Task Handle(ReleaseExpiredHold message, EventStreams streams, IQuerySession session,
-        ProgramSettingsCache programSettings, IMessageBus bus, ILogger<ReleaseExpiredHold> log, CancellationToken ct)
+    public static async Task Handle(
+        ReleaseExpiredHold message,
+        EventStreams streams,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IMessageBus bus,
+        ILogger<ReleaseExpiredHold> log,
+        CancellationToken ct
+    )
     {
         var hold = (await session.LoadAsync<HoldRecord>(HoldState.Key(message.MemberId, message.HoldId), ct))?.Hold;
-        if (hold is not { Status: HoldState.Held }) return;
+        if (hold is not { Status: HoldState.Held })
+            return;
         if (streams.Now < hold.ExpiresAt)
         {
             await bus.ScheduleAsync(message, (hold.ExpiresAt - streams.Now).ToTimeSpan());
@@ -29,6 +37,10 @@ public static class ReleaseExpiredHoldHandler
         }
         var program = await programSettings.CurrentAsync(ct);
         await streams.Apply(new ReleasingExpiredHold(message, program, streams.Now, Timer), ct);
-        log.LogInformation("Hold {HoldId} of member {MemberId} expired and was released", message.HoldId, message.MemberId);
+        log.LogInformation(
+            "Hold {HoldId} of member {MemberId} expired and was released",
+            message.HoldId,
+            message.MemberId
+        );
     }
 }

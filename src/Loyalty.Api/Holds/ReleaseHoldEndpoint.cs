@@ -7,8 +7,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +20,9 @@ namespace Loyalty.Api.Holds;
 
 public static class ReleaseHoldEndpoint
 {
-    /// <summary>Frees the held points. Releasing a released or expired hold changes nothing; a captured one: 409.</summary>
+    /// <summary>
+    /// Frees the held points. Releasing a released or expired hold changes nothing; a captured one: 409.
+    /// </summary>
     [Tags("Holds")]
     [ProducesResponseType<HoldResponse>(200)]
     [Refuses(404)]
@@ -28,8 +30,14 @@ public static class ReleaseHoldEndpoint
     [Idempotent]
     [WolverinePost("/members/{id}/holds/{holdId}/release", OperationId = "releaseHold")]
     [Authorize(Policy = Permissions.PointsRedeem)]
-    public static async Task<IResult> Post(Guid id, string holdId, EventStreams streams,
-        ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(
+        Guid id,
+        string holdId,
+        EventStreams streams,
+        ProgramSettingsCache programSettings,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         holdId = Guard.Required(holdId, "holdId", 100);
         var command = new ReleaseHold(holdId, streams.Now, Caller.Of(http).Actor);

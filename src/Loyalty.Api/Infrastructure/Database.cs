@@ -41,14 +41,18 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
             var options = configuration.GetSection("Loyalty:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
             log.LogInformation("No ConnectionStrings:Loyalty configured: starting the embedded PostgreSQL");
             void Tell(string message) => log.LogInformation("{Message}", message);
-            _started = EmbeddedPostgres.StartAsync(options, durable: true, Tell)
-                .GetAwaiter().GetResult();
+            _started = EmbeddedPostgres.StartAsync(options, durable: true, Tell).GetAwaiter().GetResult();
             connectionString = _started.ConnectionString;
         }
         else
         {
             var target = new NpgsqlConnectionStringBuilder(connectionString);
-            log.LogInformation("Using PostgreSQL at {Host}:{Port}/{Database}", target.Host, target.Port, target.Database);
+            log.LogInformation(
+                "Using PostgreSQL at {Host}:{Port}/{Database}",
+                target.Host,
+                target.Port,
+                target.Database
+            );
         }
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -67,8 +71,10 @@ public sealed class LoyaltyDatabase : IAsyncDisposable
     {
         var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = given };
         bool Given(params string[] keys) => keys.Any(named.ContainsKey);
-        if (!Given("Max Auto Prepare", "MaxAutoPrepare")) settings.MaxAutoPrepare = 64;
-        if (!Given("No Reset On Close", "NoResetOnClose")) settings.NoResetOnClose = true;
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare"))
+            settings.MaxAutoPrepare = 64;
+        if (!Given("No Reset On Close", "NoResetOnClose"))
+            settings.NoResetOnClose = true;
     }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

@@ -31,7 +31,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     public string Host => SocketFits ? DataDirectory : "127.0.0.1";
 
     public string ConnectionString =>
-        new NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = "postgres", Database = DatabaseName }.ConnectionString;
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = Host,
+            Port = Port,
+            Username = "postgres",
+            Database = DatabaseName,
+        }.ConnectionString;
 
     // A Unix socket's path is at most 107 bytes: "<folder>/.s.PGSQL.<port>". Windows: TCP only.
     private bool SocketFits =>
@@ -47,16 +53,23 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <param name="durable">false only for throwaway test clusters: fsync off</param>
     /// <param name="log">where progress is told</param>
     /// <param name="ct">cancels the start</param>
-    public static Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool durable, Action<string> log,
-        CancellationToken ct = default) =>
-        StartAsync(new DatabaseOptions { DataDirectory = dataDirectory }, durable, log, ct);
+    public static Task<EmbeddedPostgres> StartAsync(
+        string dataDirectory,
+        bool durable,
+        Action<string> log,
+        CancellationToken ct = default
+    ) => StartAsync(new DatabaseOptions { DataDirectory = dataDirectory }, durable, log, ct);
 
     /// <summary>
     /// Finds (or fetches) the programs, creates the cluster if it is new and starts it. A failure leaves nothing behind
     /// that this start made, and says why in a <see cref="DatabaseUnavailable"/>.
     /// </summary>
-    public static async Task<EmbeddedPostgres> StartAsync(DatabaseOptions options, bool durable, Action<string> log,
-        CancellationToken ct = default)
+    public static async Task<EmbeddedPostgres> StartAsync(
+        DatabaseOptions options,
+        bool durable,
+        Action<string> log,
+        CancellationToken ct = default
+    )
     {
         var binaries = await PostgresBinaries.FindAsync(options, log, ct);
         var user = ServerUser.IsRoot ? ServerUser.FindOrCreate(log) : null;
@@ -72,31 +85,40 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         catch
         {
             pg.ReleaseLock();
-            foreach (var made in created.Where(Directory.Exists)) Directory.Delete(made, recursive: true);
+            foreach (var made in created.Where(Directory.Exists))
+                Directory.Delete(made, recursive: true);
             throw;
         }
     }
 
-    /// <summary>Starts the server again after a stop, on the same port, so clients' connection strings still work.</summary>
+    /// <summary>
+    /// Starts the server again after a stop, on the same port, so clients' connection strings still work.
+    /// </summary>
     public Task StartAgainAsync(CancellationToken ct = default) => StartServerAsync(ct);
 
     private async Task StartAsync(List<string> created, CancellationToken ct)
     {
-        if (PostgresBinaries.CreateFolder(DataDirectory) is { } made) created.Add(made);
+        if (PostgresBinaries.CreateFolder(DataDirectory) is { } made)
+            created.Add(made);
         TakeLock();
-        if (_user is not null) await RunAsync("chown", ["-R", $"{_user}:", DataDirectory], asServerUser: false, ct);
+        if (_user is not null)
+            await RunAsync("chown", ["-R", $"{_user}:", DataDirectory], asServerUser: false, ct);
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
             _log($"Creating a PostgreSQL cluster in {DataDirectory}");
             string[] args = ["-D", DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"];
             await RunAsync(Program("initdb"), _durable ? args : [.. args, "--no-sync"], _user is not null, ct);
         }
-        else await StopOrphanAsync(ct);
+        else
+            await StopOrphanAsync(ct);
 
         Port = LoopbackPort.Free();
         await StartServerAsync(ct);
         await CreateDatabaseAsync(ct);
-        _log($"PostgreSQL is running from {DataDirectory} on 127.0.0.1:{Port}{(SocketFits ? " and its Unix socket" : "")}");
+        _log(
+            $"PostgreSQL is running from {DataDirectory} on "
+                + $"127.0.0.1:{Port}{(SocketFits ? " and its Unix socket" : "")}"
+        );
     }
 
     /// <summary>
@@ -106,13 +128,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StopOrphanAsync(CancellationToken ct)
     {
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile)) return;
+        if (!File.Exists(pidFile))
+            return;
         if (await PgCtlAsync(["status"], ct) == 0)
         {
             _log("Stopping the PostgreSQL server left running by a service that did not stop cleanly");
             await PgCtlAsync(["-m", "fast", "-w", "stop"], ct);
         }
-        else File.Delete(pidFile);
+        else
+            File.Delete(pidFile);
     }
 
     private void TakeLock()
@@ -121,15 +145,23 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         try
         {
             // Held (an exclusive flock on Unix) until this process ends, however it ends.
-            _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
-                FileOptions.DeleteOnClose);
+            _lock = new FileStream(
+                path,
+                FileMode.OpenOrCreate,
+                FileAccess.ReadWrite,
+                FileShare.None,
+                1,
+                FileOptions.DeleteOnClose
+            );
         }
         catch (IOException)
         {
             throw new DatabaseUnavailable(
-                $"Another Loyalty service is running on the embedded database in {DataDirectory}. Stop that one " +
-                "first, or give this one a folder of its own with Loyalty__Database__DataDirectory (or a server you " +
-                "run, with ConnectionStrings__Loyalty).");
+                $"Another Loyalty service is running on the embedded database in {DataDirectory}. Stop that one "
+                    + "first, or give this one a folder of its own with Loyalty__Database__DataDirectory (or a "
+                    + "server you "
+                    + "run, with ConnectionStrings__Loyalty)."
+            );
         }
     }
 
@@ -143,19 +175,42 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         // Room for the service's pool on several nodes, tools and benchmarks beside it.
         var socket = SocketFits ? $"'{DataDirectory}'" : "''";
-        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket} -c max_connections=300";
-        if (!_durable) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-        await RunAsync(Program("pg_ctl"),
-            ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "-o", settings, "start"],
-            _user is not null, ct);
+        var settings =
+            $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket} -c max_connections=300";
+        if (!_durable)
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        await RunAsync(
+            Program("pg_ctl"),
+            [
+                "-D",
+                DataDirectory,
+                "-l",
+                Path.Combine(DataDirectory, "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                settings,
+                "start",
+            ],
+            _user is not null,
+            ct
+        );
     }
 
     private async Task CreateDatabaseAsync(CancellationToken ct)
     {
-        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Database = "postgres",
+            Pooling = false,
+        }.ConnectionString;
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync(ct);
-        await using var exists = new NpgsqlCommand($"select 1 from pg_database where datname = '{DatabaseName}'", connection);
+        await using var exists = new NpgsqlCommand(
+            $"select 1 from pg_database where datname = '{DatabaseName}'",
+            connection
+        );
         if (await exists.ExecuteScalarAsync(ct) is null)
         {
             await using var create = new NpgsqlCommand($"create database {DatabaseName}", connection);
@@ -186,24 +241,39 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private static string ReachableBy(string user, string requested, Action<string> log)
     {
         var existing = requested;
-        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing)!;
-        if (ServerUser.CanEnter(user, existing)) return requested;
+        while (!Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing)!;
+        if (ServerUser.CanEnter(user, existing))
+            return requested;
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(requested)))[..12].ToLowerInvariant();
         var fallback = $"/var/lib/loyalty/pg-{hash}";
-        log($"PostgreSQL runs as {user}, who cannot enter {existing} (a folder on the way is private to root); " +
-            $"keeping the database in {fallback} instead. Set Loyalty__Database__DataDirectory to choose another folder.");
+        log(
+            $"PostgreSQL runs as {user}, who cannot enter {existing} (a folder on the way is private to root); "
+                + $"keeping the database in {fallback} instead. Set Loyalty__Database__DataDirectory to choose "
+                + $"another folder."
+        );
         return fallback;
     }
 
-    private async Task<int> RunAsync(string file, string[] args, bool asServerUser, CancellationToken ct,
-        bool mayFail = false)
+    private async Task<int> RunAsync(
+        string file,
+        string[] args,
+        bool asServerUser,
+        CancellationToken ct,
+        bool mayFail = false
+    )
     {
         var info = new ProcessStartInfo(asServerUser ? "runuser" : file)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/"
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = "/",
         };
-        if (OperatingSystem.IsWindows()) info.WorkingDirectory = Path.GetTempPath();
-        foreach (var arg in asServerUser ? ["-u", _user!, "--", file, .. args] : args) info.ArgumentList.Add(arg);
+        if (OperatingSystem.IsWindows())
+            info.WorkingDirectory = Path.GetTempPath();
+        foreach (var arg in asServerUser ? ["-u", _user!, "--", file, .. args] : args)
+            info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);

@@ -24,11 +24,15 @@ public sealed record ScheduledMessage(object Message, Duration After);
 /// A write to one stream, read top to bottom: what it loads, what it decides, what it answers. The decision is a
 /// pure domain function; <see cref="EventStreams"/> runs the rest.
 /// </summary>
-public interface IStreamWrite<TState, TEvent, out TResponse> where TEvent : class where TResponse : notnull
+public interface IStreamWrite<TState, TEvent, out TResponse>
+    where TEvent : class
+    where TResponse : notnull
 {
     Guid StreamId { get; }
 
-    /// <summary>The caller's idempotency key; none for people's edits (they name the version they read) and jobs.</summary>
+    /// <summary>
+    /// The caller's idempotency key; none for people's edits (they name the version they read) and jobs.
+    /// </summary>
     IdempotencyKey? Key { get; }
 
     /// <summary>Queues every read the decision needs on the write's one batch, then awaits them.</summary>
@@ -57,7 +61,8 @@ public sealed class EventStreams(
     IOptions<JsonOptions> json,
     LoyaltyMetrics metrics,
     IServiceProvider services,
-    ILogger<EventStreams> log)
+    ILogger<EventStreams> log
+)
 {
     // Hand-built rather than Wolverine's aggregate workflow, for three guarantees it does not give HTTP callers:
     // the answer is kept under the caller's key in the write's own transaction (a replay is permanent and exact),
@@ -65,8 +70,10 @@ public sealed class EventStreams(
     // member wait for each other in this process (the stripes), so a burst at one member is not a storm of retries.
     private const int MaxAttempts = 25;
 
-    private static readonly SemaphoreSlim[] Stripes =
-        Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private static readonly SemaphoreSlim[] Stripes = Enumerable
+        .Range(0, 1024)
+        .Select(_ => new SemaphoreSlim(1, 1))
+        .ToArray();
 
     public JsonSerializerOptions Json => json.Value.SerializerOptions;
 
@@ -75,15 +82,19 @@ public sealed class EventStreams(
     /// <summary>The service's counters, for the jobs that write through these streams.</summary>
     public LoyaltyMetrics Metrics => metrics;
 
-    public IdempotencyKey Key(string id, string field, object request) =>
-        IdempotencyKey.For(id, field, request, Json);
+    public IdempotencyKey Key(string id, string field, object request) => IdempotencyKey.For(id, field, request, Json);
 
-    /// <summary>Runs <paramref name="write"/> for an HTTP caller: the first answer, or the kept one on a retry.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> for an HTTP caller: the first answer, or the kept one on a retry.
+    /// </summary>
     public async Task<IResult> Respond<TState, TEvent, TResponse>(
         IStreamWrite<TState, TEvent, TResponse> write,
         int status,
         CancellationToken ct,
-        Func<Guid, string>? location = null) where TEvent : class where TResponse : notnull
+        Func<Guid, string>? location = null
+    )
+        where TEvent : class
+        where TResponse : notnull
     {
         var (answer, _) = await Run(write, status, ct);
         return answer with { Location = location?.Invoke(answer.StreamId) };
@@ -92,9 +103,13 @@ public sealed class EventStreams(
     /// <summary>Runs <paramref name="write"/> for a job or a handler, which keep no answer for replays.</summary>
     public async Task<Committed<TEvent, TResponse>> Apply<TState, TEvent, TResponse>(
         IStreamWrite<TState, TEvent, TResponse> write,
-        CancellationToken ct) where TEvent : class where TResponse : notnull
+        CancellationToken ct
+    )
+        where TEvent : class
+        where TResponse : notnull
     {
-        if (write.Key is not null) throw new ArgumentException("a keyed write answers an HTTP caller", nameof(write));
+        if (write.Key is not null)
+            throw new ArgumentException("a keyed write answers an HTTP caller", nameof(write));
         var (_, committed) = await Run(write, StatusCodes.Status200OK, ct);
         return committed!;
     }
@@ -102,7 +117,10 @@ public sealed class EventStreams(
     private async Task<(Answer, Committed<TEvent, TResponse>?)> Run<TState, TEvent, TResponse>(
         IStreamWrite<TState, TEvent, TResponse> write,
         int status,
-        CancellationToken ct) where TEvent : class where TResponse : notnull
+        CancellationToken ct
+    )
+        where TEvent : class
+        where TResponse : notnull
     {
         var (streamId, key) = (write.StreamId, write.Key);
         var stripe = Stripes[(int)((uint)streamId.GetHashCode() % Stripes.Length)];
@@ -117,7 +135,8 @@ public sealed class EventStreams(
                 var recorded = key is null ? null : batch.Load<IdempotencyRecord>(key.Id);
                 var loading = write.Load(batch);
                 await batch.Execute(ct);
-                if (recorded is not null && await recorded is { } prior) return (Replay(prior, key!), null);
+                if (recorded is not null && await recorded is { } prior)
+                    return (Replay(prior, key!), null);
 
                 var (state, read) = await loading;
                 var events = write.Decide(state);
@@ -150,13 +169,19 @@ public sealed class EventStreams(
     private static void Append<TEvent>(IDocumentSession session, Guid streamId, long read, IReadOnlyList<TEvent> events)
         where TEvent : class
     {
-        if (events.Count == 0) return;
-        if (read == 0) session.Events.StartStream(streamId, events.ToArray<object>());
-        else session.Events.Append(streamId, read + events.Count, events.ToArray<object>());
+        if (events.Count == 0)
+            return;
+        if (read == 0)
+            session.Events.StartStream(streamId, events.ToArray<object>());
+        else
+            session.Events.Append(streamId, read + events.Count, events.ToArray<object>());
     }
 
     private static async Task ScheduleAsync(
-        IDocumentSession session, IServiceProvider scope, IEnumerable<ScheduledMessage> messages)
+        IDocumentSession session,
+        IServiceProvider scope,
+        IEnumerable<ScheduledMessage> messages
+    )
     {
         var outbox = default(IMartenOutbox);
         foreach (var (message, after) in messages)
@@ -179,15 +204,16 @@ public sealed class EventStreams(
     }
 
     /// <summary>Another writer got there first: a newer stream version, or the same key or stream id.</summary>
-    public static bool IsWriteConflict(Exception e) => e switch
-    {
-        ConcurrencyException
+    public static bool IsWriteConflict(Exception e) =>
+        e switch
+        {
+            ConcurrencyException
             or JasperFx.Events.ExistingStreamIdCollisionException
             or Marten.Exceptions.ExistingStreamIdCollisionException
             or DocumentAlreadyExistsException => true,
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
-        _ => e.InnerException is { } inner && IsWriteConflict(inner)
-    };
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+            _ => e.InnerException is { } inner && IsWriteConflict(inner),
+        };
 
     /// <summary>A write's answer, first or replayed, with the headers that go with it.</summary>
     private sealed record Answer(string Body, int Status, Guid StreamId, bool Replayed, string? Location = null)
@@ -195,8 +221,10 @@ public sealed class EventStreams(
     {
         public Task ExecuteAsync(HttpContext context)
         {
-            if (Replayed) context.Response.Headers["Idempotent-Replay"] = "true";
-            if (Location is not null) context.Response.Headers.Location = Location;
+            if (Replayed)
+                context.Response.Headers["Idempotent-Replay"] = "true";
+            if (Location is not null)
+                context.Response.Headers.Location = Location;
             return Results.Text(Body, "application/json", statusCode: Status).ExecuteAsync(context);
         }
     }

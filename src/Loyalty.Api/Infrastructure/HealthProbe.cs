@@ -26,6 +26,10 @@ public static class HealthProbe
 
     /// <summary>The first listening address, with a wildcard host made into localhost.</summary>
     private static string? Local(string? urls) =>
-        urls?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?
-            .Replace("://+", "://localhost").Replace("://*", "://localhost").Replace("://0.0.0.0", "://localhost");
+        urls
+            ?.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault()
+            ?.Replace("://+", "://localhost")
+            .Replace("://*", "://localhost")
+            .Replace("://0.0.0.0", "://localhost");
 }

@@ -9,7 +9,14 @@ namespace Loyalty.Api.Infrastructure;
 /// transaction as the write's events. A retry with the same request gets this answer again; the same key
 /// with a different request is a conflict.
 /// </summary>
-public sealed record IdempotencyRecord(string Id, string Fingerprint, int Status, string Body, Guid StreamId, Instant RecordedAt);
+public sealed record IdempotencyRecord(
+    string Id,
+    string Fingerprint,
+    int Status,
+    string Body,
+    Guid StreamId,
+    Instant RecordedAt
+);
 
 /// <param name="Id">the key with its scope, e.g. <c>purchase/pos-1/T-1001</c></param>
 /// <param name="Field">the request field that carries the key, named in a 409</param>
@@ -17,5 +24,9 @@ public sealed record IdempotencyRecord(string Id, string Fingerprint, int Status
 public sealed record IdempotencyKey(string Id, string Field, string Fingerprint)
 {
     public static IdempotencyKey For(string id, string field, object request, JsonSerializerOptions json) =>
-        new(id, field, Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), json))));
+        new(
+            id,
+            field,
+            Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), json)))
+        );
 }

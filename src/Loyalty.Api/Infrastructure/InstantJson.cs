@@ -17,7 +17,8 @@ public sealed class InstantJson : JsonConverter<Instant>
     public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         // Without a message of its own, the serializer's names the field and type; Problems words it for the caller.
-        if (reader.TokenType != JsonTokenType.String) throw new JsonException();
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException();
         var parsed = Iso.Parse(reader.GetString()!);
         return parsed.Success ? parsed.Value.ToInstant() : throw new JsonException();
     }

@@ -17,8 +17,10 @@ public static class Maintenance
     public static async Task<int> RebuildAsync(IServiceProvider services, string[] names)
     {
         var store = (DocumentStore)services.GetRequiredService<IDocumentStore>();
-        var known = store.Options.Projections.All
-            .Where(p => p.Lifecycle != ProjectionLifecycle.Live).Select(p => p.Name).ToList();
+        var known = store
+            .Options.Projections.All.Where(p => p.Lifecycle != ProjectionLifecycle.Live)
+            .Select(p => p.Name)
+            .ToList();
         List<string?> chosen = names is ["all"]
             ? [.. known]
             : [.. names.Select(name => known.FirstOrDefault(k => Matches(k, name)))];
@@ -32,10 +34,13 @@ public static class Maintenance
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var events = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
         var listed = string.Join(", ", chosen.Select(c => ShortName(c!)));
-        Console.WriteLine($"Rebuilding {listed} from {events:N0} events. " +
-            "Interrupted? Run the same command again: each rebuild starts over.");
+        Console.WriteLine(
+            $"Rebuilding {listed} from {events:N0} events. "
+                + "Interrupted? Run the same command again: each rebuild starts over."
+        );
         var all = Stopwatch.StartNew();
-        foreach (var name in chosen) await RebuildOneAsync(store, name!, events);
+        foreach (var name in chosen)
+            await RebuildOneAsync(store, name!, events);
         Console.WriteLine($"Done in {all.Elapsed.TotalSeconds:0.0} s.");
         return 0;
     }
@@ -56,7 +61,8 @@ public static class Maintenance
             {
                 var shards = await store.Advanced.AllProjectionProgress();
                 var shard = shards.FirstOrDefault(s => s.ShardName.StartsWith(name + ":"));
-                if (shard is not null) progress.Tell(shard.Sequence);
+                if (shard is not null)
+                    progress.Tell(shard.Sequence);
             }
             await rebuilding;
         }
@@ -64,8 +70,8 @@ public static class Maintenance
     }
 
     private static bool Matches(string projection, string asked) =>
-        string.Equals(projection, asked, StringComparison.OrdinalIgnoreCase) ||
-        string.Equals(ShortName(projection), asked, StringComparison.OrdinalIgnoreCase);
+        string.Equals(projection, asked, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(ShortName(projection), asked, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An event projection is named by its class's full name; the last part is enough to tell them
     /// apart.</summary>
@@ -79,12 +85,15 @@ public static class Maintenance
 
         public void Tell(long done)
         {
-            if (_watch.Elapsed - _told < TellEvery || done <= 0) return;
+            if (_watch.Elapsed - _told < TellEvery || done <= 0)
+                return;
             _told = _watch.Elapsed;
             var rate = done / _watch.Elapsed.TotalSeconds;
             var left = TimeSpan.FromSeconds(Math.Max(0, events - done) / rate);
-            Console.WriteLine($"  {name}: {done:N0} of {events:N0} events ({100.0 * done / Math.Max(1, events):0}%), " +
-                $"{rate:N0} events/s, about {left:h\\:mm\\:ss} left");
+            Console.WriteLine(
+                $"  {name}: {done:N0} of {events:N0} events ({100.0 * done / Math.Max(1, events):0}%), "
+                    + $"{rate:N0} events/s, about {left:h\\:mm\\:ss} left"
+            );
         }
 
         public void Done() => Console.WriteLine($"  {name}: rebuilt in {_watch.Elapsed.TotalSeconds:0.0} s");

@@ -17,7 +17,8 @@ public sealed class OffsetFileClock(string path) : IClock
     {
         var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
         var read = _read;
-        if (read.Written == written) return read.Offset;
+        if (read.Written == written)
+            return read.Offset;
         var seconds = written == DateTime.MinValue ? 0 : long.Parse(File.ReadAllText(path).Trim());
         _read = (written, Duration.FromSeconds(seconds));
         return _read.Offset;

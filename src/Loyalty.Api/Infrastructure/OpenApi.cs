@@ -18,7 +18,14 @@ namespace Loyalty.Api.Infrastructure;
 /// <param name="Reason">Why it was refused.</param>
 /// <param name="TraceId">The request's trace id, to find it in the service's logs.</param>
 public sealed record Problem(
-    string Type, string Title, int Status, string Detail, string Field, string Reason, string TraceId);
+    string Type,
+    string Title,
+    int Status,
+    string Detail,
+    string Field,
+    string Reason,
+    string TraceId
+);
 
 /// <summary>Declares on an endpoint a refusal it can answer, as <c>application/problem+json</c>.</summary>
 public sealed class RefusesAttribute(int status)
@@ -47,12 +54,14 @@ public static class OpenApi
         options.CreateSchemaReferenceId = OpenApiSchemas.ReferenceId;
         options.AddSchemaTransformer(OpenApiSchemas.Transform);
         options.AddOperationTransformer(OpenApiOperations.Transform);
-        options.AddDocumentTransformer((document, _, _) =>
-        {
-            Describe(document, configuration["Loyalty:PublicUrl"]);
-            OpenApiSchemas.SettleRequests(document);
-            return Task.CompletedTask;
-        });
+        options.AddDocumentTransformer(
+            (document, _, _) =>
+            {
+                Describe(document, configuration["Loyalty:PublicUrl"]);
+                OpenApiSchemas.SettleRequests(document);
+                return Task.CompletedTask;
+            }
+        );
     }
 
     private static void Describe(OpenApiDocument document, string? publicUrl)
@@ -70,19 +79,22 @@ public static class OpenApi
         {
             [BearerScheme] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.Http, Scheme = "bearer",
-                Description = "An API key (lk_…), or a JWT from the identity provider for members' apps and staff."
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (lk_…), or a JWT from the identity provider for members' apps and staff.",
             },
             [ApiKeyScheme] = new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key",
-                Description = "An API key (lk_…)."
-            }
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Api-Key",
+                Description = "An API key (lk_…).",
+            },
         };
         document.Security =
         [
             new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
-            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] },
         ];
     }
 
@@ -97,7 +109,7 @@ public static class OpenApi
         ["Tiers"] = "Tier rules, a member's standing, assignments, previews and the tier report.",
         ["Memberships"] = "Paid membership plans and what billing reports about a member's membership.",
         ["Program"] = "The program's currency, zone, earn rate, pending period, expiry and point value.",
-        ["Access"] = "API keys, staff roles and the audit of what was done with them."
+        ["Access"] = "API keys, staff roles and the audit of what was done with them.",
     };
 
     private const string Introduction = """

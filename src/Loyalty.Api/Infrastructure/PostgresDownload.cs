@@ -28,16 +28,22 @@ public static class PostgresDownload
     };
 
     /// <summary>The folder of programs, from the cache, fetched into it first if it is not there yet.</summary>
-    public static async Task<string> CachedOrFetchedAsync(DatabaseOptions options, Action<string> log,
-        CancellationToken ct)
+    public static async Task<string> CachedOrFetchedAsync(
+        DatabaseOptions options,
+        Action<string> log,
+        CancellationToken ct
+    )
     {
         var platform = Platform();
         if (!Integrity.TryGetValue(platform, out var integrity))
-            throw new DatabaseUnavailable("No PostgreSQL binaries found on this machine, and none are published " +
-                $"for {platform}. {DatabaseUnavailable.WaysOut}");
+            throw new DatabaseUnavailable(
+                "No PostgreSQL binaries found on this machine, and none are published "
+                    + $"for {platform}. {DatabaseUnavailable.WaysOut}"
+            );
         var release = Path.Combine(CacheFolder(options), $"postgres-{Version}-{platform}");
         var bin = Path.Combine(release, "bin");
-        if (PostgresBinaries.Has(bin)) return bin;
+        if (PostgresBinaries.Has(bin))
+            return bin;
 
         var registry = options.Registry ?? Environment.GetEnvironmentVariable("npm_config_registry");
         registry = (string.IsNullOrWhiteSpace(registry) ? "https://registry.npmjs.org" : registry).TrimEnd('/');
@@ -49,21 +55,35 @@ public static class PostgresDownload
             log($"No PostgreSQL binaries on this machine: fetching PostgreSQL {Version} ({platform}) from {url}");
             var tarball = await FetchVerifiedAsync(url, integrity, log, ct);
             Unpack(tarball, unpacking);
-            try { Directory.Move(unpacking, release); }
+            try
+            {
+                Directory.Move(unpacking, release);
+            }
             catch (IOException) when (PostgresBinaries.Has(bin)) { } // another process unpacked it first
             log($"PostgreSQL {Version} verified and kept in {release}");
             return bin;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException
-                                      or InvalidDataException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e)
+            when (e
+                    is HttpRequestException
+                        or IOException
+                        or UnauthorizedAccessException
+                        or InvalidDataException
+                        or TaskCanceledException
+                && !ct.IsCancellationRequested
+            )
         {
-            if (madeCache is not null) Directory.Delete(madeCache, recursive: true);
-            throw new DatabaseUnavailable("No PostgreSQL binaries found on this machine, and fetching them from " +
-                $"{url} failed: {e.Message} {DatabaseUnavailable.WaysOut}");
+            if (madeCache is not null)
+                Directory.Delete(madeCache, recursive: true);
+            throw new DatabaseUnavailable(
+                "No PostgreSQL binaries found on this machine, and fetching them from "
+                    + $"{url} failed: {e.Message} {DatabaseUnavailable.WaysOut}"
+            );
         }
         finally
         {
-            if (Directory.Exists(unpacking)) Directory.Delete(unpacking, recursive: true);
+            if (Directory.Exists(unpacking))
+                Directory.Delete(unpacking, recursive: true);
         }
     }
 
@@ -73,13 +93,15 @@ public static class PostgresDownload
     /// </summary>
     public static string CacheFolder(DatabaseOptions options)
     {
-        if (!string.IsNullOrWhiteSpace(options.BinaryCache)) return Path.GetFullPath(options.BinaryCache);
+        if (!string.IsNullOrWhiteSpace(options.BinaryCache))
+            return Path.GetFullPath(options.BinaryCache);
         if (OperatingSystem.IsWindows())
         {
             var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
             return Path.Combine(local, "loyalty", "cache");
         }
-        if (ServerUser.IsRoot) return "/var/cache/loyalty";
+        if (ServerUser.IsRoot)
+            return "/var/cache/loyalty";
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return Path.Combine(string.IsNullOrEmpty(xdg) ? Path.Combine(home, ".cache") : xdg, "loyalty");
@@ -87,18 +109,27 @@ public static class PostgresDownload
 
     private static string Platform()
     {
-        var os = OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "darwin" : "linux";
+        var os =
+            OperatingSystem.IsWindows() ? "windows"
+            : OperatingSystem.IsMacOS() ? "darwin"
+            : "linux";
         var cpu = RuntimeInformation.OSArchitecture switch
         {
-            Architecture.Arm64 => "arm64", Architecture.X64 => "x64", var other => other.ToString()
+            Architecture.Arm64 => "arm64",
+            Architecture.X64 => "x64",
+            var other => other.ToString(),
         };
         return $"{os}-{cpu}";
     }
 
     /// <summary>Downloads into memory (about 25 MB), telling progress, and refuses bytes that are not the pinned
     /// release.</summary>
-    private static async Task<byte[]> FetchVerifiedAsync(string url, string integrity, Action<string> log,
-        CancellationToken ct)
+    private static async Task<byte[]> FetchVerifiedAsync(
+        string url,
+        string integrity,
+        Action<string> log,
+        CancellationToken ct
+    )
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -112,7 +143,8 @@ public static class PostgresDownload
         while ((read = await body.ReadAsync(buffer, ct)) > 0)
         {
             tarball.Write(buffer, 0, read);
-            if (told.Elapsed < TimeSpan.FromSeconds(1)) continue;
+            if (told.Elapsed < TimeSpan.FromSeconds(1))
+                continue;
             log($"  {Megabytes(tarball.Length)}{(size is { } s ? $" of {Megabytes(s)}" : "")} fetched");
             told.Restart();
         }
@@ -134,8 +166,10 @@ public static class PostgresDownload
         using var reader = new TarReader(new GZipStream(new MemoryStream(tarball), CompressionMode.Decompress));
         while (reader.GetNextEntry() is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
-            if (!entry.Name.StartsWith(native, StringComparison.Ordinal) || entry.Name.Contains("..")) continue;
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                continue;
+            if (!entry.Name.StartsWith(native, StringComparison.Ordinal) || entry.Name.Contains(".."))
+                continue;
             var path = Path.Combine(folder, entry.Name[native.Length..]);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             entry.ExtractToFile(path, overwrite: true);
@@ -144,13 +178,16 @@ public static class PostgresDownload
         }
 
         var links = Path.Combine(folder, "pg-symlinks.json");
-        if (!File.Exists(links)) return;
+        if (!File.Exists(links))
+            return;
         var made = JsonSerializer.Deserialize<SymbolicLink[]>(File.ReadAllText(links), JsonSerializerOptions.Web) ?? [];
         foreach (var link in made)
         {
             var (source, target) = (Path.Combine(folder, link.Source[7..]), Path.Combine(folder, link.Target[7..]));
-            if (OperatingSystem.IsWindows()) File.Copy(source, target, overwrite: true);
-            else File.CreateSymbolicLink(target, Path.GetFileName(source));
+            if (OperatingSystem.IsWindows())
+                File.Copy(source, target, overwrite: true);
+            else
+                File.CreateSymbolicLink(target, Path.GetFileName(source));
         }
     }
 

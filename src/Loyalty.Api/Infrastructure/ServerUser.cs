@@ -14,16 +14,22 @@ public static class ServerUser
 
     public static string FindOrCreate(Action<string> log)
     {
-        if (Exists("postgres")) return "postgres";
-        if (Exists(Created)) return Created;
+        if (Exists("postgres"))
+            return "postgres";
+        if (Exists(Created))
+            return Created;
         log($"Started as root: creating the system user {Created} to run PostgreSQL as");
-        var made = Run("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                Created) == 0
+        var made =
+            Run("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", Created) == 0
             || Run("adduser", "-S", "-D", "-H", Created) == 0; // Alpine
-        if (made) return Created;
-        throw new DatabaseUnavailable("PostgreSQL cannot run as root, and there is no postgres user to run it as, " +
-            $"nor could {Created} be created (useradd and adduser failed). Create an unprivileged user named " +
-            "postgres, or start the service as an ordinary user. " + DatabaseUnavailable.WaysOut);
+        if (made)
+            return Created;
+        throw new DatabaseUnavailable(
+            "PostgreSQL cannot run as root, and there is no postgres user to run it as, "
+                + $"nor could {Created} be created (useradd and adduser failed). Create an unprivileged user named "
+                + "postgres, or start the service as an ordinary user. "
+                + DatabaseUnavailable.WaysOut
+        );
     }
 
     /// <summary>Whether <paramref name="user"/> may enter <paramref name="folder"/> (every parent must let it
@@ -36,7 +42,8 @@ public static class ServerUser
     public static int Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
         try
         {
             using var process = Process.Start(info)!;

@@ -7,7 +7,8 @@ namespace Loyalty.Api.Infrastructure;
 /// made by this process forgets the value at once; one made by another node is seen within
 /// <see cref="Lifetime"/>.
 /// </summary>
-public class ShortCache<TKey, TValue>(TimeSpan lifetime) where TKey : notnull
+public class ShortCache<TKey, TValue>(TimeSpan lifetime)
+    where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, (TValue Value, long Expires)> _entries = new();
 
@@ -16,9 +17,11 @@ public class ShortCache<TKey, TValue>(TimeSpan lifetime) where TKey : notnull
     public async ValueTask<TValue> GetAsync(TKey key, Func<TKey, Task<TValue>> read)
     {
         var now = Environment.TickCount64;
-        if (_entries.TryGetValue(key, out var entry) && entry.Expires > now) return entry.Value;
+        if (_entries.TryGetValue(key, out var entry) && entry.Expires > now)
+            return entry.Value;
         var value = await read(key);
-        if (lifetime > TimeSpan.Zero) _entries[key] = (value, now + (long)lifetime.TotalMilliseconds);
+        if (lifetime > TimeSpan.Zero)
+            _entries[key] = (value, now + (long)lifetime.TotalMilliseconds);
         return value;
     }
 

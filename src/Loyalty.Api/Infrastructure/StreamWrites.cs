@@ -8,7 +8,9 @@ namespace Loyalty.Api.Infrastructure;
 /// answered from the state after it. <see cref="Missing"/>: the stream must exist already; otherwise this refusal.
 /// </summary>
 public abstract record FoldedStreamWrite<TState, TEvent, TResponse>(Guid StreamId)
-    : IStreamWrite<TState, TEvent, TResponse> where TEvent : class where TResponse : notnull
+    : IStreamWrite<TState, TEvent, TResponse>
+    where TEvent : class
+    where TResponse : notnull
 {
     public IdempotencyKey? Key => null;
 
@@ -25,21 +27,27 @@ public abstract record FoldedStreamWrite<TState, TEvent, TResponse>(Guid StreamI
     public async Task<Current<TState>> Load(IBatchedQuery batch)
     {
         // No stream has the nil id, and the event store refuses to look for one.
-        if (StreamId == Guid.Empty && Missing is { } missing) throw missing;
+        if (StreamId == Guid.Empty && Missing is { } missing)
+            throw missing;
         var stream = await batch.Events.FetchStream(StreamId);
         var events = stream.Select(e => e.Data).OfType<TEvent>().ToList();
         // An id of another kind of stream (a member's, given as a key's) is not found either.
-        if (events.Count == 0 && Missing is { } notFound) throw notFound;
+        if (events.Count == 0 && Missing is { } notFound)
+            throw notFound;
         return new(events.Aggregate(Initial, Evolve), stream.Count == 0 ? 0 : stream[^1].Version);
     }
 
-    TResponse IStreamWrite<TState, TEvent, TResponse>.Answer(TState state, IReadOnlyList<TEvent> events, long version) =>
-        Answer(events.Aggregate(state, Evolve));
+    TResponse IStreamWrite<TState, TEvent, TResponse>.Answer(
+        TState state,
+        IReadOnlyList<TEvent> events,
+        long version
+    ) => Answer(events.Aggregate(state, Evolve));
 }
 
 /// <summary>A write that starts a new stream with its first event, answered with what the caller is to keep.</summary>
 public sealed record StartStream<TResponse>(Guid StreamId, IdempotencyKey? Key, object First, TResponse Response)
-    : IStreamWrite<object?, object, TResponse> where TResponse : notnull
+    : IStreamWrite<object?, object, TResponse>
+    where TResponse : notnull
 {
     public Task<Current<object?>> Load(IBatchedQuery batch) => Task.FromResult(new Current<object?>(null, 0));
 

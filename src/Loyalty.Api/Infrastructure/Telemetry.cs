@@ -31,23 +31,29 @@ public static class Telemetry
         var configuration = builder.Configuration;
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddSingleton<LoyaltyMetrics>();
-        var telemetry = builder.Services.AddOpenTelemetry()
+        var telemetry = builder
+            .Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("loyalty-api"));
         if (configuration.GetValue("Loyalty:Telemetry:Metrics", true))
-            telemetry.WithMetrics(metrics => metrics
-                .AddMeter(Name, "Marten", "Wolverine:*")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
-                .AddPrometheusExporter());
+            telemetry.WithMetrics(metrics =>
+                metrics
+                    .AddMeter(Name, "Marten", "Wolverine:*")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation()
+                    .AddPrometheusExporter()
+            );
         if (otlp || configuration.GetValue("Loyalty:Telemetry:Traces", false))
-            telemetry.WithTracing(tracing => tracing
-                .AddSource(Name, "Marten", "Wolverine")
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path != MetricsPath)
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
-        if (otlp) telemetry.UseOtlpExporter();
+            telemetry.WithTracing(tracing =>
+                tracing
+                    .AddSource(Name, "Marten", "Wolverine")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => http.Request.Path != MetricsPath)
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+            );
+        if (otlp)
+            telemetry.UseOtlpExporter();
     }
 
     public static void MapLoyaltyMetrics(this WebApplication app)
@@ -74,18 +80,33 @@ public sealed class LoyaltyMetrics
     {
         Meter = meters.Create(Telemetry.Name);
         PointsEarned = Meter.CreateCounter<long>("loyalty.points.earned", "{point}", "Points earned");
-        PointsRedeemed = Meter.CreateCounter<long>("loyalty.points.redeemed", "{point}",
-            "Points redeemed, directly or by capturing a hold");
+        PointsRedeemed = Meter.CreateCounter<long>(
+            "loyalty.points.redeemed",
+            "{point}",
+            "Points redeemed, directly or by capturing a hold"
+        );
         PointsExpired = Meter.CreateCounter<long>("loyalty.points.expired", "{point}", "Points expired");
-        PointsReversed = Meter.CreateCounter<long>("loyalty.points.reversed", "{point}",
-            "Earned points taken back by returns");
-        WritesRetried = Meter.CreateCounter<long>("loyalty.writes.retried", "{write}",
-            "Writes decided again because another writer changed the member first");
-        WritesReplayed = Meter.CreateCounter<long>("loyalty.writes.replayed", "{write}",
-            "Repeated requests answered with their first answer (idempotent replays)");
+        PointsReversed = Meter.CreateCounter<long>(
+            "loyalty.points.reversed",
+            "{point}",
+            "Earned points taken back by returns"
+        );
+        WritesRetried = Meter.CreateCounter<long>(
+            "loyalty.writes.retried",
+            "{write}",
+            "Writes decided again because another writer changed the member first"
+        );
+        WritesReplayed = Meter.CreateCounter<long>(
+            "loyalty.writes.replayed",
+            "{write}",
+            "Repeated requests answered with their first answer (idempotent replays)"
+        );
         JobRuns = Meter.CreateCounter<long>("loyalty.job.runs", "{run}", "Runs of a scheduled job, by job");
-        JobMembers = Meter.CreateCounter<long>("loyalty.job.members", "{member}",
-            "Members a scheduled job changed, by job");
+        JobMembers = Meter.CreateCounter<long>(
+            "loyalty.job.members",
+            "{member}",
+            "Members a scheduled job changed, by job"
+        );
     }
 
     /// <summary>Counts the points in every committed change, whoever made it: an endpoint, a job or a timer.</summary>
@@ -97,11 +118,21 @@ public sealed class LoyaltyMetrics
             {
                 switch (e.Data)
                 {
-                    case PointsEarned earned: metrics.PointsEarned.Add(earned.Points); break;
-                    case PointsRedeemed redeemed: metrics.PointsRedeemed.Add(redeemed.Points); break;
-                    case HoldCaptured captured: metrics.PointsRedeemed.Add(captured.Points); break;
-                    case PointsExpired expired: metrics.PointsExpired.Add(expired.Points); break;
-                    case PointsReversed reversed: metrics.PointsReversed.Add(reversed.Points); break;
+                    case PointsEarned earned:
+                        metrics.PointsEarned.Add(earned.Points);
+                        break;
+                    case PointsRedeemed redeemed:
+                        metrics.PointsRedeemed.Add(redeemed.Points);
+                        break;
+                    case HoldCaptured captured:
+                        metrics.PointsRedeemed.Add(captured.Points);
+                        break;
+                    case PointsExpired expired:
+                        metrics.PointsExpired.Add(expired.Points);
+                        break;
+                    case PointsReversed reversed:
+                        metrics.PointsReversed.Add(reversed.Points);
+                        break;
                 }
             }
             return Task.CompletedTask;

@@ -1,15 +1,16 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Expiry;
 using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
-using Loyalty.Projections.Access;
-using Loyalty.Projections.Audit;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
+using Loyalty.Projections.Access;
+using Loyalty.Projections.Audit;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Common;
 using Loyalty.Projections.Ledger;
@@ -17,14 +18,13 @@ using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
 using Loyalty.Projections.Purchases;
 using Marten;
-using JasperFx.Events.Daemon;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Npgsql;
+using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
-using Scalar.AspNetCore;
 using Wolverine.Marten;
 
 namespace Loyalty.Api.Infrastructure;
@@ -40,7 +40,8 @@ public static class Wiring
         ListenByDefaultOnPort5080(builder);
         var clockFile = builder.Configuration["Loyalty:Testing:ClockOffsetFile"];
         services.AddSingleton<IClock>(
-            string.IsNullOrWhiteSpace(clockFile) ? SystemClock.Instance : new OffsetFileClock(clockFile));
+            string.IsNullOrWhiteSpace(clockFile) ? SystemClock.Instance : new OffsetFileClock(clockFile)
+        );
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
         services.AddSingleton<ProgramSettingsCache>();
@@ -63,8 +64,13 @@ public static class Wiring
         builder.AddLoyaltyTelemetry();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-        services.AddMarten(sp => StoreOptionsFor(
-                sp.GetRequiredService<LoyaltyDatabase>().DataSource, sp.GetRequiredService<LoyaltyMetrics>()))
+        services
+            .AddMarten(sp =>
+                StoreOptionsFor(
+                    sp.GetRequiredService<LoyaltyDatabase>().DataSource,
+                    sp.GetRequiredService<LoyaltyMetrics>()
+                )
+            )
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
@@ -97,8 +103,10 @@ public static class Wiring
     {
         var configured = builder.Configuration;
         string[] addresses = ["urls", "http_ports", "https_ports"];
-        if (addresses.Any(key => !string.IsNullOrWhiteSpace(configured[key]))) return;
-        if (configured.GetSection("Kestrel:Endpoints").Exists()) return;
+        if (addresses.Any(key => !string.IsNullOrWhiteSpace(configured[key])))
+            return;
+        if (configured.GetSection("Kestrel:Endpoints").Exists())
+            return;
         builder.WebHost.UseUrls(DefaultUrl);
     }
 
@@ -112,7 +120,9 @@ public static class Wiring
             logging.AddFilter(request.FullName, LogLevel.None);
     }
 
-    /// <summary>The event store and its read models; also what the benchmark and the fault tests read the database with.</summary>
+    /// <summary>
+    /// The event store and its read models; also what the benchmark and the fault tests read the database with.
+    /// </summary>
     public static StoreOptions StoreOptionsFor(NpgsqlDataSource dataSource, LoyaltyMetrics? metrics = null)
     {
         var opts = new StoreOptions();
@@ -124,7 +134,8 @@ public static class Wiring
         opts.Events.AddEventTypes(EventTypes());
         opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
         opts.Events.AppendMode = EventAppendMode.Quick;
-        if (metrics is not null) opts.Listeners.Add(new LoyaltyMetrics.PointsCounter(metrics));
+        if (metrics is not null)
+            opts.Listeners.Add(new LoyaltyMetrics.PointsCounter(metrics));
         opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal; // spans only while traced
 
         // Inline: committed with the events, so a read right after a write sees it.
@@ -140,7 +151,8 @@ public static class Wiring
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
         opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
 
-        // One index serving "this member's entries up to a version, newest first", whatever plan PostgreSQL caches for it.
+        // One index serving "this member's entries up to a version, newest first", whatever plan PostgreSQL caches for
+        // it.
         opts.Schema.For<LedgerEntry>().Index(e => new { e.MemberId, e.Version });
         opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
@@ -151,7 +163,10 @@ public static class Wiring
     }
 
     private static IEnumerable<Type> EventTypes() =>
-        DomainEvents.Implementing<IMemberEvent>().Concat(DomainEvents.Implementing<IProgramEvent>()).Concat(DomainEvents.Implementing<IAccessEvent>());
+        DomainEvents
+            .Implementing<IMemberEvent>()
+            .Concat(DomainEvents.Implementing<IProgramEvent>())
+            .Concat(DomainEvents.Implementing<IAccessEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {
@@ -161,7 +176,8 @@ public static class Wiring
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("Loyalty API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") })
+            .AllowAnonymous();
         app.MapLoyaltyMetrics();
         app.MapWolverineEndpoints(opts => opts.RejectUnparseableQueryValues = true);
         return app;

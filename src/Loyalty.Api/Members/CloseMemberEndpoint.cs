@@ -19,7 +19,10 @@ public sealed record CloseMemberRequest([Required] string? Reason, int? Expected
 
 public static class CloseMemberEndpoint
 {
-    /// <summary>Closes the member: no more earning; the balance is kept and can still be redeemed. Closing twice changes nothing.</summary>
+    /// <summary>
+    /// Closes the member: no more earning; the balance is kept and can still be redeemed. Closing twice changes
+    /// nothing.
+    /// </summary>
     [Tags("Members")]
     [ProducesResponseType<Loyalty.Projections.Members.MemberView>(200)]
     [Refuses(400)]
@@ -27,7 +30,13 @@ public static class CloseMemberEndpoint
     [Refuses(412)]
     [WolverinePost("/members/{id}/closure", OperationId = "closeMember")]
     [Authorize(Policy = Permissions.MembersWrite)]
-    public static Task<IResult> Post(Guid id, CloseMemberRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Post(
+        Guid id,
+        CloseMemberRequest? request,
+        EventStreams streams,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var command = CloseMember.Parse(request.Reason, request.ExpectedVersion, streams.Now, Caller.Of(http).Actor);

@@ -32,7 +32,8 @@ public sealed record EnrollMemberRequest(
     string? Email,
     string? Phone,
     LocalDate? Birthday,
-    string? TimeZone);
+    string? TimeZone
+);
 
 public static class EnrollMemberEndpoint
 {
@@ -48,16 +49,33 @@ public static class EnrollMemberEndpoint
     [Locates(201)]
     [WolverinePost("/members", OperationId = "enrollMember")]
     [Authorize(Policy = Permissions.MembersWrite)]
-    public static async Task<IResult> Post(EnrollMemberRequest? request, EventStreams streams, ProgramSettingsCache programSettings, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Post(
+        EnrollMemberRequest? request,
+        EventStreams streams,
+        ProgramSettingsCache programSettings,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var program = await programSettings.CurrentAsync(ct);
-        var enrolled = EnrollMember.Decide(new EnrollMember(Guid.CreateVersion7(), request.ExternalId, request.Name, request.Email,
-            request.Phone, request.Birthday, request.TimeZone, program.TimeZone, streams.Now, Caller.Of(http).Actor));
+        var enrolled = EnrollMember.Decide(
+            new EnrollMember(
+                Guid.CreateVersion7(),
+                request.ExternalId,
+                request.Name,
+                request.Email,
+                request.Phone,
+                request.Birthday,
+                request.TimeZone,
+                program.TimeZone,
+                streams.Now,
+                Caller.Of(http).Actor
+            )
+        );
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
         var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
         var write = new StartStream<MemberView>(member.Id, key, enrolled, member);
         return await streams.Respond(write, StatusCodes.Status201Created, ct, id => $"/members/{id}");
     }
 }
-

@@ -14,14 +14,17 @@ namespace Loyalty.Api.Members;
 public sealed record NoRecord;
 
 /// <summary>What a member write decides on: the member's account, and the record it names, if any.</summary>
-public sealed record MemberState<TRecord>(PointsAccount Account, TRecord? Record) where TRecord : class;
+public sealed record MemberState<TRecord>(PointsAccount Account, TRecord? Record)
+    where TRecord : class;
 
 /// <summary>What a member write left: the state it decided on, its events, the account after and the version.</summary>
 public sealed record MemberWritten<TRecord>(
     MemberState<TRecord> Before,
     IReadOnlyList<IMemberEvent> Events,
     PointsAccount After,
-    long Version) where TRecord : class
+    long Version
+)
+    where TRecord : class
 {
     /// <summary>The member's balance after the write, as its answer shows it.</summary>
     public BalanceResponse Balance(ProgramSettings program, Instant now) =>
@@ -36,7 +39,8 @@ public sealed record MemberWritten<TRecord>(
 /// </summary>
 public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, IdempotencyKey? Key)
     : IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>
-    where TRecord : class where TResponse : notnull
+    where TRecord : class
+    where TResponse : notnull
 {
     public Guid StreamId => MemberId;
 
@@ -53,7 +57,8 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
     public async Task<Current<MemberState<TRecord>>> Load(IBatchedQuery batch)
     {
         // No stream has the nil id, and the event store refuses to look for one.
-        if (MemberId == Guid.Empty) throw NoSuchMember;
+        if (MemberId == Guid.Empty)
+            throw NoSuchMember;
         // FetchForWriting keeps the balance in the session's identity map: the inline projection updates it
         // without reading it again.
         var fetched = batch.Events.FetchForWriting<MemberBalance>(MemberId);
@@ -63,11 +68,14 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
     }
 
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(
-        MemberState<TRecord> state) => ConsolidateLots.Following(state.Account, Decide(state));
+        MemberState<TRecord> state
+    ) => ConsolidateLots.Following(state.Account, Decide(state));
 
     TResponse IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Answer(
-        MemberState<TRecord> state, IReadOnlyList<IMemberEvent> events, long version) =>
-        Answer(new(state, events, events.Aggregate(state.Account, PointsAccount.Evolve), version));
+        MemberState<TRecord> state,
+        IReadOnlyList<IMemberEvent> events,
+        long version
+    ) => Answer(new(state, events, events.Aggregate(state.Account, PointsAccount.Evolve), version));
 
     private static NotFound NoSuchMember => new("memberId", "no such member");
 }

@@ -43,4 +43,3 @@ public static class ReadMemberEndpoints
             : Problems.For(new NotFound("externalId", "no member has this externalId"));
     }
 }
-

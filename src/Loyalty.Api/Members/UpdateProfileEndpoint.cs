@@ -21,7 +21,8 @@ public sealed record UpdateProfileRequest(
     string? Email,
     string? Phone,
     LocalDate? Birthday,
-    string? TimeZone);
+    string? TimeZone
+);
 
 public static class UpdateProfileEndpoint
 {
@@ -37,12 +38,26 @@ public static class UpdateProfileEndpoint
     [Refuses(422)]
     [WolverinePut("/members/{id}/profile", OperationId = "updateMemberProfile")]
     [Authorize(Policy = Permissions.MembersWrite)]
-    public static Task<IResult> Put(Guid id, UpdateProfileRequest? request, EventStreams streams, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Put(
+        Guid id,
+        UpdateProfileRequest? request,
+        EventStreams streams,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var expected = request.ExpectedVersion ?? throw new InvalidInput("expectedVersion", "is required");
-        var command = new UpdateProfile(expected, request.Name, request.Email, request.Phone, request.Birthday, request.TimeZone,
-            streams.Now, Caller.Of(http).Actor);
+        var command = new UpdateProfile(
+            expected,
+            request.Name,
+            request.Email,
+            request.Phone,
+            request.Birthday,
+            request.TimeZone,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         return streams.Respond(new UpdatingProfile(id, command), StatusCodes.Status200OK, ct);
     }
 }

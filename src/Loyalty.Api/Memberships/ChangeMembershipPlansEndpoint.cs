@@ -25,16 +25,19 @@ public sealed record MembershipPlanRequest(
     decimal? EarnMultiplier,
     string? MinimumTier,
     int? BonusPoints,
-    IReadOnlyList<string?>? Benefits);
+    IReadOnlyList<string?>? Benefits
+);
 
 public sealed record MembershipPlansRequest(
     [Required] IReadOnlyList<MembershipPlanRequest?>? Plans,
     int? GraceDays,
-    int? ExpectedRuleVersion);
+    int? ExpectedRuleVersion
+);
 
 public sealed record MembershipPlansResponse(int RuleVersion, IReadOnlyList<MembershipPlan> Plans, int GraceDays)
 {
-    public static MembershipPlansResponse From(ProgramSettings program) => new(program.RuleVersion, program.MembershipPlans, program.MembershipGraceDays);
+    public static MembershipPlansResponse From(ProgramSettings program) =>
+        new(program.RuleVersion, program.MembershipPlans, program.MembershipGraceDays);
 }
 
 public static class MembershipPlanEndpoints
@@ -46,7 +49,9 @@ public static class MembershipPlanEndpoints
     public static async Task<MembershipPlansResponse> Get(ProgramSettingsCache programSettings, CancellationToken ct) =>
         MembershipPlansResponse.From(await programSettings.CurrentAsync(ct));
 
-    /// <summary>Sets the paid membership plans as a new rule version. Members keep the terms of the period they paid for.</summary>
+    /// <summary>
+    /// Sets the paid membership plans as a new rule version. Members keep the terms of the period they paid for.
+    /// </summary>
     [Tags("Memberships")]
     [ProducesResponseType<MembershipPlansResponse>(200)]
     [Refuses(400)]
@@ -54,14 +59,38 @@ public static class MembershipPlanEndpoints
     [Refuses(422)]
     [WolverinePut("/program/membership-plans", OperationId = "changeMembershipPlans")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static async Task<IResult> Put(MembershipPlansRequest? request, EventStreams streams, ProgramSettingsCache cache, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Put(
+        MembershipPlansRequest? request,
+        EventStreams streams,
+        ProgramSettingsCache cache,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
-        var plans = request.Plans?.Select(p => p is null ? null : new MembershipPlan(p.Code!, p.Name!,
-            p.Price is { } price ? new Money(price, p.Currency!) : null!, p.Period!, p.EarnMultiplier ?? 1, p.MinimumTier, p.BonusPoints ?? 0,
-            p.Benefits?.Select(b => b!).ToArray() ?? [])).ToArray();
-        var command = new ChangeMembershipPlans(plans, request.GraceDays, request.ExpectedRuleVersion, streams.Now,
-            Caller.Of(http).Actor);
+        var plans = request
+            .Plans?.Select(p =>
+                p is null
+                    ? null
+                    : new MembershipPlan(
+                        p.Code!,
+                        p.Name!,
+                        p.Price is { } price ? new Money(price, p.Currency!) : null!,
+                        p.Period!,
+                        p.EarnMultiplier ?? 1,
+                        p.MinimumTier,
+                        p.BonusPoints ?? 0,
+                        p.Benefits?.Select(b => b!).ToArray() ?? []
+                    )
+            )
+            .ToArray();
+        var command = new ChangeMembershipPlans(
+            plans,
+            request.GraceDays,
+            request.ExpectedRuleVersion,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         return await ProgramWrite.RespondAsync(new ChangingMembershipPlans(command), streams, cache, ct);
     }
 }

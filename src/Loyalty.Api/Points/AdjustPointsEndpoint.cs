@@ -6,8 +6,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Purchases;
 using Microsoft.AspNetCore.Authorization;
@@ -27,14 +27,16 @@ public sealed record AdjustPointsRequest(
     [Required] string? AdjustmentId,
     [Required] int Points,
     [Required] string? Reason,
-    bool? Qualifying = null);
+    bool? Qualifying = null
+);
 
 public sealed record PointsAdjustedResponse(
     Guid MemberId,
     string AdjustmentId,
     int Points,
     int DeficitSettled,
-    BalanceResponse Balance)
+    BalanceResponse Balance
+)
 {
     public static PointsAdjustedResponse From(PointsAdjusted e, BalanceResponse balance) =>
         new(e.MemberId, e.AdjustmentId, e.Points, e.DeficitSettled, balance);
@@ -50,14 +52,21 @@ public static class AdjustPointsEndpoint
         IOptions<AuthSettings> auth,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         Guard.Required(request.AdjustmentId, "adjustmentId", 100);
         var caller = Caller.Of(http);
         caller.MayAdjust(request.Points, auth.Value.SupportAdjustmentLimit);
-        var command = AdjustPoints.Parse(request.AdjustmentId, request.Points, request.Reason, request.Qualifying ?? false,
-            streams.Now, caller.Actor);
+        var command = AdjustPoints.Parse(
+            request.AdjustmentId,
+            request.Points,
+            request.Reason,
+            request.Qualifying ?? false,
+            streams.Now,
+            caller.Actor
+        );
         var key = streams.Key($"adjustment/{id}/{command.AdjustmentId}", "adjustmentId", request);
         return new Adjusting(id, key, command, await programSettings.CurrentAsync(ct));
     }
@@ -77,8 +86,10 @@ public static class AdjustPointsEndpoint
     [Authorize(Policy = Permissions.PointsAdjust)]
     public static Task<IResult> Post(
         AdjustPointsRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        Adjusting write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        Adjusting write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 
 /// <summary>Adjusting: decided on the member's account; a qualifying credit may take them to a higher tier.</summary>
@@ -92,6 +103,8 @@ public sealed record Adjusting(Guid MemberId, IdempotencyKey Key, AdjustPoints C
     }
 
     public override PointsAdjustedResponse Answer(MemberWritten<NoRecord> written) =>
-        PointsAdjustedResponse.From(written.Events.OfType<PointsAdjusted>().Single(),
-            written.Balance(Program, Command.At));
+        PointsAdjustedResponse.From(
+            written.Events.OfType<PointsAdjusted>().Single(),
+            written.Balance(Program, Command.At)
+        );
 }

@@ -7,7 +7,9 @@ namespace Loyalty.Api.Points;
 /// <summary>Points that become available at a moment.</summary>
 public sealed record PendingPoints(long Points, Instant AvailableAt);
 
-/// <summary>Points that expire at <c>expiresAt</c>: the start of the day after <c>lastDay</c> in the program's zone.</summary>
+/// <summary>
+/// Points that expire at <c>expiresAt</c>: the start of the day after <c>lastDay</c> in the program's zone.
+/// </summary>
 public sealed record ExpiringPoints(long Points, Instant ExpiresAt, LocalDate LastDay);
 
 /// <summary>What expires within the next <c>withinDays</c> days, and when.</summary>
@@ -30,27 +32,63 @@ public sealed record ExpiringSoon(int WithinDays, long Points, IReadOnlyList<Exp
 /// <param name="Expiring">What expires soon (30 days unless asked otherwise).</param>
 /// <param name="Version">The member's stream version this balance reflects.</param>
 public sealed record BalanceResponse(
-    Guid MemberId, long Available, long Pending, long Held, long Outstanding, long Deficit,
-    long LifetimeEarned, long LifetimeRedeemed, long LifetimeAdjusted, long LifetimeExpired,
-    IReadOnlyList<PendingPoints> PendingPoints, ExpiringPoints? NextExpiry, ExpiringSoon Expiring, long Version)
+    Guid MemberId,
+    long Available,
+    long Pending,
+    long Held,
+    long Outstanding,
+    long Deficit,
+    long LifetimeEarned,
+    long LifetimeRedeemed,
+    long LifetimeAdjusted,
+    long LifetimeExpired,
+    IReadOnlyList<PendingPoints> PendingPoints,
+    ExpiringPoints? NextExpiry,
+    ExpiringSoon Expiring,
+    long Version
+)
 {
     public const int DefaultExpiringWithinDays = 30;
 
-    public static BalanceResponse From(PointsAccount account, long version, Instant now, ProgramSettings program,
-        int expiringWithinDays = DefaultExpiringWithinDays)
+    public static BalanceResponse From(
+        PointsAccount account,
+        long version,
+        Instant now,
+        ProgramSettings program,
+        int expiringWithinDays = DefaultExpiringWithinDays
+    )
     {
         var (b, lots, zone) = (account.Balance, account.Lots, program.Zone());
-        var pending = lots.Items.Where(l => l.IsPendingAt(now))
-            .GroupBy(l => l.AvailableAt).OrderBy(g => g.Key)
-            .Select(g => new PendingPoints(g.Sum(l => (long)l.Open), g.Key)).ToList();
-        var expiring = lots.Items.Where(l => !l.IsExpiredAt(now) && l.ExpiresAt is not null && l.Open - l.Held > 0)
-            .GroupBy(l => l.ExpiresAt!.Value).OrderBy(g => g.Key)
-            .Select(g => new ExpiringPoints(g.Sum(l => (long)(l.Open - l.Held)), g.Key, LastDay(g.Key, zone))).ToList();
+        var pending = lots
+            .Items.Where(l => l.IsPendingAt(now))
+            .GroupBy(l => l.AvailableAt)
+            .OrderBy(g => g.Key)
+            .Select(g => new PendingPoints(g.Sum(l => (long)l.Open), g.Key))
+            .ToList();
+        var expiring = lots
+            .Items.Where(l => !l.IsExpiredAt(now) && l.ExpiresAt is not null && l.Open - l.Held > 0)
+            .GroupBy(l => l.ExpiresAt!.Value)
+            .OrderBy(g => g.Key)
+            .Select(g => new ExpiringPoints(g.Sum(l => (long)(l.Open - l.Held)), g.Key, LastDay(g.Key, zone)))
+            .ToList();
         var horizon = now + Duration.FromDays(expiringWithinDays);
         var soon = expiring.Where(e => e.ExpiresAt <= horizon).ToList();
-        return new(account.MemberId, lots.Available(now), lots.Pending(now), b.Held, b.Outstanding, b.Deficit,
-            b.LifetimeEarned, b.LifetimeRedeemed, b.LifetimeAdjusted, b.LifetimeExpired,
-            pending, expiring.FirstOrDefault(), new ExpiringSoon(expiringWithinDays, soon.Sum(e => e.Points), soon), version);
+        return new(
+            account.MemberId,
+            lots.Available(now),
+            lots.Pending(now),
+            b.Held,
+            b.Outstanding,
+            b.Deficit,
+            b.LifetimeEarned,
+            b.LifetimeRedeemed,
+            b.LifetimeAdjusted,
+            b.LifetimeExpired,
+            pending,
+            expiring.FirstOrDefault(),
+            new ExpiringSoon(expiringWithinDays, soon.Sum(e => e.Points), soon),
+            version
+        );
     }
 
     /// <summary>The last local day on which points expiring at <paramref name="expiresAt"/> may be used.</summary>

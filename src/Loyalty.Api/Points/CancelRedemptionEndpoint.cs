@@ -6,8 +6,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Purchases;
 using Microsoft.AspNetCore.Authorization;
@@ -25,15 +25,26 @@ public sealed record RedemptionCancelledResponse(
     int PointsReturned,
     int DeficitSettled,
     int ExpiredAtOnce,
-    BalanceResponse Balance)
+    BalanceResponse Balance
+)
 {
     /// <summary>What the cancellation gave back; cancelling again gives nothing back.</summary>
     public static RedemptionCancelledResponse From(
-        Guid memberId, string redemptionId, IReadOnlyList<IMemberEvent> events, BalanceResponse balance)
+        Guid memberId,
+        string redemptionId,
+        IReadOnlyList<IMemberEvent> events,
+        BalanceResponse balance
+    )
     {
         var cancelled = events.OfType<RedemptionCancelled>().ToList();
-        return new(memberId, redemptionId, cancelled.Sum(c => c.Points), cancelled.Sum(c => c.DeficitSettled),
-            cancelled.Sum(Movement.ExpiredAtOnce), balance);
+        return new(
+            memberId,
+            redemptionId,
+            cancelled.Sum(c => c.Points),
+            cancelled.Sum(c => c.DeficitSettled),
+            cancelled.Sum(Movement.ExpiredAtOnce),
+            balance
+        );
     }
 }
 
@@ -47,7 +58,8 @@ public static class CancelRedemptionEndpoint
         EventStreams streams,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
@@ -56,7 +68,9 @@ public static class CancelRedemptionEndpoint
         return new CancellingRedemption(id, key, command, await programSettings.CurrentAsync(ct));
     }
 
-    /// <summary>Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.</summary>
+    /// <summary>
+    /// Cancels a redemption and gives its points back, once: cancelling again answers the first cancellation.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<RedemptionCancelledResponse>(200)]
     [Refuses(400)]
@@ -66,14 +80,19 @@ public static class CancelRedemptionEndpoint
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(
         CancelRedemptionRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        CancellingRedemption write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status200OK, ct);
+        CancellingRedemption write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status200OK, ct);
 }
 
 /// <summary>Cancelling: decided on the member's account and the redemption as it stands.</summary>
 public sealed record CancellingRedemption(
-    Guid MemberId, IdempotencyKey Key, CancelRedemption Command, ProgramSettings Program)
-    : MemberWrite<RedemptionRecord, RedemptionCancelledResponse>(MemberId, Key)
+    Guid MemberId,
+    IdempotencyKey Key,
+    CancelRedemption Command,
+    ProgramSettings Program
+) : MemberWrite<RedemptionRecord, RedemptionCancelledResponse>(MemberId, Key)
 {
     protected override string RecordId => RedemptionState.Key(MemberId, Command.RedemptionId);
 
@@ -81,6 +100,10 @@ public sealed record CancellingRedemption(
         CancelRedemption.Decide(state.Account, state.Record?.Redemption, Command);
 
     public override RedemptionCancelledResponse Answer(MemberWritten<RedemptionRecord> written) =>
-        RedemptionCancelledResponse.From(MemberId, Command.RedemptionId, written.Events,
-            written.Balance(Program, Command.At));
+        RedemptionCancelledResponse.From(
+            MemberId,
+            Command.RedemptionId,
+            written.Events,
+            written.Balance(Program, Command.At)
+        );
 }

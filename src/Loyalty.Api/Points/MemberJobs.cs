@@ -32,7 +32,8 @@ internal static class MemberJobs
         EventStreams streams,
         Func<Guid, JobWrite> writeFor,
         ILogger log,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         using var span = Telemetry.Source.StartActivity(job);
         var tag = new KeyValuePair<string, object?>("job", job);
@@ -40,23 +41,29 @@ internal static class MemberJobs
         IReadOnlyList<Guid> due;
         await using (var session = store.QuerySession())
             due = await session.Query<MemberBalance>().Where(isDue).Select(b => b.Id).ToListAsync(ct);
-        if (due.Count == 0) return (0, []);
+        if (due.Count == 0)
+            return (0, []);
         log.LogInformation("{Job} at {At}: {Members} members have something due", job, streams.Now, due.Count);
 
         var written = new ConcurrentQueue<IMemberEvent>();
         var (members, done) = (0, 0);
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct };
-        await Parallel.ForEachAsync(due, options, async (member, token) =>
-        {
-            var committed = await streams.Apply(writeFor(member), token);
-            if (committed.Events.Count > 0)
+        await Parallel.ForEachAsync(
+            due,
+            options,
+            async (member, token) =>
             {
-                Interlocked.Increment(ref members);
-                foreach (var e in committed.Events) written.Enqueue(e);
+                var committed = await streams.Apply(writeFor(member), token);
+                if (committed.Events.Count > 0)
+                {
+                    Interlocked.Increment(ref members);
+                    foreach (var e in committed.Events)
+                        written.Enqueue(e);
+                }
+                if (Interlocked.Increment(ref done) % 1000 == 0)
+                    log.LogInformation("{Job}: {Done} of {Members} members", job, done, due.Count);
             }
-            if (Interlocked.Increment(ref done) % 1000 == 0)
-                log.LogInformation("{Job}: {Done} of {Members} members", job, done, due.Count);
-        });
+        );
         streams.Metrics.JobMembers.Add(members, tag);
         span?.SetTag("loyalty.job.members", members);
         return (members, written.ToArray());

@@ -17,9 +17,21 @@ namespace Loyalty.Api.Points;
 
 public sealed record LedgerPage(Guid MemberId, IReadOnlyList<LedgerLine> Entries, string? NextCursor);
 
-/// <summary>One open lot: what is left of it, its state now, and its dates (<c>lastDay</c> in the program's zone).</summary>
-public sealed record LotView(string LotId, LotSource Source, int Points, int Open, int Held, string State,
-    Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt, LocalDate? LastDay);
+/// <summary>
+/// One open lot: what is left of it, its state now, and its dates (<c>lastDay</c> in the program's zone).
+/// </summary>
+public sealed record LotView(
+    string LotId,
+    LotSource Source,
+    int Points,
+    int Open,
+    int Held,
+    string State,
+    Instant EarnedAt,
+    Instant AvailableAt,
+    Instant? ExpiresAt,
+    LocalDate? LastDay
+);
 
 public sealed record LotsResponse(Guid MemberId, Instant AsAt, IReadOnlyList<LotView> Lots, long Version);
 
@@ -27,8 +39,17 @@ public sealed record LotsResponse(Guid MemberId, Instant AsAt, IReadOnlyList<Lot
 /// What paying <c>amount</c> with points takes: <c>pointsNeeded</c> (rounded up to a whole point), how many of them the
 /// member's available points cover, and the money those cover (rounded down to the cent).
 /// </summary>
-public sealed record PayWithPointsQuote(Guid MemberId, decimal Amount, string Currency, long PointsNeeded, long Available,
-    long PointsCovering, decimal AmountCovered, bool CoversAll, PointValue PointValue);
+public sealed record PayWithPointsQuote(
+    Guid MemberId,
+    decimal Amount,
+    string Currency,
+    long PointsNeeded,
+    long Available,
+    long PointsCovering,
+    decimal AmountCovered,
+    bool CoversAll,
+    PointValue PointValue
+);
 
 public static class ReadPointsEndpoints
 {
@@ -42,13 +63,28 @@ public static class ReadPointsEndpoints
     [Refuses(404)]
     [WolverineGet("/members/{id}/balance", OperationId = "getBalance")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> Balance(Guid id, int? expiringWithinDays, IQuerySession session, ProgramSettingsCache programSettings,
-        IClock clock, CancellationToken ct)
+    public static async Task<IResult> Balance(
+        Guid id,
+        int? expiringWithinDays,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    )
     {
         var days = expiringWithinDays ?? BalanceResponse.DefaultExpiringWithinDays;
-        if (days is < 1 or > 3660) throw new InvalidInput("expiringWithinDays", "must be between 1 and 3660");
+        if (days is < 1 or > 3660)
+            throw new InvalidInput("expiringWithinDays", "must be between 1 and 3660");
         return await session.LoadAsync<MemberBalance>(id, ct) is { } balance
-            ? Results.Json(BalanceResponse.From(balance.ToAccount(), balance.Version, clock.GetCurrentInstant(), await programSettings.CurrentAsync(ct), days))
+            ? Results.Json(
+                BalanceResponse.From(
+                    balance.ToAccount(),
+                    balance.Version,
+                    clock.GetCurrentInstant(),
+                    await programSettings.CurrentAsync(ct),
+                    days
+                )
+            )
             : Problems.For(new NotFound("memberId", "no such member"));
     }
 
@@ -58,20 +94,43 @@ public static class ReadPointsEndpoints
     [Refuses(404)]
     [WolverineGet("/members/{id}/lots", OperationId = "getLots")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> Lots(Guid id, IQuerySession session, ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Lots(
+        Guid id,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    )
     {
-        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance)
+            return Problems.For(new NotFound("memberId", "no such member"));
         var (now, zone) = (clock.GetCurrentInstant(), (await programSettings.CurrentAsync(ct)).Zone());
-        var lots = balance.ToAccount().Lots.Items
-            .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue).ThenBy(l => l.EarnedAt).ThenBy(l => l.LotId, StringComparer.Ordinal)
-            .Select(l => new LotView(l.LotId, l.Source(), l.Points, l.Open, l.Held,
-                l.IsExpiredAt(now) ? "expired" : l.IsPendingAt(now) ? "pending" : "available",
-                l.EarnedAt, l.AvailableAt, l.ExpiresAt, l.ExpiresAt is { } at ? BalanceResponse.LastDay(at, zone) : null))
+        var lots = balance
+            .ToAccount()
+            .Lots.Items.OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
+            .ThenBy(l => l.EarnedAt)
+            .ThenBy(l => l.LotId, StringComparer.Ordinal)
+            .Select(l => new LotView(
+                l.LotId,
+                l.Source(),
+                l.Points,
+                l.Open,
+                l.Held,
+                l.IsExpiredAt(now) ? "expired"
+                    : l.IsPendingAt(now) ? "pending"
+                    : "available",
+                l.EarnedAt,
+                l.AvailableAt,
+                l.ExpiresAt,
+                l.ExpiresAt is { } at ? BalanceResponse.LastDay(at, zone) : null
+            ))
             .ToList();
         return Results.Json(new LotsResponse(id, now, lots, balance.Version));
     }
 
-    /// <summary>Quotes paying an amount of the program's currency with the member's points. Another currency: 422.</summary>
+    /// <summary>
+    /// Quotes paying an amount of the program's currency with the member's points. Another currency: 422.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<PayWithPointsQuote>(200)]
     [Refuses(400)]
@@ -79,17 +138,37 @@ public static class ReadPointsEndpoints
     [Refuses(422)]
     [WolverineGet("/members/{id}/pay-with-points", OperationId = "quotePayWithPoints")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> PayWithPoints(Guid id, decimal? amount, string? currency, IQuerySession session,
-        ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
+    public static async Task<IResult> PayWithPoints(
+        Guid id,
+        decimal? amount,
+        string? currency,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    )
     {
         var program = await programSettings.CurrentAsync(ct);
-        if (amount is null) throw new InvalidInput("amount", "is required");
+        if (amount is null)
+            throw new InvalidInput("amount", "is required");
         var (needed, money) = PointsOrMoney.Parse(null, amount, currency).In(program);
-        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance)
+            return Problems.For(new NotFound("memberId", "no such member"));
         var available = balance.ToAccount().AvailableAt(clock.GetCurrentInstant());
         var covering = Math.Min(needed, available);
-        return Results.Json(new PayWithPointsQuote(id, money!.Amount, money.Currency, needed, available, covering,
-            covering == needed ? money.Amount : program.PointValue!.ValueOf(covering), covering == needed, program.PointValue!));
+        return Results.Json(
+            new PayWithPointsQuote(
+                id,
+                money!.Amount,
+                money.Currency,
+                needed,
+                available,
+                covering,
+                covering == needed ? money.Amount : program.PointValue!.ValueOf(covering),
+                covering == needed,
+                program.PointValue!
+            )
+        );
     }
 
     /// <summary>
@@ -102,17 +181,28 @@ public static class ReadPointsEndpoints
     [Refuses(404)]
     [WolverineGet("/members/{id}/ledger", OperationId = "getLedger")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> Ledger(Guid id, int? limit, string? cursor, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Ledger(
+        Guid id,
+        int? limit,
+        string? cursor,
+        IQuerySession session,
+        CancellationToken ct
+    )
     {
         var size = limit ?? 50;
-        if (size is < 1 or > 500) throw new InvalidInput("limit", "must be between 1 and 500");
+        if (size is < 1 or > 500)
+            throw new InvalidInput("limit", "must be between 1 and 500");
         long? before = null;
         if (cursor is not null)
-            before = long.TryParse(cursor, out var v) && v > 0 ? v : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
+            before =
+                long.TryParse(cursor, out var v) && v > 0
+                    ? v
+                    : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
 
         // The balance and the entries are committed together; reading entries up to the balance's version
         // gives one consistent picture even while new movements arrive.
-        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance) return Problems.For(new NotFound("memberId", "no such member"));
+        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance)
+            return Problems.For(new NotFound("memberId", "no such member"));
         var entries = session.Query<LedgerEntry>().Where(e => e.MemberId == id && e.Version <= balance.Version);
         var after = balance.Balance;
         if (before is { } cursorVersion)
@@ -122,7 +212,7 @@ public static class ReadPointsEndpoints
             {
                 Outstanding = after.Outstanding - await newer.SumAsync(e => e.Points, ct),
                 Deficit = after.Deficit - await newer.SumAsync(e => e.DeficitChange, ct),
-                Held = after.Held - await newer.SumAsync(e => e.HeldChange, ct)
+                Held = after.Held - await newer.SumAsync(e => e.HeldChange, ct),
             };
             entries = entries.Where(e => e.Version < cursorVersion);
         }

@@ -27,8 +27,13 @@ namespace Loyalty.Api.Points;
 /// <param name="UnitPrice">The price of one, in the purchase's currency, before the discount.</param>
 /// <param name="Discount">The discount on the whole line, in money (default 0; at most quantity × unitPrice).</param>
 public sealed record PurchaseLineRequest(
-    [Required] string? LineId, [Required] string? Sku, string? Category,
-    [Required] decimal Quantity, [Required] decimal UnitPrice, decimal Discount);
+    [Required] string? LineId,
+    [Required] string? Sku,
+    string? Category,
+    [Required] decimal Quantity,
+    [Required] decimal UnitPrice,
+    decimal Discount
+);
 
 /// <summary>A purchase as the till or the shop recorded it.</summary>
 /// <param name="Source">The system that recorded the purchase: the calling key's own source, the default. A key may
@@ -55,7 +60,8 @@ public sealed record RecordPurchaseRequest(
     [Required] string? StoreId,
     [Required] Instant? OccurredAt,
     [Required] string? Currency,
-    [Required] IReadOnlyList<PurchaseLineRequest>? Lines);
+    [Required] IReadOnlyList<PurchaseLineRequest>? Lines
+);
 
 /// <summary>A line's points: <c>basePoints</c> at the earn rate, <c>points</c> with the multipliers.</summary>
 public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int BasePoints, int Points);
@@ -92,22 +98,31 @@ public sealed record PurchaseRecordedResponse(
     int BasePoints = 0,
     IReadOnlyList<EarnMultiplier>? Multipliers = null,
     decimal Multiplier = 1,
-    TierReached? TierUpgrade = null)
+    TierReached? TierUpgrade = null
+)
 {
     public static PurchaseRecordedResponse From(IReadOnlyList<IMemberEvent> events, BalanceResponse balance)
     {
         var earned = events.OfType<PointsEarned>().Single();
         var upgrade = events.OfType<TierUpgraded>().SingleOrDefault();
-        var lines = earned.Lines
-            .Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points))
+        var lines = earned
+            .Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points))
             .ToArray();
         var multipliers = earned.Multipliers ?? [];
-        return new(earned.MemberId, earned.Source, earned.TransactionId, earned.Points, earned.DeficitSettled,
-            earned.RuleVersion, lines, balance,
+        return new(
+            earned.MemberId,
+            earned.Source,
+            earned.TransactionId,
+            earned.Points,
+            earned.DeficitSettled,
+            earned.RuleVersion,
+            lines,
+            balance,
             BasePoints: earned.BasePoints ?? earned.Points,
             Multipliers: multipliers,
             Multiplier: EarnRule.Combined(multipliers.Select(m => m.Factor)),
-            TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To));
+            TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To)
+        );
     }
 }
 
@@ -120,7 +135,8 @@ public static class RecordPurchaseEndpoint
         IQuerySession session,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var caller = Caller.Of(http);
@@ -128,12 +144,21 @@ public static class RecordPurchaseEndpoint
         caller.MayUseStore(request.StoreId);
         Guard.Required(request.TransactionId, "transactionId", 100);
         var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
-        var lines = request.Lines?
-            .Select(l => l is null ? null : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice,
-                l.Discount))
+        var lines = request
+            .Lines?.Select(l =>
+                l is null ? null : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)
+            )
             .ToArray();
-        var command = RecordPurchase.Parse(source, request.TransactionId, request.StoreId, occurredAt,
-            request.Currency, lines, streams.Now, caller.Actor);
+        var command = RecordPurchase.Parse(
+            source,
+            request.TransactionId,
+            request.StoreId,
+            occurredAt,
+            request.Currency,
+            lines,
+            streams.Now,
+            caller.Actor
+        );
         var memberId = await MemberOf(request, session, ct);
         var key = streams.Key($"purchase/{command.Source}/{command.TransactionId}", "transactionId", request);
         return new RecordingPurchase(memberId, key, command, await programSettings.CurrentAsync(ct));
@@ -155,8 +180,10 @@ public static class RecordPurchaseEndpoint
     [Authorize(Policy = Permissions.PointsEarn)]
     public static Task<IResult> Post(
         RecordPurchaseRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        RecordingPurchase write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        RecordingPurchase write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 
     private static async Task<Guid> MemberOf(RecordPurchaseRequest request, IQuerySession session, CancellationToken ct)
     {
@@ -176,8 +203,12 @@ public static class RecordPurchaseEndpoint
 /// Recording a purchase: decided on the member's account and any purchase already recorded under the same
 /// reference; the tier the purchase reaches follows it.
 /// </summary>
-public sealed record RecordingPurchase(Guid MemberId, IdempotencyKey Key, RecordPurchase Command, ProgramSettings Program)
-    : MemberWrite<PurchaseRecord, PurchaseRecordedResponse>(MemberId, Key)
+public sealed record RecordingPurchase(
+    Guid MemberId,
+    IdempotencyKey Key,
+    RecordPurchase Command,
+    ProgramSettings Program
+) : MemberWrite<PurchaseRecord, PurchaseRecordedResponse>(MemberId, Key)
 {
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
 

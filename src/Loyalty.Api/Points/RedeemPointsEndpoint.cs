@@ -6,8 +6,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Purchases;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +16,9 @@ using Wolverine.Http;
 
 namespace Loyalty.Api.Points;
 
-/// <summary>Give <c>points</c>, or an <c>amount</c> and its <c>currency</c> for points to pay for at the program's point value.</summary>
+/// <summary>
+/// Give <c>points</c>, or an <c>amount</c> and its <c>currency</c> for points to pay for at the program's point value.
+/// </summary>
 /// <param name="RedemptionId">The caller's id for the redemption: the idempotency key.</param>
 /// <param name="Points">The points to spend (more than 0).</param>
 /// <param name="Reward">What the points buy, as the member will see it.</param>
@@ -30,7 +32,8 @@ public sealed record RedeemPointsRequest(
     [Required] string? Reward,
     string? Channel,
     decimal? Amount = null,
-    string? Currency = null);
+    string? Currency = null
+);
 
 /// <summary>A redemption made.</summary>
 /// <param name="Points">The points spent.</param>
@@ -43,7 +46,8 @@ public sealed record PointsRedeemedResponse(
     int Points,
     Money? Value,
     IReadOnlyList<LotTake> Lots,
-    BalanceResponse Balance)
+    BalanceResponse Balance
+)
 {
     public static PointsRedeemedResponse From(PointsRedeemed e, BalanceResponse balance) =>
         new(e.MemberId, e.RedemptionId, e.Points, e.Value, e.Taken ?? [], balance);
@@ -58,11 +62,20 @@ public static class RedeemPointsEndpoint
         EventStreams streams,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
-        var command = RedeemPoints.Parse(request.RedemptionId, request.Points, request.Amount, request.Currency,
-            request.Reward, request.Channel, streams.Now, Caller.Of(http).Actor);
+        var command = RedeemPoints.Parse(
+            request.RedemptionId,
+            request.Points,
+            request.Amount,
+            request.Currency,
+            request.Reward,
+            request.Channel,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         var key = streams.Key($"redemption/{id}/{command.RedemptionId}", "redemptionId", request);
         return new Redeeming(id, key, command, await programSettings.CurrentAsync(ct));
     }
@@ -83,8 +96,10 @@ public static class RedeemPointsEndpoint
     [Authorize(Policy = Permissions.PointsRedeem)]
     public static Task<IResult> Post(
         RedeemPointsRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        Redeeming write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        Redeeming write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 
 /// <summary>Redeeming: decided on the member's account and any redemption already made under the same id.</summary>
@@ -97,6 +112,8 @@ public sealed record Redeeming(Guid MemberId, IdempotencyKey Key, RedeemPoints C
         RedeemPoints.Decide(state.Account, state.Record?.Redemption, Program, Command);
 
     public override PointsRedeemedResponse Answer(MemberWritten<RedemptionRecord> written) =>
-        PointsRedeemedResponse.From(written.Events.OfType<PointsRedeemed>().Single(),
-            written.Balance(Program, Command.At));
+        PointsRedeemedResponse.From(
+            written.Events.OfType<PointsRedeemed>().Single(),
+            written.Balance(Program, Command.At)
+        );
 }

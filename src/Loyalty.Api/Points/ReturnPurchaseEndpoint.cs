@@ -6,8 +6,8 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
 using Loyalty.Projections.Purchases;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -30,7 +30,8 @@ public sealed record ReturnLineRequest([Required] string? LineId, [Required] dec
 public sealed record ReturnPurchaseRequest(
     [Required] string? ReturnId,
     Instant? OccurredAt,
-    [Required] IReadOnlyList<ReturnLineRequest>? Lines);
+    [Required] IReadOnlyList<ReturnLineRequest>? Lines
+);
 
 /// <summary>What a return reversed: exactly the points the returned units earned.</summary>
 /// <param name="PointsReversed">All points the return took back.</param>
@@ -47,11 +48,21 @@ public sealed record PointsReversedResponse(
     int TakenFromBalance,
     int AddedToDeficit,
     IReadOnlyList<ReversedLine> Lines,
-    BalanceResponse Balance)
+    BalanceResponse Balance
+)
 {
     public static PointsReversedResponse From(PointsReversed e, BalanceResponse balance) =>
-        new(e.MemberId, e.Source, e.TransactionId, e.ReturnId, e.Points, e.TakenFromBalance, e.AddedToDeficit,
-            e.Lines, balance);
+        new(
+            e.MemberId,
+            e.Source,
+            e.TransactionId,
+            e.ReturnId,
+            e.Points,
+            e.TakenFromBalance,
+            e.AddedToDeficit,
+            e.Lines,
+            balance
+        );
 }
 
 public static class ReturnPurchaseEndpoint
@@ -65,7 +76,8 @@ public static class ReturnPurchaseEndpoint
         IQuerySession session,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         Guard.Required(request.ReturnId, "returnId", 100);
@@ -73,12 +85,20 @@ public static class ReturnPurchaseEndpoint
         transactionId = Guard.Required(transactionId, "transactionId", 100);
         var caller = Caller.Of(http);
         caller.SourceFor(source);
-        var purchase = await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
+        var purchase =
+            await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
             ?? throw new NotFound("transactionId", "no such purchase");
         caller.MayUseStore(purchase.Purchase.StoreId);
         var lines = request.Lines?.Select(l => l is null ? null : new ReturnLine(l.LineId, l.Quantity)).ToArray();
-        var command = ReturnPurchase.Parse(source, transactionId, request.ReturnId, lines,
-            request.OccurredAt ?? streams.Now, streams.Now, caller.Actor);
+        var command = ReturnPurchase.Parse(
+            source,
+            transactionId,
+            request.ReturnId,
+            lines,
+            request.OccurredAt ?? streams.Now,
+            streams.Now,
+            caller.Actor
+        );
         var key = streams.Key($"return/{source}/{transactionId}/{command.ReturnId}", "returnId", request);
         return new ReturningPurchase(purchase.Purchase.MemberId, key, command, await programSettings.CurrentAsync(ct));
     }
@@ -99,13 +119,21 @@ public static class ReturnPurchaseEndpoint
     [Authorize(Policy = Permissions.PointsEarn)]
     public static Task<IResult> Post(
         ReturnPurchaseRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        ReturningPurchase write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        ReturningPurchase write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 }
 
-/// <summary>Returning: decided on the member's account and the purchase as it stands, returns so far included.</summary>
-public sealed record ReturningPurchase(Guid MemberId, IdempotencyKey Key, ReturnPurchase Command, ProgramSettings Program)
-    : MemberWrite<PurchaseRecord, PointsReversedResponse>(MemberId, Key)
+/// <summary>
+/// Returning: decided on the member's account and the purchase as it stands, returns so far included.
+/// </summary>
+public sealed record ReturningPurchase(
+    Guid MemberId,
+    IdempotencyKey Key,
+    ReturnPurchase Command,
+    ProgramSettings Program
+) : MemberWrite<PurchaseRecord, PointsReversedResponse>(MemberId, Key)
 {
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
 
@@ -113,6 +141,8 @@ public sealed record ReturningPurchase(Guid MemberId, IdempotencyKey Key, Return
         ReturnPurchase.Decide(state.Account, state.Record?.Purchase, Command);
 
     public override PointsReversedResponse Answer(MemberWritten<PurchaseRecord> written) =>
-        PointsReversedResponse.From(written.Events.OfType<PointsReversed>().Single(),
-            written.Balance(Program, Command.RecordedAt));
+        PointsReversedResponse.From(
+            written.Events.OfType<PointsReversed>().Single(),
+            written.Balance(Program, Command.RecordedAt)
+        );
 }

@@ -14,10 +14,14 @@ namespace Loyalty.Api.Rules;
 
 public sealed record EarnRateRequest([Required] decimal Points, [Required] decimal PerAmount);
 
-/// <summary>When points expire: <c>kind</c> none, rolling, end-of-quarter, end-of-year or activity; <c>months</c> 1–120.</summary>
+/// <summary>
+/// When points expire: <c>kind</c> none, rolling, end-of-quarter, end-of-year or activity; <c>months</c> 1–120.
+/// </summary>
 public sealed record ExpiryRequest([Required] string? Kind, int? Months);
 
-/// <summary>What points are worth when paying with them: <c>points</c> points are worth <c>amount</c> of the program's currency.</summary>
+/// <summary>
+/// What points are worth when paying with them: <c>points</c> points are worth <c>amount</c> of the program's currency.
+/// </summary>
 public sealed record PointValueRequest([Required] int? Points, [Required] decimal? Amount);
 
 public sealed record ChangeProgramSettingsRequest(
@@ -28,19 +32,40 @@ public sealed record ChangeProgramSettingsRequest(
     bool? MembersMayRedeem,
     int? PendingDays = null,
     ExpiryRequest? Expiry = null,
-    PointValueRequest? PointValue = null);
+    PointValueRequest? PointValue = null
+);
 
-public sealed record ProgramSettingsResponse(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem,
-    int PendingDays, ExpiryPolicy Expiry, PointValue? PointValue)
+public sealed record ProgramSettingsResponse(
+    int RuleVersion,
+    string Currency,
+    string TimeZone,
+    EarnRate EarnRate,
+    string Rounding,
+    bool MembersMayRedeem,
+    int PendingDays,
+    ExpiryPolicy Expiry,
+    PointValue? PointValue
+)
 {
-    public static ProgramSettingsResponse From(ProgramSettings s) => new(s.RuleVersion, s.Currency, s.TimeZone, s.EarnRate, s.Rounding, s.MembersMayRedeem,
-        s.PendingDays, s.Expiry!, s.PointValue);
+    public static ProgramSettingsResponse From(ProgramSettings s) =>
+        new(
+            s.RuleVersion,
+            s.Currency,
+            s.TimeZone,
+            s.EarnRate,
+            s.Rounding,
+            s.MembersMayRedeem,
+            s.PendingDays,
+            s.Expiry!,
+            s.PointValue
+        );
 }
 
 public static class ProgramSettingsQueries
 {
     public static async Task<ProgramSettings> Current(IQuerySession session, CancellationToken ct) =>
-        (await session.LoadAsync<ProgramSettingsDocument>(ProgramSettings.StreamId, ct))?.Settings ?? ProgramSettings.None;
+        (await session.LoadAsync<ProgramSettingsDocument>(ProgramSettings.StreamId, ct))?.Settings
+        ?? ProgramSettings.None;
 }
 
 /// <summary>
@@ -48,14 +73,20 @@ public static class ProgramSettingsQueries
 /// default 5). A change forgets them at once on the node that made it; other nodes apply the new rule version
 /// within the lifetime, and every earning records the rule version it actually used.
 /// </summary>
-public sealed class ProgramSettingsCache(IDocumentStore store, Microsoft.Extensions.Options.IOptions<ProgramDefaults> options)
-    : ShortCache<Guid, ProgramSettings>(TimeSpan.FromSeconds(options.Value.CacheSeconds))
+public sealed class ProgramSettingsCache(
+    IDocumentStore store,
+    Microsoft.Extensions.Options.IOptions<ProgramDefaults> options
+) : ShortCache<Guid, ProgramSettings>(TimeSpan.FromSeconds(options.Value.CacheSeconds))
 {
-    public ValueTask<ProgramSettings> CurrentAsync(CancellationToken ct) => GetAsync(ProgramSettings.StreamId, async _ =>
-    {
-        await using var session = store.QuerySession();
-        return await ProgramSettingsQueries.Current(session, ct);
-    });
+    public ValueTask<ProgramSettings> CurrentAsync(CancellationToken ct) =>
+        GetAsync(
+            ProgramSettings.StreamId,
+            async _ =>
+            {
+                await using var session = store.QuerySession();
+                return await ProgramSettingsQueries.Current(session, ct);
+            }
+        );
 }
 
 public static class ReadProgramSettingsEndpoint
@@ -77,14 +108,29 @@ public static class ChangeProgramSettingsEndpoint
     [Refuses(412)]
     [WolverinePut("/program/settings", OperationId = "changeProgramSettings")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static async Task<IResult> Put(ChangeProgramSettingsRequest? request, EventStreams streams, ProgramSettingsCache cache, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Put(
+        ChangeProgramSettingsRequest? request,
+        EventStreams streams,
+        ProgramSettingsCache cache,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
-        var command = new ChangeProgramSettings(request.Currency, request.TimeZone, rate.Points, rate.PerAmount,
-            request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor, request.MembersMayRedeem, request.PendingDays,
+        var command = new ChangeProgramSettings(
+            request.Currency,
+            request.TimeZone,
+            rate.Points,
+            rate.PerAmount,
+            request.ExpectedRuleVersion,
+            streams.Now,
+            Caller.Of(http).Actor,
+            request.MembersMayRedeem,
+            request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
-            request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null);
+            request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null
+        );
         return await ProgramWrite.RespondAsync(new ChangingProgramSettings(command), streams, cache, ct);
     }
 }

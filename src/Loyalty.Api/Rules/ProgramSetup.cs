@@ -6,7 +6,9 @@ using NodaTime;
 
 namespace Loyalty.Api.Rules;
 
-/// <summary>The program's first settings, from configuration (<c>Loyalty:Program</c>), used only on a fresh database.</summary>
+/// <summary>
+/// The program's first settings, from configuration (<c>Loyalty:Program</c>), used only on a fresh database.
+/// </summary>
 public sealed class ProgramDefaults
 {
     public string Currency { get; set; } = "EUR";
@@ -19,22 +21,41 @@ public sealed class ProgramDefaults
 }
 
 /// <summary>On a fresh database, records the program's first settings as rule version 1.</summary>
-public sealed class ProgramSetup(IDocumentStore store, IClock clock, Microsoft.Extensions.Options.IOptions<ProgramDefaults> defaults, ILogger<ProgramSetup> log)
-    : IHostedService
+public sealed class ProgramSetup(
+    IDocumentStore store,
+    IClock clock,
+    Microsoft.Extensions.Options.IOptions<ProgramDefaults> defaults,
+    ILogger<ProgramSetup> log
+) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var current = await ProgramSettingsQueries.Current(session, ct);
-        if (current.Exists) return;
+        if (current.Exists)
+            return;
         var d = defaults.Value;
-        var first = ChangeProgramSettings.Decide(ProgramSettings.None,
-            new ChangeProgramSettings(d.Currency, d.TimeZone, d.EarnPoints, d.EarnPerAmount, null, clock.GetCurrentInstant(), Actor.System("setup")));
+        var first = ChangeProgramSettings.Decide(
+            ProgramSettings.None,
+            new ChangeProgramSettings(
+                d.Currency,
+                d.TimeZone,
+                d.EarnPoints,
+                d.EarnPerAmount,
+                null,
+                clock.GetCurrentInstant(),
+                Actor.System("setup")
+            )
+        );
         session.Events.StartStream(ProgramSettings.StreamId, first);
         try
         {
             await session.SaveChangesAsync(ct);
-            log.LogInformation("Program settings recorded as rule version 1 ({Currency}, {TimeZone})", d.Currency, d.TimeZone);
+            log.LogInformation(
+                "Program settings recorded as rule version 1 ({Currency}, {TimeZone})",
+                d.Currency,
+                d.TimeZone
+            );
         }
         catch (Exception e) when (EventStreams.IsWriteConflict(e))
         {

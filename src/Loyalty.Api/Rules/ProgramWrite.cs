@@ -18,7 +18,11 @@ public static class ProgramWrite
 {
     /// <summary>Runs the write, then forgets this node's cached copy of the settings.</summary>
     public static async Task<IResult> RespondAsync<TResponse>(
-        ProgramWrite<TResponse> write, EventStreams streams, ProgramSettingsCache cache, CancellationToken ct)
+        ProgramWrite<TResponse> write,
+        EventStreams streams,
+        ProgramSettingsCache cache,
+        CancellationToken ct
+    )
         where TResponse : notnull
     {
         var answer = await streams.Respond(write, StatusCodes.Status200OK, ct);

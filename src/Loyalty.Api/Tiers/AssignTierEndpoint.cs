@@ -24,9 +24,16 @@ public sealed record AssignTierRequest(
     [Required] string? AssignmentId,
     [Required] string? Tier,
     [Required] string? Reason,
-    [Required] Instant? Until);
+    [Required] Instant? Until
+);
 
-public sealed record TierAssignedResponse(Guid MemberId, string AssignmentId, string Tier, Instant Until, TierStatus Standing);
+public sealed record TierAssignedResponse(
+    Guid MemberId,
+    string AssignmentId,
+    string Tier,
+    Instant Until,
+    TierStatus Standing
+);
 
 public static class AssignTierEndpoint
 {
@@ -45,8 +52,10 @@ public static class AssignTierEndpoint
     [Authorize(Policy = Permissions.ProgramWrite)]
     public static Task<IResult> Assign(
         AssignTierRequest? request, // the body: declared here for Wolverine, parsed by LoadAsync
-        AssigningTier write, EventStreams streams, CancellationToken ct) =>
-        streams.Respond(write, StatusCodes.Status201Created, ct);
+        AssigningTier write,
+        EventStreams streams,
+        CancellationToken ct
+    ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 
     /// <summary>The request, checked and turned into the write, before anything is read.</summary>
     public static async Task<AssigningTier> LoadAsync(
@@ -55,11 +64,18 @@ public static class AssignTierEndpoint
         EventStreams streams,
         ProgramSettingsCache programSettings,
         HttpContext http,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
-        var command = AssignTier.Parse(request.AssignmentId, request.Tier, request.Reason, request.Until, streams.Now,
-            Caller.Of(http).Actor);
+        var command = AssignTier.Parse(
+            request.AssignmentId,
+            request.Tier,
+            request.Reason,
+            request.Until,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         var key = streams.Key($"tier-assignment/{id}/{command.AssignmentId}", "assignmentId", request);
         return new AssigningTier(id, key, command, await programSettings.CurrentAsync(ct));
     }
@@ -73,7 +89,11 @@ public sealed record AssigningTier(Guid MemberId, IdempotencyKey Key, AssignTier
         AssignTier.Decide(state.Account, Program, Command);
 
     public override TierAssignedResponse Answer(MemberWritten<NoRecord> written) =>
-        new(MemberId, Command.AssignmentId, Command.Tier, Command.Until,
-            TierStatus.Of(MemberId, written.After.Tier, written.After.Membership, Program, Command.At));
+        new(
+            MemberId,
+            Command.AssignmentId,
+            Command.Tier,
+            Command.Until,
+            TierStatus.Of(MemberId, written.After.Tier, written.After.Membership, Program, Command.At)
+        );
 }
-

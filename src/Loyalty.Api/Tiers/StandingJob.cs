@@ -4,12 +4,12 @@ using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Rules;
-using NodaTime;
 using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Balances;
 using Marten;
+using NodaTime;
 
 namespace Loyalty.Api.Tiers;
 
@@ -23,7 +23,12 @@ public sealed record StandingRun(int Members, int Events);
 /// member's next moment on, so a second run (or a second node running at once, kept apart by the stream version)
 /// finds nothing to do.
 /// </summary>
-public sealed class StandingJob(IDocumentStore store, EventStreams streams, ProgramSettingsCache programSettings, ILogger<StandingJob> log)
+public sealed class StandingJob(
+    IDocumentStore store,
+    EventStreams streams,
+    ProgramSettingsCache programSettings,
+    ILogger<StandingJob> log
+)
 {
     public static readonly Actor Job = Actor.System("standing-review");
 
@@ -32,10 +37,23 @@ public sealed class StandingJob(IDocumentStore store, EventStreams streams, Prog
         var now = streams.Now;
         var program = await programSettings.CurrentAsync(ct);
         var cutoff = now.ToUnixTimeMilliseconds();
-        var (members, events) = await MemberJobs.RunAsync("Standing review", store, b => b.NextStandingCheck <= cutoff,
-            streams, member => new ReviewingStanding(member, program, now), log, ct);
-        if (members == 0) return new StandingRun(0, 0);
-        log.LogInformation("Standing review at {At} done: {Events} changes for {Members} members", now, events.Count, members);
+        var (members, events) = await MemberJobs.RunAsync(
+            "Standing review",
+            store,
+            b => b.NextStandingCheck <= cutoff,
+            streams,
+            member => new ReviewingStanding(member, program, now),
+            log,
+            ct
+        );
+        if (members == 0)
+            return new StandingRun(0, 0);
+        log.LogInformation(
+            "Standing review at {At} done: {Events} changes for {Members} members",
+            now,
+            events.Count,
+            members
+        );
         return new StandingRun(members, events.Count);
     }
 }
@@ -44,19 +62,26 @@ public sealed class StandingJob(IDocumentStore store, EventStreams streams, Prog
 public sealed record ReviewingStanding(Guid MemberId, ProgramSettings Program, Instant Now) : JobWrite(MemberId)
 {
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
-    [
-        .. TierQualification.Review(state.Account, Program, Now, StandingJob.Job),
-        .. MembershipReport.EndIfDue(state.Account, Now, StandingJob.Job)
-    ];
+        [
+            .. TierQualification.Review(state.Account, Program, Now, StandingJob.Job),
+            .. MembershipReport.EndIfDue(state.Account, Now, StandingJob.Job),
+        ];
 }
 
-/// <summary>Runs the standing job every <c>Loyalty:Standing:CheckSeconds</c> (default 60); <c>Loyalty:Standing:Enabled</c> false turns it off.</summary>
-public sealed class StandingScheduler(StandingJob job, IConfiguration configuration, ILogger<StandingScheduler> log) : BackgroundService
+/// <summary>
+/// Runs the standing job every <c>Loyalty:Standing:CheckSeconds</c> (default 60); <c>Loyalty:Standing:Enabled</c> false
+/// turns it off.
+/// </summary>
+public sealed class StandingScheduler(StandingJob job, IConfiguration configuration, ILogger<StandingScheduler> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Loyalty:Standing:Enabled", true)) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Standing:CheckSeconds", 60)));
+        if (!configuration.GetValue("Loyalty:Standing:Enabled", true))
+            return;
+        using var timer = new PeriodicTimer(
+            TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Standing:CheckSeconds", 60))
+        );
         do
         {
             try

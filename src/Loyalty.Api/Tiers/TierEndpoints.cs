@@ -34,26 +34,40 @@ public static class TierStandingEndpoints
     [Refuses(404)]
     [WolverineGet("/members/{id}/tier", OperationId = "getTier")]
     [Authorize(Policy = Permissions.MembersRead)]
-    public static async Task<IResult> Get(Guid id, string? asOf, IQuerySession session, ProgramSettingsCache programSettings, IClock clock,
-        CancellationToken ct)
+    public static async Task<IResult> Get(
+        Guid id,
+        string? asOf,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    )
     {
         var program = await programSettings.CurrentAsync(ct);
         var now = clock.GetCurrentInstant();
         if (asOf is null)
         {
             return await session.LoadAsync<MemberBalance>(id, ct) is { Enrolled: true } balance
-                ? Results.Json(TierStatus.Of(id, balance.Standing ?? TierStanding.None, balance.Membership, program, now))
+                ? Results.Json(
+                    TierStatus.Of(id, balance.Standing ?? TierStanding.None, balance.Membership, program, now)
+                )
                 : Problems.For(new NotFound("memberId", "no such member"));
         }
         var at = AsOf.Parse(asOf, program, now);
-        var events = (await session.Events.FetchStreamAsync(id, token: ct)).Select(e => e.Data).OfType<IMemberEvent>().ToList();
-        if (events.Count == 0) return Problems.For(new NotFound("memberId", "no such member"));
+        var events = (await session.Events.FetchStreamAsync(id, token: ct))
+            .Select(e => e.Data)
+            .OfType<IMemberEvent>()
+            .ToList();
+        if (events.Count == 0)
+            return Problems.For(new NotFound("memberId", "no such member"));
         var (standing, membership) = TierStatus.Replay(events, at);
         return Results.Json(TierStatus.Of(id, standing, membership, program, at));
     }
 }
 
-/// <summary>A moment in the past to read a view as of: an instant, or a date (the end of that day in the program's zone).</summary>
+/// <summary>
+/// A moment in the past to read a view as of: an instant, or a date (the end of that day in the program's zone).
+/// </summary>
 public static class AsOf
 {
     public static Instant Parse(string value, ProgramSettings program, Instant now)
@@ -63,7 +77,8 @@ public static class AsOf
         if (LocalDatePattern.Iso.Parse(value) is not { Success: true } date)
             throw new InvalidInput("asOf", "must be an instant (2026-11-24T12:00:00Z) or a date (2026-11-24)");
         var zone = program.Zone();
-        if (date.Value > now.InZone(zone).Date) throw new InvalidInput("asOf", "must not be in the future");
+        if (date.Value > now.InZone(zone).Date)
+            throw new InvalidInput("asOf", "must not be in the future");
         // Today's date reads as now: the end of the day has not come yet.
         return Instant.Min(zone.AtStartOfDay(date.Value.PlusDays(1)).ToInstant() - Duration.Epsilon, now);
     }

@@ -20,11 +20,13 @@ public sealed record TierRequest(
     [Required] string? Name,
     [Required] decimal Threshold,
     decimal? EarnMultiplier,
-    IReadOnlyList<string?>? Benefits);
+    IReadOnlyList<string?>? Benefits
+);
 
 /// <summary>
 /// <c>metric</c>: qualifying-points, qualifying-spend or purchases; <c>window</c>: rolling-12-months or calendar-year;
-/// <c>review</c>: anniversary or end-of-year-after; <c>drop</c>: one-tier or to-qualified; <c>effectiveFrom</c>: default now.
+/// <c>review</c>: anniversary or end-of-year-after; <c>drop</c>: one-tier or to-qualified; <c>effectiveFrom</c>:
+/// default now.
 /// </summary>
 public sealed record TierRulesRequest(
     [Required] string? Metric,
@@ -34,16 +36,41 @@ public sealed record TierRulesRequest(
     int? GraceDays,
     [Required] IReadOnlyList<TierRequest?>? Tiers,
     Instant? EffectiveFrom = null,
-    int? ExpectedRuleVersion = null)
+    int? ExpectedRuleVersion = null
+)
 {
-    public TierRules ToRules() => TierRules.From(Metric, Window, Review, Drop, GraceDays,
-        Tiers?.Select(t => t is null ? null : new Tier(t.Code!, t.Name!, t.Threshold, t.EarnMultiplier ?? 1, t.Benefits?.Select(b => b!).ToArray() ?? [])).ToArray());
+    public TierRules ToRules() =>
+        TierRules.From(
+            Metric,
+            Window,
+            Review,
+            Drop,
+            GraceDays,
+            Tiers
+                ?.Select(t =>
+                    t is null
+                        ? null
+                        : new Tier(
+                            t.Code!,
+                            t.Name!,
+                            t.Threshold,
+                            t.EarnMultiplier ?? 1,
+                            t.Benefits?.Select(b => b!).ToArray() ?? []
+                        )
+                )
+                .ToArray()
+        );
 }
 
 /// <summary>The tier rules in force now, and every version with the date it applies from.</summary>
-public sealed record TierRulesResponse(int RuleVersion, TierRulesVersion? Current, IReadOnlyList<TierRulesVersion> Versions)
+public sealed record TierRulesResponse(
+    int RuleVersion,
+    TierRulesVersion? Current,
+    IReadOnlyList<TierRulesVersion> Versions
+)
 {
-    public static TierRulesResponse From(ProgramSettings program, Instant now) => new(program.RuleVersion, program.TiersAt(now), program.TierVersions);
+    public static TierRulesResponse From(ProgramSettings program, Instant now) =>
+        new(program.RuleVersion, program.TiersAt(now), program.TierVersions);
 }
 
 public sealed record TierMovements(string Month, int Upgrades, int Downgrades);
@@ -57,8 +84,11 @@ public static class TierRulesEndpoints
     [Tags("Tiers")]
     [WolverineGet("/program/tiers", OperationId = "getTierRules")]
     [Authorize(Policy = Permissions.ProgramRead)]
-    public static async Task<TierRulesResponse> Get(ProgramSettingsCache programSettings, IClock clock, CancellationToken ct) =>
-        TierRulesResponse.From(await programSettings.CurrentAsync(ct), clock.GetCurrentInstant());
+    public static async Task<TierRulesResponse> Get(
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    ) => TierRulesResponse.From(await programSettings.CurrentAsync(ct), clock.GetCurrentInstant());
 
     /// <summary>
     /// Sets new tier rules as a new rule version, in force from <c>effectiveFrom</c> (default now; never in the past).
@@ -71,42 +101,72 @@ public static class TierRulesEndpoints
     [Refuses(422)]
     [WolverinePut("/program/tiers", OperationId = "changeTierRules")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static async Task<IResult> Put(TierRulesRequest? request, EventStreams streams, ProgramSettingsCache cache, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Put(
+        TierRulesRequest? request,
+        EventStreams streams,
+        ProgramSettingsCache cache,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
-        var command = new ChangeTierRules(request.ToRules(), request.EffectiveFrom, request.ExpectedRuleVersion, streams.Now, Caller.Of(http).Actor);
+        var command = new ChangeTierRules(
+            request.ToRules(),
+            request.EffectiveFrom,
+            request.ExpectedRuleVersion,
+            streams.Now,
+            Caller.Of(http).Actor
+        );
         return await ProgramWrite.RespondAsync(new ChangingTierRules(command), streams, cache, ct);
     }
 
-    /// <summary>What the given tier rules would do if they applied now: who moves up at once, who drops at review.</summary>
+    /// <summary>
+    /// What the given tier rules would do if they applied now: who moves up at once, who drops at review.
+    /// </summary>
     [Tags("Tiers")]
     [ProducesResponseType<TierPreview>(200)]
     [Refuses(400)]
     [Refuses(422)]
     [WolverinePost("/program/tiers/preview", OperationId = "previewTierRules")]
     [Authorize(Policy = Permissions.ProgramWrite)]
-    public static async Task<IResult> Preview(TierRulesRequest? request, IQuerySession session, ProgramSettingsCache programSettings, IClock clock,
-        HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Preview(
+        TierRulesRequest? request,
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        HttpContext http,
+        CancellationToken ct
+    )
     {
         request = Body.Required(request);
         var (program, now) = (await programSettings.CurrentAsync(ct), clock.GetCurrentInstant());
         var proposed = request.ToRules();
-        ChangeTierRules.Decide(program, new ChangeTierRules(proposed, null, null, now, Caller.Of(http).Actor)); // refused as the change itself would be
+        // refused as the change itself would be
+        ChangeTierRules.Decide(program, new ChangeTierRules(proposed, null, null, now, Caller.Of(http).Actor));
         return Results.Json(TierPreview.Of(await Standings(session, ct), program, proposed, now));
     }
 
-    /// <summary>Members by the tier they hold now, and upgrades and downgrades per month (the program's zone), newest month first.</summary>
+    /// <summary>
+    /// Members by the tier they hold now, and upgrades and downgrades per month (the program's zone), newest month
+    /// first.
+    /// </summary>
     [Tags("Tiers")]
     [WolverineGet("/program/tiers/report", OperationId = "getTierReport")]
     [Authorize(Policy = Permissions.ProgramRead)]
-    public static async Task<TierReport> Report(IQuerySession session, ProgramSettingsCache programSettings, IClock clock, CancellationToken ct)
+    public static async Task<TierReport> Report(
+        IQuerySession session,
+        ProgramSettingsCache programSettings,
+        IClock clock,
+        CancellationToken ct
+    )
     {
         var (program, now) = (await programSettings.CurrentAsync(ct), clock.GetCurrentInstant());
         var zone = program.Zone();
         var upgrades = await session.Events.QueryRawEventDataOnly<TierUpgraded>().ToListAsync(ct);
         var downgrades = await session.Events.QueryRawEventDataOnly<TierDowngraded>().ToListAsync(ct);
         string MonthOf(Instant at) => at.InZone(zone).Date.ToString("yyyy-MM", null);
-        var months = upgrades.Select(e => (Month: MonthOf(e.At), Up: 1, Down: 0))
+        var months = upgrades
+            .Select(e => (Month: MonthOf(e.At), Up: 1, Down: 0))
             .Concat(downgrades.Select(e => (Month: MonthOf(e.At), Up: 0, Down: 1)))
             .GroupBy(m => m.Month)
             .Select(g => new TierMovements(g.Key, g.Sum(m => m.Up), g.Sum(m => m.Down)))
@@ -117,8 +177,11 @@ public static class TierRulesEndpoints
 
     /// <summary>Every enrolled member's tier standing and membership, without their lots.</summary>
     private static async Task<IReadOnlyList<StandingRow>> Standings(IQuerySession session, CancellationToken ct) =>
-        await session.Query<MemberBalance>().Where(b => b.Enrolled)
-            .Select(b => new StandingRow(b.Standing, b.Membership)).ToListAsync(ct);
+        await session
+            .Query<MemberBalance>()
+            .Where(b => b.Enrolled)
+            .Select(b => new StandingRow(b.Standing, b.Membership))
+            .ToListAsync(ct);
 }
 
 /// <summary>Changing the tier rules: decided on the settings as they stand.</summary>

@@ -20,7 +20,8 @@ public sealed record ApiKeyIssued(
     IReadOnlyList<string> Stores,
     string SecretHash,
     Instant At,
-    Actor By) : IAccessEvent;
+    Actor By
+) : IAccessEvent;
 
 /// <summary>The key no longer opens anything.</summary>
 public sealed record ApiKeyRevoked(Guid KeyId, string Reason, Instant At, Actor By) : IAccessEvent;

@@ -21,7 +21,14 @@ public static class Permissions
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
     {
-        MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead, MetricsRead
+        MembersRead,
+        MembersWrite,
+        PointsEarn,
+        PointsRedeem,
+        PointsAdjust,
+        MembershipsWrite,
+        ProgramRead,
+        MetricsRead,
     };
 
     public const string ProgramManager = "program-manager";
@@ -29,21 +36,39 @@ public static class Permissions
     public const string Support = "support";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> Roles = new Dictionary<string, IReadOnlySet<string>>
+    public static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> Roles = new Dictionary<
+        string,
+        IReadOnlySet<string>
+    >
     {
         [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite },
         [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead },
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
-            MembersRead, MembersWrite, PointsEarn, PointsRedeem, PointsAdjust, MembershipsWrite, ProgramRead,
-            ProgramWrite, AuditRead, AccessManage, MetricsRead
-        }
+            MembersRead,
+            MembersWrite,
+            PointsEarn,
+            PointsRedeem,
+            PointsAdjust,
+            MembershipsWrite,
+            ProgramRead,
+            ProgramWrite,
+            AuditRead,
+            AccessManage,
+            MetricsRead,
+        },
     };
 
     /// <summary>A member token reads its own member; it redeems only where the program allows members to.</summary>
     public static readonly IReadOnlySet<string> Member = new HashSet<string> { MembersRead, ProgramRead, PointsRedeem };
 
     public static IReadOnlySet<string> Of(IEnumerable<string> scopes, IEnumerable<string> roles) =>
-        scopes.Concat(roles.SelectMany(role => Roles.TryGetValue(role, out var granted) ? granted : Enumerable.Empty<string>())).ToHashSet();
+        scopes
+            .Concat(
+                roles.SelectMany(role =>
+                    Roles.TryGetValue(role, out var granted) ? granted : Enumerable.Empty<string>()
+                )
+            )
+            .ToHashSet();
 }

@@ -16,12 +16,13 @@ public sealed record StaffRoles(ImmutableDictionary<string, ImmutableHashSet<str
     public ImmutableHashSet<string> Of(string subject) =>
         BySubject.TryGetValue(subject, out var roles) ? roles : ImmutableHashSet<string>.Empty;
 
-    public static StaffRoles Evolve(StaffRoles staff, IAccessEvent @event) => @event switch
-    {
-        StaffRoleGranted e => new(staff.BySubject.SetItem(e.Subject, staff.Of(e.Subject).Add(e.Role))),
-        StaffRoleRevoked e => new(staff.BySubject.SetItem(e.Subject, staff.Of(e.Subject).Remove(e.Role))),
-        _ => staff
-    };
+    public static StaffRoles Evolve(StaffRoles staff, IAccessEvent @event) =>
+        @event switch
+        {
+            StaffRoleGranted e => new(staff.BySubject.SetItem(e.Subject, staff.Of(e.Subject).Add(e.Role))),
+            StaffRoleRevoked e => new(staff.BySubject.SetItem(e.Subject, staff.Of(e.Subject).Remove(e.Role))),
+            _ => staff,
+        };
 }
 
 public sealed record GrantStaffRole(string? Subject, string? Role, Instant At, Actor By)
@@ -36,7 +37,11 @@ public sealed record GrantStaffRole(string? Subject, string? Role, Instant At, A
     {
         var s = Guard.Required(subject, "subject", 200);
         var r = Guard.Required(role, "role", 50);
-        if (!Permissions.Roles.ContainsKey(r)) throw new InvalidInput("role", $"'{r}' is not a role; roles are {string.Join(", ", Permissions.Roles.Keys)}");
+        if (!Permissions.Roles.ContainsKey(r))
+            throw new InvalidInput(
+                "role",
+                $"'{r}' is not a role; roles are {string.Join(", ", Permissions.Roles.Keys)}"
+            );
         return (s, r);
     }
 }

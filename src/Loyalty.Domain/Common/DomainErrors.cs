@@ -1,6 +1,8 @@
 namespace Loyalty.Domain.Common;
 
-/// <summary>A refusal of a command, naming the offending field and why. Each kind maps to one HTTP status, in one place.</summary>
+/// <summary>
+/// A refusal of a command, naming the offending field and why. Each kind maps to one HTTP status, in one place.
+/// </summary>
 public abstract class DomainError(string field, string reason) : Exception($"{field}: {reason}")
 {
     public string Field { get; } = field;

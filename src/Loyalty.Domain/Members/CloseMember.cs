@@ -11,7 +11,8 @@ public sealed record CloseMember(string Reason, int? ExpectedVersion, Instant At
 
     public static IMemberEvent[] Decide(Member member, CloseMember cmd)
     {
-        if (member.Closed) return [];
+        if (member.Closed)
+            return [];
         if (cmd.ExpectedVersion is { } expected && expected != member.Version)
             throw new StaleVersion("expectedVersion", $"the member is at version {member.Version}; read it again");
         return [new MemberClosed(member.Id, cmd.Reason, cmd.At, cmd.By)];

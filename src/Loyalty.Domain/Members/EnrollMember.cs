@@ -13,12 +13,20 @@ public sealed record EnrollMember(
     string? TimeZone,
     string ProgramTimeZone,
     Instant At,
-    Actor By)
+    Actor By
+)
 {
     public static MemberEnrolled Decide(EnrollMember cmd)
     {
         var externalId = Guard.Required(cmd.ExternalId, "externalId", 100);
-        var profile = ProfileRules.Check(cmd.Name, cmd.Email, cmd.Phone, cmd.Birthday, cmd.TimeZone ?? cmd.ProgramTimeZone, cmd.At);
+        var profile = ProfileRules.Check(
+            cmd.Name,
+            cmd.Email,
+            cmd.Phone,
+            cmd.Birthday,
+            cmd.TimeZone ?? cmd.ProgramTimeZone,
+            cmd.At
+        );
         return new MemberEnrolled(cmd.MemberId, externalId, profile, cmd.At, cmd.By, ConsolidationRecorded: true);
     }
 }
@@ -26,7 +34,14 @@ public sealed record EnrollMember(
 /// <summary>What a valid profile is, for enrollment and updates alike.</summary>
 public static class ProfileRules
 {
-    public static MemberProfile Check(string? name, string? email, string? phone, LocalDate? birthday, string? timeZone, Instant now)
+    public static MemberProfile Check(
+        string? name,
+        string? email,
+        string? phone,
+        LocalDate? birthday,
+        string? timeZone,
+        Instant now
+    )
     {
         var zone = Guard.Zone(timeZone, "timeZone");
         var profile = new MemberProfile(
@@ -34,7 +49,8 @@ public static class ProfileRules
             Guard.Optional(email, "email", 254),
             Guard.Optional(phone, "phone", 32),
             birthday,
-            zone.Id);
+            zone.Id
+        );
         if (profile.Email is { } e && (e.IndexOf('@') is var at && (at <= 0 || at == e.Length - 1 || e.Contains(' '))))
             throw new InvalidInput("email", "is not an email address");
         if (profile.Phone is { } p && !p.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')'))

@@ -12,15 +12,17 @@ public sealed record Member(
     MemberProfile Profile,
     int Version,
     Instant EnrolledAt,
-    Instant? ClosedAt)
+    Instant? ClosedAt
+)
 {
     public bool Closed => ClosedAt is not null;
 
-    public static Member? Evolve(Member? member, IMemberEvent @event) => (member, @event) switch
-    {
-        (null, MemberEnrolled e) => new Member(e.MemberId, e.ExternalId, e.Profile, 1, e.At, null),
-        (not null, MemberProfileUpdated e) => member with { Profile = e.Profile, Version = member.Version + 1 },
-        (not null, MemberClosed e) => member with { ClosedAt = e.At, Version = member.Version + 1 },
-        _ => member
-    };
+    public static Member? Evolve(Member? member, IMemberEvent @event) =>
+        (member, @event) switch
+        {
+            (null, MemberEnrolled e) => new Member(e.MemberId, e.ExternalId, e.Profile, 1, e.At, null),
+            (not null, MemberProfileUpdated e) => member with { Profile = e.Profile, Version = member.Version + 1 },
+            (not null, MemberClosed e) => member with { ClosedAt = e.At, Version = member.Version + 1 },
+            _ => member,
+        };
 }

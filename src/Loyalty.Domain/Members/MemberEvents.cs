@@ -22,7 +22,8 @@ public sealed record MemberEnrolled(
     MemberProfile Profile,
     Instant At,
     Actor By,
-    bool? ConsolidationRecorded = null) : IMemberEvent;
+    bool? ConsolidationRecorded = null
+) : IMemberEvent;
 
 public sealed record MemberProfileUpdated(Guid MemberId, MemberProfile Profile, Instant At, Actor By) : IMemberEvent;
 

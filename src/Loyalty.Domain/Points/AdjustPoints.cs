@@ -16,7 +16,8 @@ public sealed record AdjustPoints(
     string Reason,
     Instant At,
     Actor By,
-    bool Qualifying = false)
+    bool Qualifying = false
+)
 {
     public const int MaxAdjustment = 1_000_000;
 
@@ -26,32 +27,54 @@ public sealed record AdjustPoints(
         string? reason,
         bool qualifying,
         Instant at,
-        Actor by)
+        Actor by
+    )
     {
         var id = Guard.Required(adjustmentId, "adjustmentId", 100);
-        if (points == 0) throw new InvalidInput("points", "must not be 0");
-        if (Math.Abs((long)points) > MaxAdjustment) throw new InvalidInput("points", $"must be within ±{MaxAdjustment}");
+        if (points == 0)
+            throw new InvalidInput("points", "must not be 0");
+        if (Math.Abs((long)points) > MaxAdjustment)
+            throw new InvalidInput("points", $"must be within ±{MaxAdjustment}");
         var why = Guard.Required(reason, "reason", 500);
-        if (qualifying && points < 0) throw new InvalidInput("qualifying", "only a credit can count toward tiers");
+        if (qualifying && points < 0)
+            throw new InvalidInput("qualifying", "only a credit can count toward tiers");
         return new(id, points, why, at, by, qualifying);
     }
 
     public static PointsAdjusted[] Decide(PointsAccount account, ProgramSettings program, AdjustPoints cmd)
     {
-        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
+        if (!account.Enrolled)
+            throw new NotFound("memberId", "no such member");
         if (cmd.Points > 0)
             return
             [
-                new PointsAdjusted(account.MemberId, cmd.AdjustmentId, cmd.Points, cmd.Reason,
-                    account.Balance.SettlesDeficit(cmd.Points), cmd.At, cmd.By, program.ExpiresAt(cmd.At),
-                    Qualifying: cmd.Qualifying)
+                new PointsAdjusted(
+                    account.MemberId,
+                    cmd.AdjustmentId,
+                    cmd.Points,
+                    cmd.Reason,
+                    account.Balance.SettlesDeficit(cmd.Points),
+                    cmd.At,
+                    cmd.By,
+                    program.ExpiresAt(cmd.At),
+                    Qualifying: cmd.Qualifying
+                ),
             ];
-        var taken = account.Lots.Take(-cmd.Points, cmd.At)
+        var taken =
+            account.Lots.Take(-cmd.Points, cmd.At)
             ?? throw new RuleBroken("points", $"only {account.AvailableAt(cmd.At)} points are available to remove");
         return
         [
-            new PointsAdjusted(account.MemberId, cmd.AdjustmentId, cmd.Points, cmd.Reason, 0, cmd.At, cmd.By,
-                Taken: taken)
+            new PointsAdjusted(
+                account.MemberId,
+                cmd.AdjustmentId,
+                cmd.Points,
+                cmd.Reason,
+                0,
+                cmd.At,
+                cmd.By,
+                Taken: taken
+            ),
         ];
     }
 }

@@ -12,20 +12,25 @@ public sealed record CancelRedemption(string RedemptionId, string? Reason, Insta
     public static CancelRedemption Parse(string redemptionId, string? reason, Instant at, Actor by) =>
         new(redemptionId, Guard.Optional(reason, "reason", 500), at, by);
 
-    public static RedemptionCancelled[] Decide(
-        PointsAccount account,
-        RedemptionState? redemption,
-        CancelRedemption cmd)
+    public static RedemptionCancelled[] Decide(PointsAccount account, RedemptionState? redemption, CancelRedemption cmd)
     {
         if (redemption is null || redemption.MemberId != account.MemberId)
             throw new NotFound("redemptionId", "no such redemption");
-        if (redemption.Cancelled) return [];
+        if (redemption.Cancelled)
+            return [];
         // Redemptions recorded before lots existed took from no recorded lot: their points come back as a lot.
         if (redemption.Taken is not { } taken)
             return
             [
-                new RedemptionCancelled(account.MemberId, cmd.RedemptionId, redemption.Points,
-                    account.Balance.SettlesDeficit(redemption.Points), cmd.Reason, cmd.At, cmd.By)
+                new RedemptionCancelled(
+                    account.MemberId,
+                    cmd.RedemptionId,
+                    redemption.Points,
+                    account.Balance.SettlesDeficit(redemption.Points),
+                    cmd.Reason,
+                    cmd.At,
+                    cmd.By
+                ),
             ];
 
         var expired = taken.Where(t => t.ExpiresAt <= cmd.At).ToList();
@@ -34,8 +39,17 @@ public sealed record CancelRedemption(string RedemptionId, string? Reason, Insta
         var (_, restored) = Lots.Split(returnable, settled);
         return
         [
-            new RedemptionCancelled(account.MemberId, cmd.RedemptionId, redemption.Points, settled, cmd.Reason,
-                cmd.At, cmd.By, restored, expired)
+            new RedemptionCancelled(
+                account.MemberId,
+                cmd.RedemptionId,
+                redemption.Points,
+                settled,
+                cmd.Reason,
+                cmd.At,
+                cmd.By,
+                restored,
+                expired
+            ),
         ];
     }
 }

@@ -15,11 +15,15 @@ public static class ConsolidateLots
 
     public static readonly Actor Housekeeping = Actor.System("lot-consolidation");
 
-    /// <summary>The events of <paramref name="decided"/>, then the consolidation of the lots they leave, if due.</summary>
+    /// <summary>
+    /// The events of <paramref name="decided"/>, then the consolidation of the lots they leave, if due.
+    /// </summary>
     public static IReadOnlyList<IMemberEvent> Following(PointsAccount account, IReadOnlyList<IMemberEvent> decided)
     {
-        if (!account.ConsolidationRecorded) return decided;
-        if (decided.Select(PointsAccount.MovedAt).LastOrDefault(at => at is not null) is not { } at) return decided;
+        if (!account.ConsolidationRecorded)
+            return decided;
+        if (decided.Select(PointsAccount.MovedAt).LastOrDefault(at => at is not null) is not { } at)
+            return decided;
         var after = decided.Aggregate(account, PointsAccount.Evolve);
         return after.Lots.Consolidation(at, SeparateLots) is { } merge
             ? [.. decided, new LotsConsolidated(account.MemberId, merge.Merged, merge.Into, at, Housekeeping)]

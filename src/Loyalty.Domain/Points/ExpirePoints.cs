@@ -3,7 +3,9 @@ using NodaTime;
 
 namespace Loyalty.Domain.Points;
 
-/// <summary>The expiry job's decision for one member: every lot past its expiry gives up its unheld open points.</summary>
+/// <summary>
+/// The expiry job's decision for one member: every lot past its expiry gives up its unheld open points.
+/// </summary>
 public sealed record ExpirePoints(Instant At, Actor By)
 {
     public static PointsExpired[] Decide(PointsAccount account, ExpirePoints cmd)

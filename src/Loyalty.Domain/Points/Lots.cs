@@ -6,11 +6,16 @@ namespace Loyalty.Domain.Points;
 /// <summary>What made a lot: a purchase (<c>source/transactionId</c>) or an adjustment (its id).</summary>
 public sealed record LotSource(string Kind, string Reference)
 {
-    public const string Purchase = "purchase", Adjustment = "adjustment", MembershipBonus = "membership-bonus";
+    public const string Purchase = "purchase",
+        Adjustment = "adjustment",
+        MembershipBonus = "membership-bonus";
 
     public static LotSource Of(PointsEarned e) => new(Purchase, $"{e.Source}/{e.TransactionId}");
+
     public static LotSource Of(PurchaseState p) => new(Purchase, $"{p.Source}/{p.TransactionId}");
+
     public static LotSource Of(PointsAdjusted e) => new(Adjustment, e.AdjustmentId);
+
     public static LotSource Of(Memberships.MembershipBonusEarned e) => new(MembershipBonus, e.PaymentReference);
 }
 
@@ -25,12 +30,21 @@ public sealed record LotTake(string LotId, int Points, Instant EarnedAt, Instant
 /// (never, when null). <see cref="Open"/> is what is left of <see cref="Points"/>; <see cref="Held"/> of it is
 /// reserved by holds at checkout.
 /// </summary>
-public sealed record Lot(string LotId, int Points, int Open, int Held, Instant EarnedAt, Instant AvailableAt, Instant? ExpiresAt)
+public sealed record Lot(
+    string LotId,
+    int Points,
+    int Open,
+    int Held,
+    Instant EarnedAt,
+    Instant AvailableAt,
+    Instant? ExpiresAt
+)
 {
     public const string Consolidated = "consolidated";
 
     /// <summary>What made the lot, read from its id (<c>kind:reference</c>).</summary>
-    public LotSource Source() => LotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", LotId);
+    public LotSource Source() =>
+        LotId.Split(':', 2) is [var kind, var reference] ? new(kind, reference) : new("", LotId);
 
     public static string IdFor(LotSource source) => $"{source.Kind}:{source.Reference}";
 
@@ -39,7 +53,9 @@ public sealed record Lot(string LotId, int Points, int Open, int Held, Instant E
         new(IdFor(source), points, points, 0, earnedAt, availableAt, expiresAt);
 
     public bool IsExpiredAt(Instant at) => ExpiresAt is { } expires && expires <= at;
+
     public bool IsPendingAt(Instant at) => AvailableAt > at && !IsExpiredAt(at);
+
     public bool IsAvailableAt(Instant at) => AvailableAt <= at && !IsExpiredAt(at);
 
     public LotTake Take(int points) => new(LotId, points, EarnedAt, AvailableAt, ExpiresAt);
@@ -57,24 +73,33 @@ public sealed record Lots(ImmutableList<Lot> Items)
     public static readonly Lots None = new(ImmutableList<Lot>.Empty);
 
     public long Available(Instant at) => Items.Sum(l => (long)l.Usable(at));
+
     public long Pending(Instant at) => Items.Where(l => l.IsPendingAt(at)).Sum(l => (long)l.Open);
+
     public long Held() => Items.Sum(l => (long)l.Held);
 
-    /// <summary>Points whose lot has passed its expiry but whose expiry is not recorded yet (the job records it).</summary>
+    /// <summary>
+    /// Points whose lot has passed its expiry but whose expiry is not recorded yet (the job records it).
+    /// </summary>
     public long Lapsed(Instant at) => Items.Where(l => l.IsExpiredAt(at)).Sum(l => (long)(l.Open - l.Held));
 
     public Lot? Find(string lotId) => Items.FirstOrDefault(l => l.LotId == lotId);
 
-    /// <summary>Takes <paramref name="points"/> from the usable points of the lots, in the consumption order; null when they do not cover it.</summary>
+    /// <summary>
+    /// Takes <paramref name="points"/> from the usable points of the lots, in the consumption order; null when they do
+    /// not cover it.
+    /// </summary>
     public IReadOnlyList<LotTake>? Take(long points, Instant at)
     {
         var takes = new List<LotTake>();
         var left = points;
         foreach (var lot in InConsumptionOrder(at))
         {
-            if (left == 0) break;
+            if (left == 0)
+                break;
             var take = (int)Math.Min(left, lot.Usable(at));
-            if (take == 0) continue;
+            if (take == 0)
+                continue;
             takes.Add(lot.Take(take));
             left -= take;
         }
@@ -102,36 +127,51 @@ public sealed record Lots(ImmutableList<Lot> Items)
         var usable = others.TakeUpTo(left, at);
         takes.AddRange(usable);
         left -= usable.Sum(t => t.Points);
-        foreach (var lot in others.Items.Where(l => l.IsPendingAt(at)).OrderBy(l => l.AvailableAt).ThenBy(l => l.LotId, StringComparer.Ordinal))
+        foreach (
+            var lot in others
+                .Items.Where(l => l.IsPendingAt(at))
+                .OrderBy(l => l.AvailableAt)
+                .ThenBy(l => l.LotId, StringComparer.Ordinal)
+        )
         {
-            if (left == 0) break;
+            if (left == 0)
+                break;
             var take = (int)Math.Min(left, lot.Open - lot.Held);
-            if (take == 0) continue;
+            if (take == 0)
+                continue;
             takes.Add(lot.Take(take));
             left -= take;
         }
         return takes;
     }
 
-    /// <summary>Splits recorded takes into the first <paramref name="points"/> of them, in their order, and the rest.</summary>
-    public static (IReadOnlyList<LotTake> First, IReadOnlyList<LotTake> Remainder) Split(IEnumerable<LotTake> takes, long points)
+    /// <summary>
+    /// Splits recorded takes into the first <paramref name="points"/> of them, in their order, and the rest.
+    /// </summary>
+    public static (IReadOnlyList<LotTake> First, IReadOnlyList<LotTake> Remainder) Split(
+        IEnumerable<LotTake> takes,
+        long points
+    )
     {
         var (first, rest) = (new List<LotTake>(), new List<LotTake>());
         foreach (var take in takes)
         {
             var part = (int)Math.Clamp(points, 0, take.Points);
-            if (part > 0) first.Add(take with { Points = part });
-            if (take.Points - part > 0) rest.Add(take with { Points = take.Points - part });
+            if (part > 0)
+                first.Add(take with { Points = part });
+            if (take.Points - part > 0)
+                rest.Add(take with { Points = take.Points - part });
             points -= part;
         }
         return (first, rest);
     }
 
-    private IEnumerable<Lot> InConsumptionOrder(Instant at) => Items
-        .Where(l => l.Usable(at) > 0)
-        .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
-        .ThenBy(l => l.EarnedAt)
-        .ThenBy(l => l.LotId, StringComparer.Ordinal);
+    private IEnumerable<Lot> InConsumptionOrder(Instant at) =>
+        Items
+            .Where(l => l.Usable(at) > 0)
+            .OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
+            .ThenBy(l => l.EarnedAt)
+            .ThenBy(l => l.LotId, StringComparer.Ordinal);
 
     /// <summary>Lots due to expire at <paramref name="at"/>: their open points that no hold protects.</summary>
     public IReadOnlyList<LotTake> Due(Instant at) =>
@@ -142,16 +182,32 @@ public sealed record Lots(ImmutableList<Lot> Items)
     public long Open() => Items.Sum(l => (long)l.Open);
 
     /// <summary>The soonest instant an open lot expires at, if any does.</summary>
-    public Instant? NextExpiry() => Items.Where(l => l.Open - l.Held > 0 && l.ExpiresAt is not null).Min(l => l.ExpiresAt);
+    public Instant? NextExpiry() =>
+        Items.Where(l => l.Open - l.Held > 0 && l.ExpiresAt is not null).Min(l => l.ExpiresAt);
 
     /// <summary>Points leave their lots; a lot with nothing open left is closed.</summary>
-    public Lots Remove(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Open = lot.Open - points });
+    public Lots Remove(IEnumerable<LotTake> takes) =>
+        Change(takes, (lot, points) => lot with { Open = lot.Open - points });
 
     /// <summary>Points go back to the lots they came from; a closed lot opens again with its original dates.</summary>
     public Lots Restore(IEnumerable<LotTake> takes) =>
-        takes.Aggregate(this, (lots, take) => lots.Find(take.LotId) is not null
-            ? lots.Change([take], (l, points) => l with { Open = l.Open + points })
-            : lots.Add(new Lot(take.LotId, take.Points, take.Points, 0, take.EarnedAt, take.AvailableAt, take.ExpiresAt)));
+        takes.Aggregate(
+            this,
+            (lots, take) =>
+                lots.Find(take.LotId) is not null
+                    ? lots.Change([take], (l, points) => l with { Open = l.Open + points })
+                    : lots.Add(
+                        new Lot(
+                            take.LotId,
+                            take.Points,
+                            take.Points,
+                            0,
+                            take.EarnedAt,
+                            take.AvailableAt,
+                            take.ExpiresAt
+                        )
+                    )
+        );
 
     /// <summary>
     /// What to merge to keep a member's open lots few, so that a write costs the same however many purchases they
@@ -162,7 +218,8 @@ public sealed record Lots(ImmutableList<Lot> Items)
     /// </summary>
     public (IReadOnlyList<LotTake> Merged, IReadOnlyList<Lot> Into)? Consolidation(Instant at, int keep)
     {
-        if (Items.Count <= 2 * keep) return null;
+        if (Items.Count <= 2 * keep)
+            return null;
         var newest = Items
             .OrderByDescending(l => l.EarnedAt)
             .ThenByDescending(l => l.LotId, StringComparer.Ordinal)
@@ -170,33 +227,41 @@ public sealed record Lots(ImmutableList<Lot> Items)
             .Select(l => l.LotId)
             .ToHashSet();
         var merging = Items.Where(l => !newest.Contains(l.LotId) && l.Held == 0 && l.IsAvailableAt(at)).ToList();
-        if (merging.Count == 0) return null;
-        var into = merging.GroupBy(l => l.ExpiresAt).Select(group =>
-        {
-            var id = $"{Lot.Consolidated}:{group.Key?.ToUnixTimeMilliseconds().ToString() ?? "never"}";
-            // A consolidated lot kept apart (held, or among the newest) takes the others in.
-            var kept = Items.Find(l => l.LotId == id && !merging.Contains(l))
-                ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
-            var points = group.Sum(l => l.Open);
-            return kept with
+        if (merging.Count == 0)
+            return null;
+        var into = merging
+            .GroupBy(l => l.ExpiresAt)
+            .Select(group =>
             {
-                Points = kept.Points + points,
-                Open = kept.Open + points,
-                EarnedAt = Instant.Min(kept.EarnedAt, group.Min(l => l.EarnedAt)),
-                AvailableAt = Instant.Max(kept.AvailableAt, group.Max(l => l.AvailableAt))
-            };
-        });
+                var id = $"{Lot.Consolidated}:{group.Key?.ToUnixTimeMilliseconds().ToString() ?? "never"}";
+                // A consolidated lot kept apart (held, or among the newest) takes the others in.
+                var kept =
+                    Items.Find(l => l.LotId == id && !merging.Contains(l))
+                    ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
+                var points = group.Sum(l => l.Open);
+                return kept with
+                {
+                    Points = kept.Points + points,
+                    Open = kept.Open + points,
+                    EarnedAt = Instant.Min(kept.EarnedAt, group.Min(l => l.EarnedAt)),
+                    AvailableAt = Instant.Max(kept.AvailableAt, group.Max(l => l.AvailableAt)),
+                };
+            });
         return (merging.Select(l => l.Take(l.Open)).ToList(), into.ToList());
     }
 
     /// <summary>The merged lots leave; each consolidated lot takes the place of the one of its id, if any.</summary>
     public Lots Consolidate(IEnumerable<LotTake> merged, IEnumerable<Lot> into) =>
-        into.Aggregate(Remove(merged), (lots, lot) => new(lots.Find(lot.LotId) is { } old
-            ? lots.Items.Replace(old, lot)
-            : lots.Items.Add(lot)));
+        into.Aggregate(
+            Remove(merged),
+            (lots, lot) => new(lots.Find(lot.LotId) is { } old ? lots.Items.Replace(old, lot) : lots.Items.Add(lot))
+        );
 
-    public Lots Hold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held + points });
-    public Lots Unhold(IEnumerable<LotTake> takes) => Change(takes, (lot, points) => lot with { Held = lot.Held - points });
+    public Lots Hold(IEnumerable<LotTake> takes) =>
+        Change(takes, (lot, points) => lot with { Held = lot.Held + points });
+
+    public Lots Unhold(IEnumerable<LotTake> takes) =>
+        Change(takes, (lot, points) => lot with { Held = lot.Held - points });
 
     /// <summary>Activity-based expiry: every open lot now expires at <paramref name="expiresAt"/>, if given.</summary>
     public Lots ExpiringAt(Instant? expiresAt) =>
@@ -208,7 +273,8 @@ public sealed record Lots(ImmutableList<Lot> Items)
         foreach (var take in takes)
         {
             var index = items.FindIndex(l => l.LotId == take.LotId);
-            if (index < 0) throw new UnknownLot(take.LotId);
+            if (index < 0)
+                throw new UnknownLot(take.LotId);
             var changed = change(items[index], take.Points);
             items = changed.Open <= 0 && changed.Held <= 0 ? items.RemoveAt(index) : items.SetItem(index, changed);
         }
@@ -216,5 +282,7 @@ public sealed record Lots(ImmutableList<Lot> Items)
     }
 }
 
-/// <summary>An event names a lot the member does not have: the stream and the fold disagree, which must never pass unseen.</summary>
+/// <summary>
+/// An event names a lot the member does not have: the stream and the fold disagree, which must never pass unseen.
+/// </summary>
 public sealed class UnknownLot(string lotId) : InvalidOperationException($"no open lot {lotId} to change");

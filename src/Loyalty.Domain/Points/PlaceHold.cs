@@ -15,9 +15,12 @@ public sealed record PlaceHold(
     Duration TimeToLive,
     string? OrderReference,
     Instant At,
-    Actor By)
+    Actor By
+)
 {
-    public const int DefaultTtlSeconds = 15 * 60, MinTtlSeconds = 60, MaxTtlSeconds = 7 * 24 * 3600;
+    public const int DefaultTtlSeconds = 15 * 60,
+        MinTtlSeconds = 60,
+        MaxTtlSeconds = 7 * 24 * 3600;
 
     public static PlaceHold Parse(
         string? holdId,
@@ -27,7 +30,8 @@ public sealed record PlaceHold(
         int? ttlSeconds,
         string? orderReference,
         Instant at,
-        Actor by)
+        Actor by
+    )
     {
         var id = Guard.Required(holdId, "holdId", 100);
         var spend = PointsOrMoney.Parse(points, amount, currency);
@@ -38,16 +42,32 @@ public sealed record PlaceHold(
         return new(id, spend, Duration.FromSeconds(ttl), order, at, by);
     }
 
-    public static PointsHeld[] Decide(PointsAccount account, HoldState? existing, ProgramSettings program, PlaceHold cmd)
+    public static PointsHeld[] Decide(
+        PointsAccount account,
+        HoldState? existing,
+        ProgramSettings program,
+        PlaceHold cmd
+    )
     {
         var (points, value) = cmd.Spend.In(program);
-        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
-        if (existing is not null) throw new Conflict("holdId", "this hold is already placed");
+        if (!account.Enrolled)
+            throw new NotFound("memberId", "no such member");
+        if (existing is not null)
+            throw new Conflict("holdId", "this hold is already placed");
         var taken = PointsOrMoney.Take(account, points, cmd.At);
         return
         [
-            new PointsHeld(account.MemberId, cmd.HoldId, points, cmd.OrderReference, taken, value,
-                cmd.At + cmd.TimeToLive, cmd.At, cmd.By)
+            new PointsHeld(
+                account.MemberId,
+                cmd.HoldId,
+                points,
+                cmd.OrderReference,
+                taken,
+                value,
+                cmd.At + cmd.TimeToLive,
+                cmd.At,
+                cmd.By
+            ),
         ];
     }
 }

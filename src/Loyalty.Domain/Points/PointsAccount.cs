@@ -21,13 +21,16 @@ public sealed record PointsAccount(
     Lots Lots,
     TierStanding? Standing = null,
     Membership? Membership = null,
-    bool ConsolidationRecorded = false)
+    bool ConsolidationRecorded = false
+)
 {
     public TierStanding Tier => Standing ?? TierStanding.None;
 
     public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
-    /// <summary>What the member may spend at <paramref name="at"/>: usable points of available, unexpired lots.</summary>
+    /// <summary>
+    /// What the member may spend at <paramref name="at"/>: usable points of available, unexpired lots.
+    /// </summary>
     public long AvailableAt(Instant at) => Lots.Available(at);
 
     /// <summary>
@@ -40,86 +43,111 @@ public sealed record PointsAccount(
         var (lots, balance, tier) = (account.Lots, account.Balance.After(@event), account.Tier);
         var next = @event switch
         {
-            MemberEnrolled e => account with { Enrolled = true, ConsolidationRecorded = e.ConsolidationRecorded == true },
+            MemberEnrolled e => account with
+            {
+                Enrolled = true,
+                ConsolidationRecorded = e.ConsolidationRecorded == true,
+            },
             MemberProfileUpdated => account,
             MemberClosed => account with { Closed = true },
             PointsEarned e => account with
             {
                 Balance = balance,
-                Lots = lots.ExpiringAt(e.OpenLotsExpireAt).Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled,
-                    e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt)),
-                Standing = tier.Counting(QualifyingActivity.Of(e), e.At)
+                Lots = lots.ExpiringAt(e.OpenLotsExpireAt)
+                    .Add(
+                        Lot.Credit(
+                            LotSource.Of(e),
+                            e.Points - e.DeficitSettled,
+                            e.At,
+                            e.AvailableAt ?? e.At,
+                            e.ExpiresAt ?? e.OpenLotsExpireAt
+                        )
+                    ),
+                Standing = tier.Counting(QualifyingActivity.Of(e), e.At),
             },
             PointsReversed e => account with
             {
                 Balance = balance,
                 Lots = lots.Remove(e.Taken ?? FrozenFoldRules.TakenBeforeLots(lots, e.TakenFromBalance, e.At)),
-                Standing = e.Qualifying is { } q ? tier.Counting(q, e.At) : tier
+                Standing = e.Qualifying is { } q ? tier.Counting(q, e.At) : tier,
             },
             PointsRedeemed e => account with
             {
                 Balance = balance,
                 Lots = lots.Remove(e.Taken ?? FrozenFoldRules.TakenBeforeLots(lots, e.Points, e.At))
-                    .ExpiringAt(e.OpenLotsExpireAt)
+                    .ExpiringAt(e.OpenLotsExpireAt),
             },
             RedemptionCancelled { Restored: { } restored } => account with
             {
                 Balance = balance,
-                Lots = lots.Restore(restored)
+                Lots = lots.Restore(restored),
             },
             RedemptionCancelled e => account with
             {
                 Balance = balance,
-                Lots = lots.Add(Lot.Credit(new LotSource("redemption", e.RedemptionId), e.Points - e.DeficitSettled,
-                    e.At, e.At, null))
+                Lots = lots.Add(
+                    Lot.Credit(
+                        new LotSource("redemption", e.RedemptionId),
+                        e.Points - e.DeficitSettled,
+                        e.At,
+                        e.At,
+                        null
+                    )
+                ),
             },
             PointsAdjusted { Points: > 0 } e => account with
             {
                 Balance = balance,
                 Lots = lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
-                Standing = e.Qualifying ? tier.Counting(QualifyingActivity.Of(e), e.At) : tier
+                Standing = e.Qualifying ? tier.Counting(QualifyingActivity.Of(e), e.At) : tier,
             },
             PointsAdjusted e => account with
             {
                 Balance = balance,
-                Lots = lots.Remove(e.Taken ?? FrozenFoldRules.TakenBeforeLots(lots, -e.Points, e.At))
+                Lots = lots.Remove(e.Taken ?? FrozenFoldRules.TakenBeforeLots(lots, -e.Points, e.At)),
             },
             MembershipBonusEarned e => account with
             {
                 Balance = balance,
-                Lots = lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt))
+                Lots = lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
             },
             PointsExpired e => account with { Balance = balance, Lots = lots.Remove(e.Lots) },
             PointsHeld e => account with { Balance = balance, Lots = lots.Hold(e.Taken) },
             HoldCaptured e => account with
             {
                 Balance = balance,
-                Lots = lots.Unhold(e.Captured).Remove(e.Captured).Unhold(e.Released).ExpiringAt(e.OpenLotsExpireAt)
+                Lots = lots.Unhold(e.Captured).Remove(e.Captured).Unhold(e.Released).ExpiringAt(e.OpenLotsExpireAt),
             },
             HoldReleased e => account with { Balance = balance, Lots = lots.Unhold(e.Released) },
             LotsConsolidated e => account with { Lots = lots.Consolidate(e.Merged, e.Into) },
             ITierEvent => account with { Standing = TierStanding.Evolve(tier, @event) },
             IMembershipEvent => account with { Membership = Membership.Evolve(account.Membership, @event) },
-            _ => account
+            _ => account,
         };
         return next.ConsolidationRecorded || MovedAt(@event) is not { } at
             ? next
-            : next with { Lots = FrozenFoldRules.ConsolidatedInFold(next.Lots, at) };
+            : next with
+            {
+                Lots = FrozenFoldRules.ConsolidatedInFold(next.Lots, at),
+            };
     }
 
-    /// <summary>When a points event happened: the moment the fold consolidated at, for members enrolled before.</summary>
-    public static Instant? MovedAt(IMemberEvent @event) => @event switch
-    {
-        PointsEarned e => e.At,
-        PointsReversed e => e.At,
-        PointsRedeemed e => e.At,
-        RedemptionCancelled e => e.At,
-        PointsAdjusted e => e.At,
-        PointsExpired e => e.At,
-        PointsHeld e => e.At,
-        MembershipBonusEarned e => e.At,
-        HoldCaptured e => e.At,
-        HoldReleased e => e.At,
-        _ => null
-    };
+    /// <summary>
+    /// When a points event happened: the moment the fold consolidated at, for members enrolled before.
+    /// </summary>
+    public static Instant? MovedAt(IMemberEvent @event) =>
+        @event switch
+        {
+            PointsEarned e => e.At,
+            PointsReversed e => e.At,
+            PointsRedeemed e => e.At,
+            RedemptionCancelled e => e.At,
+            PointsAdjusted e => e.At,
+            PointsExpired e => e.At,
+            PointsHeld e => e.At,
+            MembershipBonusEarned e => e.At,
+            HoldCaptured e => e.At,
+            HoldReleased e => e.At,
+            _ => null,
+        };
 }

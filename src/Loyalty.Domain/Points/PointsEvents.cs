@@ -11,13 +11,25 @@ namespace Loyalty.Domain.Points;
 /// existed have no base points: they earned their points at the earn rate alone.
 /// </summary>
 public sealed record EarnedLine(
-    string LineId, string Sku, string? Category, decimal Quantity, decimal UnitPrice, decimal Discount,
-    decimal AmountPaid, int Points, int? BasePoints = null);
+    string LineId,
+    string Sku,
+    string? Category,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal Discount,
+    decimal AmountPaid,
+    int Points,
+    int? BasePoints = null
+);
 
-/// <summary>A multiplier an earning applied: the member's tier's or paid membership's (<see cref="Kind"/> <c>tier</c> or <c>membership</c>).</summary>
+/// <summary>
+/// A multiplier an earning applied: the member's tier's or paid membership's (<see cref="Kind"/> <c>tier</c> or
+/// <c>membership</c>).
+/// </summary>
 public sealed record EarnMultiplier(string Kind, string Code, decimal Factor)
 {
-    public const string Tier = "tier", Membership = "membership";
+    public const string Tier = "tier",
+        Membership = "membership";
 }
 
 /// <summary>
@@ -48,7 +60,8 @@ public sealed record PointsEarned(
     Instant? ExpiresAt = null,
     Instant? OpenLotsExpireAt = null,
     int? BasePoints = null,
-    IReadOnlyList<EarnMultiplier>? Multipliers = null) : IMemberEvent;
+    IReadOnlyList<EarnMultiplier>? Multipliers = null
+) : IMemberEvent;
 
 /// <summary>Units of a purchase line came back, and the points they had earned.</summary>
 public sealed record ReversedLine(string LineId, decimal Quantity, int Points);
@@ -72,7 +85,8 @@ public sealed record PointsReversed(
     Instant RecordedAt,
     Actor By,
     IReadOnlyList<LotTake>? Taken = null,
-    Tiers.QualifyingActivity? Qualifying = null) : IMemberEvent;
+    Tiers.QualifyingActivity? Qualifying = null
+) : IMemberEvent;
 
 /// <summary>
 /// The member spent points on a reward, taken from the lots in <see cref="Taken"/>. <see cref="Value"/> is the money
@@ -88,7 +102,8 @@ public sealed record PointsRedeemed(
     Actor By,
     IReadOnlyList<LotTake>? Taken = null,
     Money? Value = null,
-    Instant? OpenLotsExpireAt = null) : IMemberEvent;
+    Instant? OpenLotsExpireAt = null
+) : IMemberEvent;
 
 /// <summary>
 /// A redemption was cancelled and its points given back to the lots they came from: a deficit is settled from them
@@ -104,7 +119,8 @@ public sealed record RedemptionCancelled(
     Instant At,
     Actor By,
     IReadOnlyList<LotTake>? Restored = null,
-    IReadOnlyList<LotTake>? ExpiredAtOnce = null) : IMemberEvent;
+    IReadOnlyList<LotTake>? ExpiredAtOnce = null
+) : IMemberEvent;
 
 /// <summary>
 /// Points were added or removed by hand, always with a reason. A credit settles a deficit first, and the rest makes
@@ -121,10 +137,12 @@ public sealed record PointsAdjusted(
     Actor By,
     Instant? ExpiresAt = null,
     IReadOnlyList<LotTake>? Taken = null,
-    bool Qualifying = false) : IMemberEvent;
+    bool Qualifying = false
+) : IMemberEvent;
 
 /// <summary>Lots reached their expiry with points left: those points are gone, counted as breakage.</summary>
-public sealed record PointsExpired(Guid MemberId, IReadOnlyList<LotTake> Lots, int Points, Instant At, Actor By) : IMemberEvent;
+public sealed record PointsExpired(Guid MemberId, IReadOnlyList<LotTake> Lots, int Points, Instant At, Actor By)
+    : IMemberEvent;
 
 /// <summary>
 /// Points were reserved at checkout for an order: they stay in their lots (<see cref="Taken"/>) but nothing else may
@@ -139,7 +157,8 @@ public sealed record PointsHeld(
     Money? Value,
     Instant ExpiresAt,
     Instant At,
-    Actor By) : IMemberEvent;
+    Actor By
+) : IMemberEvent;
 
 /// <summary>
 /// A hold was captured: <see cref="Points"/> of it were spent (from the lots in <see cref="Captured"/>) and the rest
@@ -155,9 +174,12 @@ public sealed record HoldCaptured(
     Money? Value,
     Instant At,
     Actor By,
-    Instant? OpenLotsExpireAt = null) : IMemberEvent;
+    Instant? OpenLotsExpireAt = null
+) : IMemberEvent;
 
-/// <summary>A hold ended without spending: by the shop (<c>released</c>) or by its time running out (<c>expired</c>).</summary>
+/// <summary>
+/// A hold ended without spending: by the shop (<c>released</c>) or by its time running out (<c>expired</c>).
+/// </summary>
 public sealed record HoldReleased(
     Guid MemberId,
     string HoldId,
@@ -165,9 +187,11 @@ public sealed record HoldReleased(
     IReadOnlyList<LotTake> Released,
     string Reason,
     Instant At,
-    Actor By) : IMemberEvent
+    Actor By
+) : IMemberEvent
 {
-    public const string ByCaller = "released", TimedOut = "expired";
+    public const string ByCaller = "released",
+        TimedOut = "expired";
 }
 
 /// <summary>
@@ -180,4 +204,5 @@ public sealed record LotsConsolidated(
     IReadOnlyList<LotTake> Merged,
     IReadOnlyList<Lot> Into,
     Instant At,
-    Actor By) : IMemberEvent;
+    Actor By
+) : IMemberEvent;

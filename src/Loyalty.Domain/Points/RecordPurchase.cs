@@ -12,7 +12,8 @@ public sealed record PurchaseLine(
     string? Category,
     decimal Quantity,
     decimal UnitPrice,
-    decimal Discount);
+    decimal Discount
+);
 
 /// <summary>A checked line of a receipt: ids trimmed, amounts within bounds.</summary>
 public sealed record ReceiptLine(
@@ -21,7 +22,8 @@ public sealed record ReceiptLine(
     string? Category,
     decimal Quantity,
     decimal UnitPrice,
-    decimal Discount)
+    decimal Discount
+)
 {
     public decimal AmountPaid => Quantity * UnitPrice - Discount;
 }
@@ -35,7 +37,8 @@ public sealed record RecordPurchase(
     string Currency,
     IReadOnlyList<ReceiptLine> Lines,
     Instant RecordedAt,
-    Actor By)
+    Actor By
+)
 {
     public const int MaxLines = 500;
     public const int MaxPointsPerPurchase = 1_000_000;
@@ -49,7 +52,8 @@ public sealed record RecordPurchase(
         string? currency,
         IReadOnlyList<PurchaseLine?>? lines,
         Instant recordedAt,
-        Actor by)
+        Actor by
+    )
     {
         var from = Guard.Required(source, "source", 100);
         var transaction = Guard.Required(transactionId, "transactionId", 100);
@@ -64,11 +68,15 @@ public sealed record RecordPurchase(
         PointsAccount account,
         PurchaseState? existing,
         ProgramSettings program,
-        RecordPurchase cmd)
+        RecordPurchase cmd
+    )
     {
-        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
-        if (existing is not null) throw new Conflict("transactionId", "this purchase is already recorded");
-        if (account.Closed) throw new RuleBroken("memberId", "the member is closed and earns no more points");
+        if (!account.Enrolled)
+            throw new NotFound("memberId", "no such member");
+        if (existing is not null)
+            throw new Conflict("transactionId", "this purchase is already recorded");
+        if (account.Closed)
+            throw new RuleBroken("memberId", "the member is closed and earns no more points");
         if (cmd.Currency != program.Currency)
             throw new RuleBroken("currency", $"the program's currency is {program.Currency}");
 
@@ -79,25 +87,48 @@ public sealed record RecordPurchase(
         if (total > MaxPointsPerPurchase)
             throw new RuleBroken("lines", $"would earn more than {MaxPointsPerPurchase} points");
         var basePoints = EarnRule.PointsPerLine(paid, program.EarnRate);
-        var points = multipliers.Length == 0
-            ? basePoints
-            : EarnRule.PointsPerLine(paid, program.EarnRate, multiplier);
-        var earned = cmd.Lines
-            .Select((l, i) => new EarnedLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount,
-                paid[i], points[i], basePoints[i]))
+        var points = multipliers.Length == 0 ? basePoints : EarnRule.PointsPerLine(paid, program.EarnRate, multiplier);
+        var earned = cmd
+            .Lines.Select(
+                (l, i) =>
+                    new EarnedLine(
+                        l.LineId,
+                        l.Sku,
+                        l.Category,
+                        l.Quantity,
+                        l.UnitPrice,
+                        l.Discount,
+                        paid[i],
+                        points[i],
+                        basePoints[i]
+                    )
+            )
             .ToArray();
         var sum = points.Sum();
 
         return
         [
-            new PointsEarned(account.MemberId, cmd.Source, cmd.TransactionId, cmd.StoreId, cmd.Currency, paid.Sum(),
-                earned, sum, account.Balance.SettlesDeficit(sum), program.RuleVersion, program.EarnRate,
-                cmd.OccurredAt, cmd.RecordedAt, cmd.By,
+            new PointsEarned(
+                account.MemberId,
+                cmd.Source,
+                cmd.TransactionId,
+                cmd.StoreId,
+                cmd.Currency,
+                paid.Sum(),
+                earned,
+                sum,
+                account.Balance.SettlesDeficit(sum),
+                program.RuleVersion,
+                program.EarnRate,
+                cmd.OccurredAt,
+                cmd.RecordedAt,
+                cmd.By,
                 AvailableAt: program.AvailableAt(cmd.OccurredAt),
                 ExpiresAt: program.ExpiresAt(cmd.OccurredAt),
                 OpenLotsExpireAt: program.OpenLotsExpireAfter(cmd.OccurredAt),
                 BasePoints: basePoints.Sum(),
-                Multipliers: multipliers)
+                Multipliers: multipliers
+            ),
         ];
     }
 
@@ -109,28 +140,36 @@ public sealed record RecordPurchase(
     {
         var multipliers = new List<EarnMultiplier>();
         var rules = program.TiersAt(at)?.Rules;
-        if (rules is not null
-            && TierHeld.At(account.Tier, account.Membership, rules, at).Tier is { EarnMultiplier: not 1 } tier)
+        if (
+            rules is not null
+            && TierHeld.At(account.Tier, account.Membership, rules, at).Tier is { EarnMultiplier: not 1 } tier
+        )
             multipliers.Add(new EarnMultiplier(EarnMultiplier.Tier, tier.Code, tier.EarnMultiplier));
-        if (account.Membership is { } membership
-            && membership.ActiveAt(at)
-            && membership.Plan.EarnMultiplier != 1)
-            multipliers.Add(new EarnMultiplier(EarnMultiplier.Membership, membership.Plan.Code,
-                membership.Plan.EarnMultiplier));
+        if (account.Membership is { } membership && membership.ActiveAt(at) && membership.Plan.EarnMultiplier != 1)
+            multipliers.Add(
+                new EarnMultiplier(EarnMultiplier.Membership, membership.Plan.Code, membership.Plan.EarnMultiplier)
+            );
         return [.. multipliers];
     }
 
     private static IReadOnlyList<ReceiptLine> ParseLines(IReadOnlyList<PurchaseLine?>? lines)
     {
-        if (lines is null || lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
-        if (lines.Count > MaxLines) throw new InvalidInput("lines", $"at most {MaxLines} lines");
+        if (lines is null || lines.Count == 0)
+            throw new InvalidInput("lines", "at least one line is required");
+        if (lines.Count > MaxLines)
+            throw new InvalidInput("lines", $"at most {MaxLines} lines");
         var seen = new HashSet<string>();
-        return lines.Select((line, i) =>
-        {
-            var parsed = ParseLine(line ?? throw new InvalidInput($"lines[{i}]", "is required"), $"lines[{i}]");
-            if (!seen.Add(parsed.LineId)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
-            return parsed;
-        }).ToArray();
+        return lines
+            .Select(
+                (line, i) =>
+                {
+                    var parsed = ParseLine(line ?? throw new InvalidInput($"lines[{i}]", "is required"), $"lines[{i}]");
+                    if (!seen.Add(parsed.LineId))
+                        throw new InvalidInput($"lines[{i}].lineId", "appears twice");
+                    return parsed;
+                }
+            )
+            .ToArray();
     }
 
     private static ReceiptLine ParseLine(PurchaseLine line, string field)
@@ -138,12 +177,16 @@ public sealed record RecordPurchase(
         var id = Guard.Required(line.LineId, $"{field}.lineId", 100);
         var sku = Guard.Required(line.Sku, $"{field}.sku", 100);
         Guard.Optional(line.Category, $"{field}.category", 100);
-        if (line.Quantity <= 0) throw new InvalidInput($"{field}.quantity", "must be greater than 0");
-        if (line.Quantity > 1_000_000) throw new InvalidInput($"{field}.quantity", "must be at most 1000000");
-        if (line.UnitPrice < 0) throw new InvalidInput($"{field}.unitPrice", "must not be negative");
+        if (line.Quantity <= 0)
+            throw new InvalidInput($"{field}.quantity", "must be greater than 0");
+        if (line.Quantity > 1_000_000)
+            throw new InvalidInput($"{field}.quantity", "must be at most 1000000");
+        if (line.UnitPrice < 0)
+            throw new InvalidInput($"{field}.unitPrice", "must not be negative");
         if (line.UnitPrice > 1_000_000_000)
             throw new InvalidInput($"{field}.unitPrice", "must be at most 1000000000");
-        if (line.Discount < 0) throw new InvalidInput($"{field}.discount", "must not be negative");
+        if (line.Discount < 0)
+            throw new InvalidInput($"{field}.discount", "must not be negative");
         if (line.Discount > line.Quantity * line.UnitPrice)
             throw new InvalidInput($"{field}.discount", "must not exceed quantity × unitPrice");
         return new ReceiptLine(id, sku, line.Category, line.Quantity, line.UnitPrice, line.Discount);

@@ -14,7 +14,8 @@ public sealed record RedeemPoints(
     string Reward,
     string? Channel,
     Instant At,
-    Actor By)
+    Actor By
+)
 {
     public static RedeemPoints Parse(
         string? redemptionId,
@@ -24,7 +25,8 @@ public sealed record RedeemPoints(
         string? reward,
         string? channel,
         Instant at,
-        Actor by)
+        Actor by
+    )
     {
         var id = Guard.Required(redemptionId, "redemptionId", 100);
         var spend = PointsOrMoney.Parse(points, amount, currency);
@@ -37,16 +39,29 @@ public sealed record RedeemPoints(
         PointsAccount account,
         RedemptionState? existing,
         ProgramSettings program,
-        RedeemPoints cmd)
+        RedeemPoints cmd
+    )
     {
         var (points, value) = cmd.Spend.In(program);
-        if (!account.Enrolled) throw new NotFound("memberId", "no such member");
-        if (existing is not null) throw new Conflict("redemptionId", "this redemption is already recorded");
+        if (!account.Enrolled)
+            throw new NotFound("memberId", "no such member");
+        if (existing is not null)
+            throw new Conflict("redemptionId", "this redemption is already recorded");
         var taken = PointsOrMoney.Take(account, points, cmd.At);
         return
         [
-            new PointsRedeemed(account.MemberId, cmd.RedemptionId, points, cmd.Reward, cmd.Channel, cmd.At, cmd.By,
-                taken, value, program.OpenLotsExpireAfter(cmd.At))
+            new PointsRedeemed(
+                account.MemberId,
+                cmd.RedemptionId,
+                points,
+                cmd.Reward,
+                cmd.Channel,
+                cmd.At,
+                cmd.By,
+                taken,
+                value,
+                program.OpenLotsExpireAfter(cmd.At)
+            ),
         ];
     }
 }

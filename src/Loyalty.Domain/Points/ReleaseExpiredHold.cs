@@ -11,11 +11,13 @@ public sealed record ReleaseExpiredHold(Guid MemberId, string HoldId)
 {
     public static HoldReleased[] Decide(PointsAccount account, HoldState? hold, Instant now, Actor by)
     {
-        if (hold is null || hold.MemberId != account.MemberId) return [];
-        if (hold.Status != HoldState.Held || now < hold.ExpiresAt) return [];
+        if (hold is null || hold.MemberId != account.MemberId)
+            return [];
+        if (hold.Status != HoldState.Held || now < hold.ExpiresAt)
+            return [];
         return
         [
-            new HoldReleased(account.MemberId, hold.HoldId, hold.Points, hold.Taken, HoldReleased.TimedOut, now, by)
+            new HoldReleased(account.MemberId, hold.HoldId, hold.Points, hold.Taken, HoldReleased.TimedOut, now, by),
         ];
     }
 }

@@ -19,7 +19,8 @@ public sealed record ReturnPurchase(
     IReadOnlyList<ReturnedUnits> Lines,
     Instant OccurredAt,
     Instant RecordedAt,
-    Actor By)
+    Actor By
+)
 {
     /// <summary>The return as sent, checked: each failure names the field.</summary>
     public static ReturnPurchase Parse(
@@ -29,18 +30,22 @@ public sealed record ReturnPurchase(
         IReadOnlyList<ReturnLine?>? lines,
         Instant occurredAt,
         Instant recordedAt,
-        Actor by)
+        Actor by
+    )
     {
         var id = Guard.Required(returnId, "returnId", 100);
-        if (lines is null || lines.Count == 0) throw new InvalidInput("lines", "at least one line is required");
+        if (lines is null || lines.Count == 0)
+            throw new InvalidInput("lines", "at least one line is required");
         Guard.NotInFuture(occurredAt, recordedAt, "occurredAt");
         var parsed = new List<ReturnedUnits>();
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i] ?? throw new InvalidInput($"lines[{i}]", "is required");
             var lineId = Guard.Required(line.LineId, $"lines[{i}].lineId", 100);
-            if (line.Quantity <= 0) throw new InvalidInput($"lines[{i}].quantity", "must be greater than 0");
-            if (parsed.Any(r => r.LineId == lineId)) throw new InvalidInput($"lines[{i}].lineId", "appears twice");
+            if (line.Quantity <= 0)
+                throw new InvalidInput($"lines[{i}].quantity", "must be greater than 0");
+            if (parsed.Any(r => r.LineId == lineId))
+                throw new InvalidInput($"lines[{i}].lineId", "appears twice");
             parsed.Add(new ReturnedUnits(lineId, line.Quantity));
         }
         return new(source, transactionId, id, parsed, occurredAt, recordedAt, by);
@@ -50,7 +55,8 @@ public sealed record ReturnPurchase(
     {
         if (purchase is null || purchase.MemberId != account.MemberId)
             throw new NotFound("transactionId", "no such purchase");
-        if (purchase.ReturnIds.Contains(cmd.ReturnId)) throw new Conflict("returnId", "this return is already recorded");
+        if (purchase.ReturnIds.Contains(cmd.ReturnId))
+            throw new Conflict("returnId", "this return is already recorded");
 
         var reversed = new List<ReversedLine>();
         var (basePoints, spend) = (0, 0m);
@@ -61,16 +67,24 @@ public sealed record ReturnPurchase(
                 throw new RuleBroken($"lines[{i}].lineId", "the purchase has no such line");
             var after = line.ReturnedQuantity + quantity;
             if (after > line.Quantity)
-                throw new RuleBroken($"lines[{i}].quantity",
-                    $"only {line.Quantity - line.ReturnedQuantity} of {line.Quantity} units are left to return");
+                throw new RuleBroken(
+                    $"lines[{i}].quantity",
+                    $"only {line.Quantity - line.ReturnedQuantity} of {line.Quantity} units are left to return"
+                );
             var points = EarnRule.Reversal(line.Points, line.Quantity, line.ReturnedQuantity, after);
             reversed.Add(new ReversedLine(lineId, quantity, points));
-            basePoints += EarnRule.Reversal(line.BasePoints ?? line.Points, line.Quantity, line.ReturnedQuantity, after);
+            basePoints += EarnRule.Reversal(
+                line.BasePoints ?? line.Points,
+                line.Quantity,
+                line.ReturnedQuantity,
+                after
+            );
             spend += EarnRule.SpendReversal(line.AmountPaid ?? 0, line.Quantity, line.ReturnedQuantity, after);
         }
         var returnedInFull = purchase.Lines.All(l =>
             l.Value.ReturnedQuantity + (reversed.FirstOrDefault(r => r.LineId == l.Key)?.Quantity ?? 0)
-            >= l.Value.Quantity);
+            >= l.Value.Quantity
+        );
         var qualifying = purchase.At is { } purchasedAt
             ? new QualifyingActivity(purchasedAt, -basePoints, -spend, returnedInFull ? -1 : 0)
             : null;
@@ -81,8 +95,21 @@ public sealed record ReturnPurchase(
         var fromLots = taken.Sum(t => t.Points);
         return
         [
-            new PointsReversed(account.MemberId, purchase.Source, purchase.TransactionId, cmd.ReturnId, reversed,
-                total, fromLots, total - fromLots, cmd.OccurredAt, cmd.RecordedAt, cmd.By, taken, qualifying)
+            new PointsReversed(
+                account.MemberId,
+                purchase.Source,
+                purchase.TransactionId,
+                cmd.ReturnId,
+                reversed,
+                total,
+                fromLots,
+                total - fromLots,
+                cmd.OccurredAt,
+                cmd.RecordedAt,
+                cmd.By,
+                taken,
+                qualifying
+            ),
         ];
     }
 }

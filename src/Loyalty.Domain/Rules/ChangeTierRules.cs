@@ -5,32 +5,62 @@ using NodaTime;
 
 namespace Loyalty.Domain.Rules;
 
-/// <summary>A program manager sets new tier rules, in force from <see cref="EffectiveFrom"/> (default: at once; never in the past).</summary>
-public sealed record ChangeTierRules(TierRules Rules, Instant? EffectiveFrom, int? ExpectedRuleVersion, Instant At, Actor By)
+/// <summary>
+/// A program manager sets new tier rules, in force from <see cref="EffectiveFrom"/> (default: at once; never in the
+/// past).
+/// </summary>
+public sealed record ChangeTierRules(
+    TierRules Rules,
+    Instant? EffectiveFrom,
+    int? ExpectedRuleVersion,
+    Instant At,
+    Actor By
+)
 {
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeTierRules cmd)
     {
         ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
         var effective = cmd.EffectiveFrom ?? cmd.At;
-        if (effective < cmd.At) throw new InvalidInput("effectiveFrom", "must not be in the past: rules never rewrite history");
+        if (effective < cmd.At)
+            throw new InvalidInput("effectiveFrom", "must not be in the past: rules never rewrite history");
         cmd.Rules.MustKeepTiersOf(current.LatestTiers());
-        foreach (var plan in current.MembershipPlans.Where(p => p.MinimumTier is not null && cmd.Rules.Find(p.MinimumTier) is null))
+        foreach (
+            var plan in current.MembershipPlans.Where(p =>
+                p.MinimumTier is not null && cmd.Rules.Find(p.MinimumTier) is null
+            )
+        )
             throw new RuleBroken("tiers", $"plan '{plan.Code}' guarantees tier '{plan.MinimumTier}'");
         return [new TierRulesChanged(current.RuleVersion + 1, cmd.Rules, effective, cmd.At, cmd.By)];
     }
 }
 
 /// <summary>A program manager sets the paid membership plans and the grace days after a failed payment.</summary>
-public sealed record ChangeMembershipPlans(IReadOnlyList<MembershipPlan?>? Plans, int? GraceDays, int? ExpectedRuleVersion, Instant At, Actor By)
+public sealed record ChangeMembershipPlans(
+    IReadOnlyList<MembershipPlan?>? Plans,
+    int? GraceDays,
+    int? ExpectedRuleVersion,
+    Instant At,
+    Actor By
+)
 {
     public const int MaxGraceDays = 90;
 
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeMembershipPlans cmd)
     {
         ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
-        if (cmd.GraceDays is < 0 or > MaxGraceDays) throw new InvalidInput("graceDays", $"must be between 0 and {MaxGraceDays}");
+        if (cmd.GraceDays is < 0 or > MaxGraceDays)
+            throw new InvalidInput("graceDays", $"must be between 0 and {MaxGraceDays}");
         var plans = MembershipPlan.Check(cmd.Plans, current.Currency, current.LatestTiers());
-        return [new MembershipPlansChanged(current.RuleVersion + 1, plans, cmd.GraceDays ?? current.MembershipGraceDays, cmd.At, cmd.By)];
+        return
+        [
+            new MembershipPlansChanged(
+                current.RuleVersion + 1,
+                plans,
+                cmd.GraceDays ?? current.MembershipGraceDays,
+                cmd.At,
+                cmd.By
+            ),
+        ];
     }
 }
 

@@ -3,10 +3,11 @@ namespace Loyalty.Domain.Rules;
 /// <summary>
 /// The arithmetic of earning and reversing. Rounding, stated once:
 /// <list type="bullet">
-/// <item>A purchase's base points are floor(sum over lines of amountPaid × points ÷ perAmount): one floor per purchase.</item>
-/// <item>Multipliers add, they do not compound: a tier's ×1.5 and a membership's ×2 make ×2.5 (1 + 0.5 + 1). The points
-/// earned are floor(sum over lines of amountPaid × points ÷ perAmount × that multiplier), again one floor per
-/// purchase, so a purchase never earns less than its base points.</item>
+/// <item>A purchase's base points are floor(sum over lines of amountPaid × points ÷ perAmount): one floor per
+/// purchase.</item>
+/// <item>Multipliers add, they do not compound: a tier's ×1.5 and a membership's ×2 make ×2.5 (1 + 0.5 + 1).
+/// The points earned are floor(sum over lines of amountPaid × points ÷ perAmount × that multiplier), again one
+/// floor per purchase, so a purchase never earns less than its base points.</item>
 /// <item>Each total (base and earned) is split over the lines by largest remainder (ties to the earlier line), so the
 /// per-line points add up to exactly the purchase's points.</item>
 /// <item>Returning r of a line's q units reverses floor(linePoints × returnedSoFar ÷ q) minus what earlier
@@ -24,20 +25,31 @@ public static class EarnRule
         var exact = amountsPaid.Select(amount => amount * rate.Points / rate.PerAmount * multiplier).ToArray();
         var points = exact.Select(x => (int)decimal.Floor(x)).ToArray();
         var remainder = (int)decimal.Floor(exact.Sum()) - points.Sum();
-        var byLargestFraction = Enumerable.Range(0, exact.Length)
+        var byLargestFraction = Enumerable
+            .Range(0, exact.Length)
             .OrderByDescending(i => exact[i] - decimal.Floor(exact[i]))
             .ThenBy(i => i)
             .Take(remainder);
-        foreach (var i in byLargestFraction) points[i]++;
+        foreach (var i in byLargestFraction)
+            points[i]++;
         return points;
     }
 
     public static int Reversal(int linePoints, decimal quantity, decimal returnedBefore, decimal returnedAfter) =>
         (int)(ReversedAfter(linePoints, quantity, returnedAfter) - ReversedAfter(linePoints, quantity, returnedBefore));
 
-    /// <summary>The spend a return takes off the tier metric, the same way: floored to the cent, a full return exactly what was paid.</summary>
-    public static decimal SpendReversal(decimal amountPaid, decimal quantity, decimal returnedBefore, decimal returnedAfter) =>
-        ReversedAfter(amountPaid * 100, quantity, returnedAfter) / 100 - ReversedAfter(amountPaid * 100, quantity, returnedBefore) / 100;
+    /// <summary>
+    /// The spend a return takes off the tier metric, the same way: floored to the cent, a full return exactly what was
+    /// paid.
+    /// </summary>
+    public static decimal SpendReversal(
+        decimal amountPaid,
+        decimal quantity,
+        decimal returnedBefore,
+        decimal returnedAfter
+    ) =>
+        ReversedAfter(amountPaid * 100, quantity, returnedAfter) / 100
+        - ReversedAfter(amountPaid * 100, quantity, returnedBefore) / 100;
 
     private static decimal ReversedAfter(decimal lineTotal, decimal quantity, decimal returned) =>
         returned >= quantity ? lineTotal : decimal.Floor(lineTotal * returned / quantity);

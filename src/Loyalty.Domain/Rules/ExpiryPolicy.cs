@@ -18,7 +18,11 @@ namespace Loyalty.Domain.Rules;
 /// </summary>
 public sealed record ExpiryPolicy(string Kind, int Months)
 {
-    public const string None = "none", Rolling = "rolling", EndOfQuarter = "end-of-quarter", EndOfYear = "end-of-year", Activity = "activity";
+    public const string None = "none",
+        Rolling = "rolling",
+        EndOfQuarter = "end-of-quarter",
+        EndOfYear = "end-of-year",
+        Activity = "activity";
     public static readonly string[] Kinds = [None, Rolling, EndOfQuarter, EndOfYear, Activity];
     public static readonly ExpiryPolicy Never = new(None, 0);
 
@@ -27,22 +31,30 @@ public sealed record ExpiryPolicy(string Kind, int Months)
     public static ExpiryPolicy From(string? kind, int? months)
     {
         var k = Guard.Required(kind, "expiry.kind", 20);
-        if (!Kinds.Contains(k)) throw new InvalidInput("expiry.kind", $"must be one of {string.Join(", ", Kinds)}");
-        if (k == None) return Never;
-        if (months is not (>= 1 and <= 120)) throw new InvalidInput("expiry.months", "must be between 1 and 120");
+        if (!Kinds.Contains(k))
+            throw new InvalidInput("expiry.kind", $"must be one of {string.Join(", ", Kinds)}");
+        if (k == None)
+            return Never;
+        if (months is not (>= 1 and <= 120))
+            throw new InvalidInput("expiry.months", "must be between 1 and 120");
         return new ExpiryPolicy(k, months.Value);
     }
 
-    /// <summary>The last local day on which points earned (or last active) on <paramref name="from"/> may be used.</summary>
-    public LocalDate? LastDay(LocalDate from) => Kind switch
-    {
-        Rolling or Activity => from.PlusMonths(Months),
-        EndOfQuarter => LastDayOfQuarter(from.PlusMonths(Months)),
-        EndOfYear => new LocalDate(from.PlusMonths(Months).Year, 12, 31),
-        _ => null
-    };
+    /// <summary>
+    /// The last local day on which points earned (or last active) on <paramref name="from"/> may be used.
+    /// </summary>
+    public LocalDate? LastDay(LocalDate from) =>
+        Kind switch
+        {
+            Rolling or Activity => from.PlusMonths(Months),
+            EndOfQuarter => LastDayOfQuarter(from.PlusMonths(Months)),
+            EndOfYear => new LocalDate(from.PlusMonths(Months).Year, 12, 31),
+            _ => null,
+        };
 
-    /// <summary>The instant points from <paramref name="from"/> expire: the start of the local day after their last day.</summary>
+    /// <summary>
+    /// The instant points from <paramref name="from"/> expire: the start of the local day after their last day.
+    /// </summary>
     public Instant? ExpiresAt(Instant from, DateTimeZone zone) =>
         LastDay(from.InZone(zone).Date) is { } last ? zone.AtStartOfDay(last.PlusDays(1)).ToInstant() : null;
 

@@ -14,9 +14,12 @@ public sealed record PointValue(int Points, decimal Amount)
 
     public static PointValue From(int? points, decimal? amount)
     {
-        if (points is not (>= 1 and <= 1_000_000)) throw new InvalidInput("pointValue.points", "must be between 1 and 1000000");
-        if (amount is not { } a || a <= 0 || a > 1_000_000) throw new InvalidInput("pointValue.amount", "must be greater than 0 and at most 1000000");
-        if (decimal.Round(a, MinorUnitDecimals) != a) throw new InvalidInput("pointValue.amount", "must have at most 2 decimals");
+        if (points is not (>= 1 and <= 1_000_000))
+            throw new InvalidInput("pointValue.points", "must be between 1 and 1000000");
+        if (amount is not { } a || a <= 0 || a > 1_000_000)
+            throw new InvalidInput("pointValue.amount", "must be greater than 0 and at most 1000000");
+        if (decimal.Round(a, MinorUnitDecimals) != a)
+            throw new InvalidInput("pointValue.amount", "must have at most 2 decimals");
         return new PointValue(points.Value, a);
     }
 
@@ -33,9 +36,12 @@ public sealed record PointValue(int Points, decimal Amount)
     /// <summary>A money amount a member wants to cover with points: positive, in cents.</summary>
     public static decimal CheckedAmount(decimal? amount, string field)
     {
-        if (amount is not { } a || a <= 0) throw new InvalidInput(field, "must be greater than 0");
-        if (a > 10_000_000) throw new InvalidInput(field, "must be at most 10000000");
-        if (decimal.Round(a, MinorUnitDecimals) != a) throw new InvalidInput(field, "must have at most 2 decimals");
+        if (amount is not { } a || a <= 0)
+            throw new InvalidInput(field, "must be greater than 0");
+        if (a > 10_000_000)
+            throw new InvalidInput(field, "must be at most 10000000");
+        if (decimal.Round(a, MinorUnitDecimals) != a)
+            throw new InvalidInput(field, "must have at most 2 decimals");
         return a;
     }
 }

@@ -26,14 +26,28 @@ public sealed record ProgramSettingsChanged(
     bool MembersMayRedeem = false,
     int PendingDays = 0,
     ExpiryPolicy? Expiry = null,
-    PointValue? PointValue = null) : IProgramEvent;
+    PointValue? PointValue = null
+) : IProgramEvent;
 
 /// <summary>
 /// New tier rules, rule version <see cref="RuleVersion"/>, in force from <see cref="EffectiveFrom"/>: upgrades and
 /// reviews from then on use them; nothing earlier is recounted.
 /// </summary>
-public sealed record TierRulesChanged(int RuleVersion, Tiers.TierRules Rules, Instant EffectiveFrom, Instant At, Actor By) : IProgramEvent;
+public sealed record TierRulesChanged(
+    int RuleVersion,
+    Tiers.TierRules Rules,
+    Instant EffectiveFrom,
+    Instant At,
+    Actor By
+) : IProgramEvent;
 
-/// <summary>The paid membership plans and the grace after a failed payment, as rule version <see cref="RuleVersion"/>.</summary>
-public sealed record MembershipPlansChanged(int RuleVersion, IReadOnlyList<Memberships.MembershipPlan> Plans, int GraceDays, Instant At, Actor By)
-    : IProgramEvent;
+/// <summary>
+/// The paid membership plans and the grace after a failed payment, as rule version <see cref="RuleVersion"/>.
+/// </summary>
+public sealed record MembershipPlansChanged(
+    int RuleVersion,
+    IReadOnlyList<Memberships.MembershipPlan> Plans,
+    int GraceDays,
+    Instant At,
+    Actor By
+) : IProgramEvent;

@@ -10,8 +10,17 @@ namespace Loyalty.Domain.Rules;
 /// redeem from their own app; how long earned points stay pending, when they expire, and what a point is worth
 /// when a member pays with points (null: not offered).
 /// </summary>
-public sealed record ProgramSettings(int RuleVersion, string Currency, string TimeZone, EarnRate EarnRate, string Rounding, bool MembersMayRedeem = false,
-    int PendingDays = 0, ExpiryPolicy? Expiry = null, PointValue? PointValue = null)
+public sealed record ProgramSettings(
+    int RuleVersion,
+    string Currency,
+    string TimeZone,
+    EarnRate EarnRate,
+    string Rounding,
+    bool MembersMayRedeem = false,
+    int PendingDays = 0,
+    ExpiryPolicy? Expiry = null,
+    PointValue? PointValue = null
+)
 {
     public const int MaxPendingDays = 365;
 
@@ -24,7 +33,9 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
     /// <summary>Points are floored once per purchase, on the sum of what was paid on all lines.</summary>
     public const string FloorPerPurchase = "floor-per-purchase";
 
-    /// <summary>Every version of the tier rules, oldest first: each applies from its effective date, none rewrites history.</summary>
+    /// <summary>
+    /// Every version of the tier rules, oldest first: each applies from its effective date, none rewrites history.
+    /// </summary>
     public IReadOnlyList<TierRulesVersion> TierVersions { get; init; } = [];
 
     public IReadOnlyList<MembershipPlan> MembershipPlans { get; init; } = [];
@@ -35,7 +46,9 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
     /// <summary>The tier rules in force at <paramref name="at"/>; null: the program has no tiers then.</summary>
     public TierRulesVersion? TiersAt(Instant at) => TierVersions.LastOrDefault(v => v.EffectiveFrom <= at);
 
-    /// <summary>The latest tier rules, whether in force yet or not: the version a new one must keep the tiers of.</summary>
+    /// <summary>
+    /// The latest tier rules, whether in force yet or not: the version a new one must keep the tiers of.
+    /// </summary>
     public TierRules? LatestTiers() => TierVersions.Count == 0 ? null : TierVersions[^1].Rules;
 
     public static readonly ProgramSettings None = new(0, "", "", new EarnRate(0, 1), FloorPerPurchase);
@@ -44,33 +57,58 @@ public sealed record ProgramSettings(int RuleVersion, string Currency, string Ti
 
     public DateTimeZone Zone() => DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) ?? DateTimeZone.Utc;
 
-    /// <summary>When points earned at <paramref name="earnedAt"/> stop pending: the same local time <see cref="PendingDays"/> days later.</summary>
-    public Instant AvailableAt(Instant earnedAt) => PendingDays == 0
-        ? earnedAt
-        : Zone().AtLeniently(earnedAt.InZone(Zone()).LocalDateTime.PlusDays(PendingDays)).ToInstant();
+    /// <summary>
+    /// When points earned at <paramref name="earnedAt"/> stop pending: the same local time <see cref="PendingDays"/>
+    /// days later.
+    /// </summary>
+    public Instant AvailableAt(Instant earnedAt) =>
+        PendingDays == 0
+            ? earnedAt
+            : Zone().AtLeniently(earnedAt.InZone(Zone()).LocalDateTime.PlusDays(PendingDays)).ToInstant();
 
     /// <summary>When points credited at <paramref name="at"/> expire under the current policy; null: never.</summary>
     public Instant? ExpiresAt(Instant at) => Expiry!.ExpiresAt(at, Zone());
 
-    /// <summary>Under activity-based expiry, the new expiry of every open lot after an earning or redemption at <paramref name="at"/>.</summary>
+    /// <summary>
+    /// Under activity-based expiry, the new expiry of every open lot after an earning or redemption at <paramref
+    /// name="at"/>.
+    /// </summary>
     public Instant? OpenLotsExpireAfter(Instant at) => Expiry!.MovesWithActivity ? ExpiresAt(at) : null;
 
-    public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) => @event switch
-    {
-        ProgramSettingsChanged e => state with
+    public static ProgramSettings Evolve(ProgramSettings state, IProgramEvent @event) =>
+        @event switch
         {
-            RuleVersion = e.RuleVersion, Currency = e.Currency, TimeZone = e.TimeZone, EarnRate = e.EarnRate, Rounding = e.Rounding,
-            MembersMayRedeem = e.MembersMayRedeem, PendingDays = e.PendingDays, Expiry = e.Expiry ?? ExpiryPolicy.Never, PointValue = e.PointValue
-        },
-        // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from then on.
-        TierRulesChanged e => state with
-        {
-            RuleVersion = e.RuleVersion,
-            TierVersions = [.. state.TierVersions.Where(v => v.EffectiveFrom < e.EffectiveFrom), new TierRulesVersion(e.RuleVersion, e.EffectiveFrom, e.Rules)]
-        },
-        MembershipPlansChanged e => state with { RuleVersion = e.RuleVersion, MembershipPlans = e.Plans, MembershipGraceDays = e.GraceDays },
-        _ => state
-    };
+            ProgramSettingsChanged e => state with
+            {
+                RuleVersion = e.RuleVersion,
+                Currency = e.Currency,
+                TimeZone = e.TimeZone,
+                EarnRate = e.EarnRate,
+                Rounding = e.Rounding,
+                MembersMayRedeem = e.MembersMayRedeem,
+                PendingDays = e.PendingDays,
+                Expiry = e.Expiry ?? ExpiryPolicy.Never,
+                PointValue = e.PointValue,
+            },
+            // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from
+            // then on.
+            TierRulesChanged e => state with
+            {
+                RuleVersion = e.RuleVersion,
+                TierVersions =
+                [
+                    .. state.TierVersions.Where(v => v.EffectiveFrom < e.EffectiveFrom),
+                    new TierRulesVersion(e.RuleVersion, e.EffectiveFrom, e.Rules),
+                ],
+            },
+            MembershipPlansChanged e => state with
+            {
+                RuleVersion = e.RuleVersion,
+                MembershipPlans = e.Plans,
+                MembershipGraceDays = e.GraceDays,
+            },
+            _ => state,
+        };
 }
 
 /// <summary>
@@ -88,14 +126,17 @@ public sealed record ChangeProgramSettings(
     bool? MembersMayRedeem = null,
     int? PendingDays = null,
     ExpiryPolicy? Expiry = null,
-    PointValue? PointValue = null)
+    PointValue? PointValue = null
+)
 {
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeProgramSettings cmd)
     {
         var currency = Guard.Currency(cmd.Currency, "currency");
         var zone = Guard.Zone(cmd.TimeZone, "timeZone").Id;
-        if (cmd.EarnPoints <= 0) throw new InvalidInput("earnRate.points", "must be greater than 0");
-        if (cmd.EarnPerAmount <= 0) throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
+        if (cmd.EarnPoints <= 0)
+            throw new InvalidInput("earnRate.points", "must be greater than 0");
+        if (cmd.EarnPerAmount <= 0)
+            throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
         ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
 
         if (cmd.PendingDays is < 0 or > ProgramSettings.MaxPendingDays)
@@ -103,14 +144,31 @@ public sealed record ChangeProgramSettings(
 
         var next = current with
         {
-            Currency = currency, TimeZone = zone, EarnRate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount),
+            Currency = currency,
+            TimeZone = zone,
+            EarnRate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount),
             MembersMayRedeem = cmd.MembersMayRedeem ?? current.MembersMayRedeem,
             PendingDays = cmd.PendingDays ?? current.PendingDays,
             Expiry = cmd.Expiry ?? current.Expiry,
-            PointValue = cmd.PointValue ?? current.PointValue
+            PointValue = cmd.PointValue ?? current.PointValue,
         };
-        if (current.Exists && next == current) return [];
-        return [new ProgramSettingsChanged(current.RuleVersion + 1, next.Currency, next.TimeZone, next.EarnRate, ProgramSettings.FloorPerPurchase,
-            cmd.At, cmd.By, next.MembersMayRedeem, next.PendingDays, next.Expiry, next.PointValue)];
+        if (current.Exists && next == current)
+            return [];
+        return
+        [
+            new ProgramSettingsChanged(
+                current.RuleVersion + 1,
+                next.Currency,
+                next.TimeZone,
+                next.EarnRate,
+                ProgramSettings.FloorPerPurchase,
+                cmd.At,
+                cmd.By,
+                next.MembersMayRedeem,
+                next.PendingDays,
+                next.Expiry,
+                next.PointValue
+            ),
+        ];
     }
 }

@@ -14,8 +14,14 @@ public sealed record TierCount(string? Tier, int Members);
 /// (<see cref="WouldUpgrade"/>); members short of the tier they earned keep it until their review, then drop
 /// (<see cref="WouldDropAtReview"/>). <see cref="Now"/> and <see cref="Proposed"/> count members by the tier they hold.
 /// </summary>
-public sealed record TierPreview(int Members, int WouldUpgrade, int WouldDropAtReview, int Unchanged, IReadOnlyList<TierCount> Now,
-    IReadOnlyList<TierCount> Proposed)
+public sealed record TierPreview(
+    int Members,
+    int WouldUpgrade,
+    int WouldDropAtReview,
+    int Unchanged,
+    IReadOnlyList<TierCount> Now,
+    IReadOnlyList<TierCount> Proposed
+)
 {
     public static TierPreview Of(IEnumerable<StandingRow> rows, ProgramSettings program, TierRules proposed, Instant at)
     {
@@ -29,9 +35,13 @@ public sealed record TierPreview(int Members, int WouldUpgrade, int WouldDropAtR
             var held = current is null ? null : TierHeld.At(standing, row.Membership, current, at).Tier?.Code;
             var qualified = proposed.QualifiedFor(standing.Metric(proposed, zone, at));
             var earned = proposed.Find(standing.Earned) ?? proposed.Base();
-            if (proposed.Rank(qualified?.Code) > proposed.Rank(earned?.Code)) (earned, up) = (qualified, up + 1);
-            else if (proposed.Rank(qualified?.Code) < proposed.Rank(earned?.Code)) drop++;
-            var proposedHeld = TierHeld.At(standing with { Earned = earned?.Code }, row.Membership, proposed, at).Tier?.Code;
+            if (proposed.Rank(qualified?.Code) > proposed.Rank(earned?.Code))
+                (earned, up) = (qualified, up + 1);
+            else if (proposed.Rank(qualified?.Code) < proposed.Rank(earned?.Code))
+                drop++;
+            var proposedHeld = TierHeld
+                .At(standing with { Earned = earned?.Code }, row.Membership, proposed, at)
+                .Tier?.Code;
             Count(before, held);
             Count(after, proposedHeld);
         }
@@ -43,17 +53,25 @@ public sealed record TierPreview(int Members, int WouldUpgrade, int WouldDropAtR
         var counts = new Dictionary<string, int>();
         var rules = program.TiersAt(at)?.Rules;
         foreach (var row in rows)
-            Count(counts, rules is null ? null : TierHeld.At(row.Standing ?? TierStanding.None, row.Membership, rules, at).Tier?.Code);
+            Count(
+                counts,
+                rules is null
+                    ? null
+                    : TierHeld.At(row.Standing ?? TierStanding.None, row.Membership, rules, at).Tier?.Code
+            );
         return Counts(counts, rules);
     }
 
     private static void Count(Dictionary<string, int> counts, string? tier) =>
         counts[tier ?? ""] = counts.GetValueOrDefault(tier ?? "") + 1;
 
-    /// <summary>Every tier of the rules, lowest first (with 0 members where none hold it), and members with no tier as <c>null</c>.</summary>
+    /// <summary>
+    /// Every tier of the rules, lowest first (with 0 members where none hold it), and members with no tier as
+    /// <c>null</c>.
+    /// </summary>
     private static IReadOnlyList<TierCount> Counts(Dictionary<string, int> counts, TierRules? rules) =>
-    [
-        .. counts.TryGetValue("", out var none) ? [new TierCount(null, none)] : Array.Empty<TierCount>(),
-        .. (rules?.Tiers ?? []).Select(t => new TierCount(t.Code, counts.GetValueOrDefault(t.Code)))
-    ];
+        [
+            .. counts.TryGetValue("", out var none) ? [new TierCount(null, none)] : Array.Empty<TierCount>(),
+            .. (rules?.Tiers ?? []).Select(t => new TierCount(t.Code, counts.GetValueOrDefault(t.Code))),
+        ];
 }

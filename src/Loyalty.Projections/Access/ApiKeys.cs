@@ -22,7 +22,8 @@ public sealed class ApiKeyProjection : SingleStreamProjection<ApiKey, Guid>
 /// <summary>The staff roles admins granted, by subject, as one document.</summary>
 public sealed record StaffDirectory(Guid Id, Dictionary<string, string[]> RolesBySubject)
 {
-    public IReadOnlyList<string> RolesOf(string subject) => RolesBySubject.TryGetValue(subject, out var roles) ? roles : [];
+    public IReadOnlyList<string> RolesOf(string subject) =>
+        RolesBySubject.TryGetValue(subject, out var roles) ? roles : [];
 }
 
 public sealed class StaffDirectoryProjection : SingleStreamProjection<StaffDirectory, Guid>
@@ -35,9 +36,15 @@ public sealed class StaffDirectoryProjection : SingleStreamProjection<StaffDirec
 
     public override StaffDirectory? Evolve(StaffDirectory? snapshot, Guid id, IEvent e)
     {
-        if (e.Data is not IAccessEvent @event) return snapshot;
-        var staff = new StaffRoles((snapshot?.RolesBySubject ?? []).ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableHashSet()));
+        if (e.Data is not IAccessEvent @event)
+            return snapshot;
+        var staff = new StaffRoles(
+            (snapshot?.RolesBySubject ?? []).ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableHashSet())
+        );
         staff = StaffRoles.Evolve(staff, @event);
-        return new StaffDirectory(id, staff.BySubject.Where(p => !p.Value.IsEmpty).ToDictionary(p => p.Key, p => p.Value.Order().ToArray()));
+        return new StaffDirectory(
+            id,
+            staff.BySubject.Where(p => !p.Value.IsEmpty).ToDictionary(p => p.Key, p => p.Value.Order().ToArray())
+        );
     }
 }

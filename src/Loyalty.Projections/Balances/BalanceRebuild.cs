@@ -15,7 +15,11 @@ public static class BalanceRebuild
     private const int WriteBatch = 5_000;
 
     /// <returns>how many events were read</returns>
-    public static async Task<long> RunAsync(IDocumentStore store, Action<long>? progress = null, CancellationToken ct = default)
+    public static async Task<long> RunAsync(
+        IDocumentStore store,
+        Action<long>? progress = null,
+        CancellationToken ct = default
+    )
     {
         var projection = new MemberBalanceProjection();
         var pending = new List<MemberBalance>(WriteBatch);
@@ -24,7 +28,11 @@ public static class BalanceRebuild
         MemberBalance? balance = null;
 
         await using var session = store.QuerySession();
-        var all = session.Events.QueryAllRawEvents().OrderBy(e => e.StreamId).ThenBy(e => e.Version).ToAsyncEnumerable(ct);
+        var all = session
+            .Events.QueryAllRawEvents()
+            .OrderBy(e => e.StreamId)
+            .ThenBy(e => e.Version)
+            .ToAsyncEnumerable(ct);
         await foreach (var e in all)
         {
             if (e.StreamId != stream)
@@ -33,18 +41,22 @@ public static class BalanceRebuild
                 (stream, balance) = (e.StreamId, null);
             }
             balance = projection.Evolve(balance, stream, e);
-            if (++events % 50_000 == 0) progress?.Invoke(events);
+            if (++events % 50_000 == 0)
+                progress?.Invoke(events);
         }
         await KeepAsync(balance);
-        if (pending.Count > 0) await store.BulkInsertAsync(pending, BulkInsertMode.OverwriteExisting, WriteBatch, ct);
+        if (pending.Count > 0)
+            await store.BulkInsertAsync(pending, BulkInsertMode.OverwriteExisting, WriteBatch, ct);
         progress?.Invoke(events);
         return events;
 
         async Task KeepAsync(MemberBalance? folded)
         {
-            if (folded is null) return;
+            if (folded is null)
+                return;
             pending.Add(folded);
-            if (pending.Count < WriteBatch) return;
+            if (pending.Count < WriteBatch)
+                return;
             await store.BulkInsertAsync(pending, BulkInsertMode.OverwriteExisting, WriteBatch, ct);
             pending.Clear();
         }

@@ -1,8 +1,8 @@
 using JasperFx.Events;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
-using Loyalty.Domain.Tiers;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Common;
 using Marten.Events.Aggregation;
 
@@ -25,16 +25,26 @@ public sealed record MemberBalance(
     TierStanding? Standing = null,
     Membership? Membership = null,
     long? NextStandingCheck = null,
-    bool ConsolidationRecorded = false)
+    bool ConsolidationRecorded = false
+)
 {
     public PointsAccount ToAccount() =>
         new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None, Standing, Membership, ConsolidationRecorded);
 
     public static MemberBalance Of(PointsAccount account, long version) =>
-        new(account.MemberId, account.Balance, version, account.Enrolled, account.Closed, account.Lots,
-            account.Lots.NextExpiry()?.ToUnixTimeMilliseconds(), account.Standing, account.Membership,
+        new(
+            account.MemberId,
+            account.Balance,
+            version,
+            account.Enrolled,
+            account.Closed,
+            account.Lots,
+            account.Lots.NextExpiry()?.ToUnixTimeMilliseconds(),
+            account.Standing,
+            account.Membership,
             new[] { account.Tier.NextCheck(), account.Membership?.NextCheck() }.Min()?.ToUnixTimeMilliseconds(),
-            account.ConsolidationRecorded);
+            account.ConsolidationRecorded
+        );
 }
 
 /// <summary>Inline: committed with the events that change it, so it is current the moment a write answers.</summary>
@@ -42,12 +52,17 @@ public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalan
 {
     public MemberBalanceProjection()
     {
-        foreach (var type in DomainEvents.Implementing<IMemberEvent>()) IncludeType(type);
+        foreach (var type in DomainEvents.Implementing<IMemberEvent>())
+            IncludeType(type);
     }
 
     public override MemberBalance? Evolve(MemberBalance? snapshot, Guid id, IEvent e)
     {
-        if (e.Data is not IMemberEvent @event) return snapshot;
-        return MemberBalance.Of(PointsAccount.Evolve(snapshot?.ToAccount() ?? PointsAccount.Initial(id), @event), e.Version);
+        if (e.Data is not IMemberEvent @event)
+            return snapshot;
+        return MemberBalance.Of(
+            PointsAccount.Evolve(snapshot?.ToAccount() ?? PointsAccount.Initial(id), @event),
+            e.Version
+        );
     }
 }

@@ -11,5 +11,7 @@ public static class DomainEvents
     /// document on every write to every stream).
     /// </summary>
     public static IEnumerable<Type> Implementing<TMarker>() =>
-        typeof(IMemberEvent).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(TMarker).IsAssignableFrom(t));
+        typeof(IMemberEvent)
+            .Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(TMarker).IsAssignableFrom(t));
 }

@@ -36,7 +36,8 @@ public sealed record LedgerEntry(
     Instant RecordedAt,
     long HeldChange = 0,
     IReadOnlyList<LotPoints>? Lots = null,
-    Money? Value = null)
+    Money? Value = null
+)
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
 }
@@ -56,16 +57,33 @@ public sealed record LedgerEntry(
 /// <param name="RecordedAt">When the service recorded it.</param>
 /// <param name="Lots">The lots it touched, and by how many points.</param>
 public sealed record LedgerLine(
-    long Version, string Type, long Points, long DeficitChange, long HeldChange, long BalanceAfter, long DeficitAfter, long HeldAfter,
-    SourceReference Reference, int? RuleVersion, string? Reason, Actor By, Instant At, Instant RecordedAt,
-    IReadOnlyList<LotPoints>? Lots, Money? Value);
+    long Version,
+    string Type,
+    long Points,
+    long DeficitChange,
+    long HeldChange,
+    long BalanceAfter,
+    long DeficitAfter,
+    long HeldAfter,
+    SourceReference Reference,
+    int? RuleVersion,
+    string? Reason,
+    Actor By,
+    Instant At,
+    Instant RecordedAt,
+    IReadOnlyList<LotPoints>? Lots,
+    Money? Value
+);
 
-/// <summary>Inline: the ledger is current the moment a write answers, and reads cost the same however long it is.</summary>
+/// <summary>
+/// Inline: the ledger is current the moment a write answers, and reads cost the same however long it is.
+/// </summary>
 public sealed partial class LedgerEntryProjection : EventProjection
 {
     public override ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
     {
-        if (e.Data is IMemberEvent @event && MemberLedger.EntryFor(@event, e.Version) is { } entry) operations.Store(entry);
+        if (e.Data is IMemberEvent @event && MemberLedger.EntryFor(@event, e.Version) is { } entry)
+            operations.Store(entry);
         return ValueTask.CompletedTask;
     }
 }
@@ -74,37 +92,161 @@ public static class MemberLedger
 {
     public static LedgerEntry? EntryFor(IMemberEvent @event, long version)
     {
-        if (Movement.Of(@event) is not { } movement) return null;
+        if (Movement.Of(@event) is not { } movement)
+            return null;
         var (type, reference, ruleVersion, reason, by, at, recordedAt, lots, value) = @event switch
         {
-            PointsEarned e => ("earned", new SourceReference("purchase", e.Source, e.TransactionId), (int?)e.RuleVersion, (string?)null, e.By, e.At, e.RecordedAt,
-                EarnedLot(e), (Money?)null),
-            PointsReversed e => ("reversed", new("return", e.Source, $"{e.TransactionId}/{e.ReturnId}"), null, null, e.By, e.At, e.RecordedAt, e.Taken, null),
-            PointsRedeemed e => ("redeemed", new("redemption", e.Channel, e.RedemptionId), null, e.Reward, e.By, e.At, e.At, e.Taken, e.Value),
-            RedemptionCancelled e => ("redemption-cancelled", new("redemption", null, e.RedemptionId), null, e.Reason, e.By, e.At, e.At,
-                e.Restored?.Concat(e.ExpiredAtOnce ?? []).ToList(), null),
-            PointsAdjusted e => ("adjusted", new("adjustment", null, e.AdjustmentId), null, e.Reason, e.By, e.At, e.At, e.Taken, null),
-            MembershipBonusEarned e => ("membership-bonus", new("membership", e.Plan, e.PaymentReference), null, null, e.By, e.At, e.At,
-                BonusLot(e), null),
-            PointsExpired e => ("expired", new("expiry", null, $"{e.At.ToUnixTimeMilliseconds()}"), null, null, e.By, e.At, e.At, e.Lots, null),
-            PointsHeld e => ("held", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Taken, e.Value),
-            HoldCaptured e => ("hold-captured", new("hold", null, e.HoldId), null, e.OrderReference, e.By, e.At, e.At, e.Captured, e.Value),
-            HoldReleased e => ("hold-released", new("hold", null, e.HoldId), null, e.Reason, e.By, e.At, e.At, e.Released, null),
-            _ => throw new InvalidOperationException($"{@event.GetType().Name} moves points but has no ledger entry")
+            PointsEarned e => (
+                "earned",
+                new SourceReference("purchase", e.Source, e.TransactionId),
+                (int?)e.RuleVersion,
+                (string?)null,
+                e.By,
+                e.At,
+                e.RecordedAt,
+                EarnedLot(e),
+                (Money?)null
+            ),
+            PointsReversed e => (
+                "reversed",
+                new("return", e.Source, $"{e.TransactionId}/{e.ReturnId}"),
+                null,
+                null,
+                e.By,
+                e.At,
+                e.RecordedAt,
+                e.Taken,
+                null
+            ),
+            PointsRedeemed e => (
+                "redeemed",
+                new("redemption", e.Channel, e.RedemptionId),
+                null,
+                e.Reward,
+                e.By,
+                e.At,
+                e.At,
+                e.Taken,
+                e.Value
+            ),
+            RedemptionCancelled e => (
+                "redemption-cancelled",
+                new("redemption", null, e.RedemptionId),
+                null,
+                e.Reason,
+                e.By,
+                e.At,
+                e.At,
+                e.Restored?.Concat(e.ExpiredAtOnce ?? []).ToList(),
+                null
+            ),
+            PointsAdjusted e => (
+                "adjusted",
+                new("adjustment", null, e.AdjustmentId),
+                null,
+                e.Reason,
+                e.By,
+                e.At,
+                e.At,
+                e.Taken,
+                null
+            ),
+            MembershipBonusEarned e => (
+                "membership-bonus",
+                new("membership", e.Plan, e.PaymentReference),
+                null,
+                null,
+                e.By,
+                e.At,
+                e.At,
+                BonusLot(e),
+                null
+            ),
+            PointsExpired e => (
+                "expired",
+                new("expiry", null, $"{e.At.ToUnixTimeMilliseconds()}"),
+                null,
+                null,
+                e.By,
+                e.At,
+                e.At,
+                e.Lots,
+                null
+            ),
+            PointsHeld e => (
+                "held",
+                new("hold", null, e.HoldId),
+                null,
+                e.OrderReference,
+                e.By,
+                e.At,
+                e.At,
+                e.Taken,
+                e.Value
+            ),
+            HoldCaptured e => (
+                "hold-captured",
+                new("hold", null, e.HoldId),
+                null,
+                e.OrderReference,
+                e.By,
+                e.At,
+                e.At,
+                e.Captured,
+                e.Value
+            ),
+            HoldReleased e => (
+                "hold-released",
+                new("hold", null, e.HoldId),
+                null,
+                e.Reason,
+                e.By,
+                e.At,
+                e.At,
+                e.Released,
+                null
+            ),
+            _ => throw new InvalidOperationException($"{@event.GetType().Name} moves points but has no ledger entry"),
         };
-        return new LedgerEntry(LedgerEntry.IdFor(@event.MemberId, version), @event.MemberId, version, type,
-            movement.Outstanding, movement.Deficit, reference, ruleVersion, reason, by, at, recordedAt, movement.Held,
-            lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(), value);
+        return new LedgerEntry(
+            LedgerEntry.IdFor(@event.MemberId, version),
+            @event.MemberId,
+            version,
+            type,
+            movement.Outstanding,
+            movement.Deficit,
+            reference,
+            ruleVersion,
+            reason,
+            by,
+            at,
+            recordedAt,
+            movement.Held,
+            lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(),
+            value
+        );
     }
 
     private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) =>
-        CreditLot(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.AvailableAt ?? e.At, e.ExpiresAt ?? e.OpenLotsExpireAt);
+        CreditLot(
+            LotSource.Of(e),
+            e.Points - e.DeficitSettled,
+            e.At,
+            e.AvailableAt ?? e.At,
+            e.ExpiresAt ?? e.OpenLotsExpireAt
+        );
 
-    private static IReadOnlyList<LotTake>? BonusLot(MembershipBonusEarned e) => CreditLot(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt);
+    private static IReadOnlyList<LotTake>? BonusLot(MembershipBonusEarned e) =>
+        CreditLot(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt);
 
     /// <summary>The lot a credit made with what was left after the deficit it settled, if anything was.</summary>
-    private static IReadOnlyList<LotTake>? CreditLot(LotSource source, int points, Instant earnedAt, Instant availableAt, Instant? expiresAt) =>
-        points > 0 ? [new LotTake(Lot.IdFor(source), points, earnedAt, availableAt, expiresAt)] : null;
+    private static IReadOnlyList<LotTake>? CreditLot(
+        LotSource source,
+        int points,
+        Instant earnedAt,
+        Instant availableAt,
+        Instant? expiresAt
+    ) => points > 0 ? [new LotTake(Lot.IdFor(source), points, earnedAt, availableAt, expiresAt)] : null;
 
     /// <summary>
     /// Entries newest first, each with the balance after it, worked backwards from the balance after the
@@ -116,8 +258,26 @@ public static class MemberLedger
         var (outstanding, deficit, held) = (after.Outstanding, after.Deficit, after.Held);
         foreach (var e in newestFirst)
         {
-            lines.Add(new LedgerLine(e.Version, e.Type, e.Points, e.DeficitChange, e.HeldChange, outstanding, deficit, held,
-                e.Reference, e.RuleVersion, e.Reason, e.By, e.At, e.RecordedAt, e.Lots, e.Value));
+            lines.Add(
+                new LedgerLine(
+                    e.Version,
+                    e.Type,
+                    e.Points,
+                    e.DeficitChange,
+                    e.HeldChange,
+                    outstanding,
+                    deficit,
+                    held,
+                    e.Reference,
+                    e.RuleVersion,
+                    e.Reason,
+                    e.By,
+                    e.At,
+                    e.RecordedAt,
+                    e.Lots,
+                    e.Value
+                )
+            );
             outstanding -= e.Points;
             deficit -= e.DeficitChange;
             held -= e.HeldChange;

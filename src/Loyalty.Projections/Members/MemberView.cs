@@ -24,11 +24,20 @@ public sealed record MemberView(
     string TimeZone,
     int ProfileVersion,
     Instant EnrolledAt,
-    Instant? ClosedAt)
+    Instant? ClosedAt
+)
 {
     public string Status => ClosedAt is null ? "active" : "closed";
 
-    public Member ToMember() => new(Id, ExternalId, new MemberProfile(Name, Email, Phone, Birthday, TimeZone), ProfileVersion, EnrolledAt, ClosedAt);
+    public Member ToMember() =>
+        new(
+            Id,
+            ExternalId,
+            new MemberProfile(Name, Email, Phone, Birthday, TimeZone),
+            ProfileVersion,
+            EnrolledAt,
+            ClosedAt
+        );
 }
 
 /// <summary>Inline, folding the same <see cref="Member.Evolve"/> the decisions use.</summary>
@@ -44,12 +53,23 @@ public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Gu
 
     public override MemberView? Evolve(MemberView? snapshot, Guid id, IEvent e)
     {
-        if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed)) return snapshot;
+        if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed))
+            return snapshot;
         var member = Member.Evolve(snapshot?.ToMember(), (IMemberEvent)e.Data);
         return member is null ? snapshot : From(member);
     }
 
-    public static MemberView From(Member m) => new(m.Id, m.ExternalId, m.Profile.Name, m.Profile.Email, m.Profile.Phone,
-        m.Profile.Birthday, m.Profile.TimeZone, m.Version, m.EnrolledAt, m.ClosedAt);
-
+    public static MemberView From(Member m) =>
+        new(
+            m.Id,
+            m.ExternalId,
+            m.Profile.Name,
+            m.Profile.Email,
+            m.Profile.Phone,
+            m.Profile.Birthday,
+            m.Profile.TimeZone,
+            m.Version,
+            m.EnrolledAt,
+            m.ClosedAt
+        );
 }

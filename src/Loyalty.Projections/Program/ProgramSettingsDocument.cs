@@ -12,9 +12,12 @@ public sealed class ProgramSettingsProjection : SingleStreamProjection<ProgramSe
 {
     public ProgramSettingsProjection()
     {
-        foreach (var type in DomainEvents.Implementing<IProgramEvent>()) IncludeType(type);
+        foreach (var type in DomainEvents.Implementing<IProgramEvent>())
+            IncludeType(type);
     }
 
     public override ProgramSettingsDocument? Evolve(ProgramSettingsDocument? snapshot, Guid id, IEvent e) =>
-        e.Data is IProgramEvent @event ? new(id, ProgramSettings.Evolve(snapshot?.Settings ?? ProgramSettings.None, @event)) : snapshot;
+        e.Data is IProgramEvent @event
+            ? new(id, ProgramSettings.Evolve(snapshot?.Settings ?? ProgramSettings.None, @event))
+            : snapshot;
 }

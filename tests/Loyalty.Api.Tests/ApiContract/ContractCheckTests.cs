@@ -10,10 +10,21 @@ namespace Loyalty.Api.Tests.ApiContract;
 /// </summary>
 public class ContractCheckTests(LoyaltyApp app)
 {
-    private static IReadOnlyList<string> Check(string method, string url, int status, JsonNode body,
-        params (string, string)[] headers) =>
-        LoyaltyApp.Contract.Violations(method, url, status, "application/json; charset=utf-8", body.ToJsonString(),
-            name => headers.FirstOrDefault(h => h.Item1 == name).Item2);
+    private static IReadOnlyList<string> Check(
+        string method,
+        string url,
+        int status,
+        JsonNode body,
+        params (string, string)[] headers
+    ) =>
+        LoyaltyApp.Contract.Violations(
+            method,
+            url,
+            status,
+            "application/json; charset=utf-8",
+            body.ToJsonString(),
+            name => headers.FirstOrDefault(h => h.Item1 == name).Item2
+        );
 
     private async Task<JsonNode> MemberAsRead()
     {
@@ -64,8 +75,10 @@ public class ContractCheckTests(LoyaltyApp app)
     public async Task an_undocumented_header_is_caught()
     {
         var member = await MemberAsRead();
-        Assert.Contains(Check("GET", $"/members/{member["id"]}", 200, member, ("Location", "/elsewhere")),
-            v => v.Contains("header Location"));
+        Assert.Contains(
+            Check("GET", $"/members/{member["id"]}", 200, member, ("Location", "/elsewhere")),
+            v => v.Contains("header Location")
+        );
     }
 
     [Fact]

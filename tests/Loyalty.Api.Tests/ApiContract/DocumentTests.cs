@@ -11,10 +11,12 @@ namespace Loyalty.Api.Tests.ApiContract;
 public class DocumentTests(LoyaltyApp app)
 {
     private const string Update = "LOYALTY_WRITE_OPENAPI";
+
     /// <summary>Written for people: indented, and backticks and quotes left as they are.</summary>
     private static readonly JsonSerializerOptions Indented = new()
     {
-        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     [Fact]
@@ -27,24 +29,33 @@ public class DocumentTests(LoyaltyApp app)
             await File.WriteAllTextAsync(file, live.ToJsonString(Indented) + "\n");
 
         var committed = File.Exists(file) ? JsonNode.Parse(await File.ReadAllTextAsync(file)) : null;
-        Assert.True(JsonNode.DeepEquals(live, committed),
-            $"docs/openapi.json is not the live document: run `{Update}=1 dotnet test tests/Loyalty.Api.Tests " +
-            "--filter FullyQualifiedName~DocumentTests`, read the difference and commit it.");
+        Assert.True(
+            JsonNode.DeepEquals(live, committed),
+            $"docs/openapi.json is not the live document: run `{Update}=1 dotnet test tests/Loyalty.Api.Tests "
+                + "--filter FullyQualifiedName~DocumentTests`, read the difference and commit it."
+        );
     }
 
     [Fact]
     public async Task every_operation_has_a_summary_a_description_and_a_camel_case_id()
     {
         var document = await app.Host.Get("/openapi/v1.json", Http.Anonymous);
-        var operations = document["paths"].AsObject()
+        var operations = document["paths"]
+            .AsObject()
             .SelectMany(p => p.Value!.AsObject().Select(o => (Name: $"{o.Key} {p.Key}", Operation: o.Value!)));
 
-        Assert.All(operations, o =>
-        {
-            Assert.False(string.IsNullOrWhiteSpace(Text(o.Operation, "summary")), $"{o.Name} has no summary");
-            Assert.False(string.IsNullOrWhiteSpace(Text(o.Operation, "description")), $"{o.Name} has no description");
-            Assert.Matches("^[a-z][A-Za-z]+$", Text(o.Operation, "operationId"));
-        });
+        Assert.All(
+            operations,
+            o =>
+            {
+                Assert.False(string.IsNullOrWhiteSpace(Text(o.Operation, "summary")), $"{o.Name} has no summary");
+                Assert.False(
+                    string.IsNullOrWhiteSpace(Text(o.Operation, "description")),
+                    $"{o.Name} has no description"
+                );
+                Assert.Matches("^[a-z][A-Za-z]+$", Text(o.Operation, "operationId"));
+            }
+        );
     }
 
     [Fact]
@@ -63,7 +74,8 @@ public class DocumentTests(LoyaltyApp app)
     private static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Loyalty.sln"))) folder = folder.Parent;
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Loyalty.sln")))
+            folder = folder.Parent;
         return folder?.FullName ?? throw new InvalidOperationException("not inside the repository");
     }
 }

@@ -43,8 +43,8 @@ public sealed class GeneratedClient
                 JsonLibrary = CSharpJsonLibrary.SystemTextJson,
                 DateType = "System.DateOnly",
                 DateTimeType = "System.DateTimeOffset",
-                GenerateNullableReferenceTypes = true
-            }
+                GenerateNullableReferenceTypes = true,
+            },
         };
         var code = new CSharpClientGenerator(document, settings).GenerateFile();
         return new GeneratedClient(Compile(code), code);
@@ -59,7 +59,8 @@ public sealed class GeneratedClient
         var target = Activator.CreateInstance(Type(name))!;
         foreach (var source in values.GetType().GetProperties())
         {
-            var property = target.GetType().GetProperty(source.Name)
+            var property =
+                target.GetType().GetProperty(source.Name)
                 ?? throw new InvalidOperationException($"{name} has no property {source.Name}");
             property.SetValue(target, Converted(source.GetValue(values), property.PropertyType));
         }
@@ -68,8 +69,9 @@ public sealed class GeneratedClient
 
     /// <summary>The generated exception for a documented problem, with the typed problem in <c>Result</c>.</summary>
     public static bool IsProblem(Exception exception) =>
-        exception.GetType() is { IsGenericType: true } type && type.Name.StartsWith("ApiException") &&
-        type.GetGenericArguments()[0].Name == "Problem";
+        exception.GetType() is { IsGenericType: true } type
+        && type.Name.StartsWith("ApiException")
+        && type.GetGenericArguments()[0].Name == "Problem";
 
     private Type Type(string name) =>
         _assembly.GetType($"{Namespace}.{name}") ?? throw new InvalidOperationException($"no generated type {name}");
@@ -77,19 +79,24 @@ public sealed class GeneratedClient
     /// <summary>Arrays of requests become the collection type the generator chose.</summary>
     private static object? Converted(object? value, Type target)
     {
-        if (value is not Array items || target.IsArray || !target.IsGenericType) return value;
+        if (value is not Array items || target.IsArray || !target.IsGenericType)
+            return value;
         var element = target.GetGenericArguments()[0];
         var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
-        foreach (var item in items) list.Add(item);
+        foreach (var item in items)
+            list.Add(item);
         return list;
     }
 
     private static Assembly Compile(string code)
     {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
             .Select(path => MetadataReference.CreateFromFile(path));
-        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
-            nullableContextOptions: NullableContextOptions.Enable);
+        var options = new CSharpCompilationOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            nullableContextOptions: NullableContextOptions.Enable
+        );
         var tree = CSharpSyntaxTree.ParseText(code);
         var compilation = CSharpCompilation.Create("LoyaltyGeneratedClient", [tree], references, options);
         using var assembly = new MemoryStream();

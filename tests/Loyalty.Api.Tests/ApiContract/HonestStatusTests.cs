@@ -46,7 +46,8 @@ public class HonestStatusTests(LoyaltyApp app)
         {
             s.Post.Text("""{"redemptionId":"R-text","points":5,"reward":"mug"}""")
                 .ToUrl($"/members/{member}/redemptions");
-            if (caller == "admin") s.WithRequestHeader("X-Api-Key", LoyaltyApp.AdminKey);
+            if (caller == "admin")
+                s.WithRequestHeader("X-Api-Key", LoyaltyApp.AdminKey);
             s.StatusCodeShouldBe(415);
         });
 
@@ -59,7 +60,12 @@ public class HonestStatusTests(LoyaltyApp app)
     public async Task a_member_id_that_is_nil_is_not_found_in_the_route_and_in_the_body()
     {
         var nil = Guid.Empty;
-        var redeem = new { redemptionId = "R", points = 1, reward = "mug" };
+        var redeem = new
+        {
+            redemptionId = "R",
+            points = 1,
+            reward = "mug",
+        };
         var redemption = await app.Host.Post($"/members/{nil}/redemptions", redeem);
         var purchase = await app.Host.Post("/purchases", Purchase(nil, NewId("T"), Line("1", 1, 10)));
 

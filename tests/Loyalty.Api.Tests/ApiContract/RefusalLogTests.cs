@@ -20,7 +20,15 @@ public class RefusalLogTests(LoyaltyApp app)
 
         await host.Post("/purchases", "{\"source\": pos");
         await host.Post("/purchases", """{"lines":[{"lineId":"1","quantity":"two"}]}""");
-        await host.Post($"/members/{member}/redemptions", new { redemptionId = "R", points = 500, reward = "tv" });
+        await host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R",
+                points = 500,
+                reward = "tv",
+            }
+        );
         await host.Get("/no/such/route");
 
         var refusals = logs.Entries.Where(e => e.Category == "Loyalty.Api.Infrastructure.Problems").ToList();
@@ -42,13 +50,21 @@ public class RefusalLogTests(LoyaltyApp app)
 
         private sealed class Logger(CapturedLogs logs, string category) : ILogger
         {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
             public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
-            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter)
+            public void Log<TState>(
+                LogLevel level,
+                EventId id,
+                TState state,
+                Exception? exception,
+                Func<TState, Exception?, string> formatter
+            )
             {
-                if (IsEnabled(level)) logs.Entries.Enqueue((category, level, exception));
+                if (IsEnabled(level))
+                    logs.Entries.Enqueue((category, level, exception));
             }
         }
     }

@@ -11,7 +11,10 @@ public class ApiKeyTests(LoyaltyApp app)
     [Fact]
     public async Task a_key_works_until_it_is_revoked_and_only_its_hash_is_stored()
     {
-        var issued = await _host.Post("/api-keys", new { name = "web-shop", scopes = new[] { "members:read", "members:write" } });
+        var issued = await _host.Post(
+            "/api-keys",
+            new { name = "web-shop", scopes = new[] { "members:read", "members:write" } }
+        );
         Assert.Equal(201, issued.Status);
         var key = issued.Get<string>("key");
         var id = issued["details"]["id"]!.GetValue<Guid>();
@@ -39,7 +42,10 @@ public class ApiKeyTests(LoyaltyApp app)
 
     private static async Task<long> Count(NpgsqlConnection connection, string table, string text)
     {
-        await using var command = new NpgsqlCommand($"select count(*) from {table} where data::text like '%' || @text || '%'", connection);
+        await using var command = new NpgsqlCommand(
+            $"select count(*) from {table} where data::text like '%' || @text || '%'",
+            connection
+        );
         command.Parameters.AddWithValue("text", text);
         return (long)(await command.ExecuteScalarAsync())!;
     }
@@ -68,10 +74,45 @@ public class ApiKeyTests(LoyaltyApp app)
     public async Task a_key_for_one_store_cannot_record_a_purchase_for_another()
     {
         var member = await _host.WithEnrolledMember();
-        var key = (await _host.Post("/api-keys", new { name = "till 12", scopes = new[] { "points:earn" }, source = "pos-12", stores = new[] { "store-12" } })).Get<string>("key");
+        var key = (
+            await _host.Post(
+                "/api-keys",
+                new
+                {
+                    name = "till 12",
+                    scopes = new[] { "points:earn" },
+                    source = "pos-12",
+                    stores = new[] { "store-12" },
+                }
+            )
+        ).Get<string>("key");
 
-        var elsewhere = await _host.Post("/purchases", new { transactionId = NewId("T"), memberId = member, storeId = "store-13", occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 10) } }, Http.WithKey(key));
-        var here = await _host.Post("/purchases", new { transactionId = NewId("T"), memberId = member, storeId = "store-12", occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 10) } }, Http.WithKey(key));
+        var elsewhere = await _host.Post(
+            "/purchases",
+            new
+            {
+                transactionId = NewId("T"),
+                memberId = member,
+                storeId = "store-13",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 10) },
+            },
+            Http.WithKey(key)
+        );
+        var here = await _host.Post(
+            "/purchases",
+            new
+            {
+                transactionId = NewId("T"),
+                memberId = member,
+                storeId = "store-12",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 10) },
+            },
+            Http.WithKey(key)
+        );
 
         Assert.Equal(403, elsewhere.Status);
         Assert.Equal("storeId", elsewhere.Field);
@@ -83,12 +124,51 @@ public class ApiKeyTests(LoyaltyApp app)
     public async Task a_purchase_is_recorded_under_the_keys_source_never_the_bodys()
     {
         var member = await _host.WithEnrolledMember();
-        var key = (await _host.Post("/api-keys", new { name = "till 7", scopes = new[] { "points:earn" }, source = "pos-7" })).Get<string>("key");
+        var key = (
+            await _host.Post(
+                "/api-keys",
+                new
+                {
+                    name = "till 7",
+                    scopes = new[] { "points:earn" },
+                    source = "pos-7",
+                }
+            )
+        ).Get<string>("key");
         var transaction = NewId("T");
 
-        var spoofed = await _host.Post("/purchases", new { source = "pos-8", transactionId = transaction, memberId = member, storeId = "s", occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 10) } }, Http.WithKey(key));
-        var recorded = await _host.Post("/purchases", new { transactionId = transaction, memberId = member, storeId = "s", occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 10) } }, Http.WithKey(key));
-        var otherTillsReturn = await _host.Post($"/purchases/pos-8/{transaction}/returns", new { returnId = "r", lines = new[] { new { lineId = "1", quantity = 1 } } }, Http.WithKey(key));
+        var spoofed = await _host.Post(
+            "/purchases",
+            new
+            {
+                source = "pos-8",
+                transactionId = transaction,
+                memberId = member,
+                storeId = "s",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 10) },
+            },
+            Http.WithKey(key)
+        );
+        var recorded = await _host.Post(
+            "/purchases",
+            new
+            {
+                transactionId = transaction,
+                memberId = member,
+                storeId = "s",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 10) },
+            },
+            Http.WithKey(key)
+        );
+        var otherTillsReturn = await _host.Post(
+            $"/purchases/pos-8/{transaction}/returns",
+            new { returnId = "r", lines = new[] { new { lineId = "1", quantity = 1 } } },
+            Http.WithKey(key)
+        );
 
         Assert.Equal(403, spoofed.Status);
         Assert.Equal("source", spoofed.Field);
@@ -100,7 +180,10 @@ public class ApiKeyTests(LoyaltyApp app)
     public async Task issuing_a_key_needs_a_name_and_known_scopes()
     {
         var unnamed = await _host.Post("/api-keys", new { scopes = new[] { "members:read" } });
-        var unknown = await _host.Post("/api-keys", new { name = "x", scopes = new[] { "members:read", "points:steal" } });
+        var unknown = await _host.Post(
+            "/api-keys",
+            new { name = "x", scopes = new[] { "members:read", "points:steal" } }
+        );
         Assert.Equal("name", unnamed.Field);
         Assert.Equal(400, unknown.Status);
         Assert.Equal("scopes[1]", unknown.Field);

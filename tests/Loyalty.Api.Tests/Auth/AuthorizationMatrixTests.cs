@@ -26,17 +26,29 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /members"] = g => ($"/members?externalId={g.Card}", null),
         ["PUT /members/{id}/profile"] = g => ($"/members/{g.Member}/profile", "{}"),
         ["POST /members/{id}/closure"] = g => ($"/members/{g.Member}/closure", "{}"),
-        ["POST /purchases"] = g => ("/purchases",
-            $$"""{"transactionId":"{{g.Transaction}}-x","memberId":"{{g.Member}}","storeId":"store-12","occurredAt":"2026-11-24T10:00:00Z","currency":"USD","lines":[{"lineId":"1","sku":"s","quantity":1,"unitPrice":1}]}"""),
-        ["POST /purchases/{source}/{transactionId}/returns"] = g => ($"/purchases/{Till}/{g.Transaction}/returns",
-            """{"returnId":"x","lines":[{"lineId":"no-such-line","quantity":1}]}"""),
-        ["POST /members/{id}/redemptions"] = g => ($"/members/{g.Member}/redemptions", """{"redemptionId":"x","points":999999,"reward":"tv"}"""),
-        ["POST /members/{id}/redemptions/{redemptionId}/cancellation"] = g => ($"/members/{g.Member}/redemptions/none/cancellation", "{}"),
-        ["POST /members/{id}/adjustments"] = g => ($"/members/{g.Member}/adjustments", """{"adjustmentId":"x","points":-500,"reason":"test"}"""),
+        ["POST /purchases"] = g =>
+            (
+                "/purchases",
+                $$"""{"transactionId":"{{g.Transaction}}-x","memberId":"{{g.Member}}","storeId":"store-12","""
+                    + "\"occurredAt\":\"2026-11-24T10:00:00Z\",\"currency\":\"USD\","
+                    + "\"lines\":[{\"lineId\":\"1\",\"sku\":\"s\",\"quantity\":1,\"unitPrice\":1}]}"
+            ),
+        ["POST /purchases/{source}/{transactionId}/returns"] = g =>
+            (
+                $"/purchases/{Till}/{g.Transaction}/returns",
+                """{"returnId":"x","lines":[{"lineId":"no-such-line","quantity":1}]}"""
+            ),
+        ["POST /members/{id}/redemptions"] = g =>
+            ($"/members/{g.Member}/redemptions", """{"redemptionId":"x","points":999999,"reward":"tv"}"""),
+        ["POST /members/{id}/redemptions/{redemptionId}/cancellation"] = g =>
+            ($"/members/{g.Member}/redemptions/none/cancellation", "{}"),
+        ["POST /members/{id}/adjustments"] = g =>
+            ($"/members/{g.Member}/adjustments", """{"adjustmentId":"x","points":-500,"reason":"test"}"""),
         ["GET /members/{id}/balance"] = g => ($"/members/{g.Member}/balance", null),
         ["GET /members/{id}/ledger"] = g => ($"/members/{g.Member}/ledger", null),
         ["GET /members/{id}/lots"] = g => ($"/members/{g.Member}/lots", null),
-        ["GET /members/{id}/pay-with-points"] = g => ($"/members/{g.Member}/pay-with-points?amount=1.00&currency=USD", null),
+        ["GET /members/{id}/pay-with-points"] = g =>
+            ($"/members/{g.Member}/pay-with-points?amount=1.00&currency=USD", null),
         ["POST /members/{id}/holds"] = g => ($"/members/{g.Member}/holds", """{"holdId":"x","points":999999}"""),
         ["POST /members/{id}/holds/{holdId}/capture"] = g => ($"/members/{g.Member}/holds/none/capture", "{}"),
         ["POST /members/{id}/holds/{holdId}/release"] = g => ($"/members/{g.Member}/holds/none/release", null),
@@ -52,7 +64,8 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /members/{id}/membership"] = g => ($"/members/{g.Member}/membership", null),
         ["POST /members/{id}/membership/purchased"] = g => ($"/members/{g.Member}/membership/purchased", "{}"),
         ["POST /members/{id}/membership/renewed"] = g => ($"/members/{g.Member}/membership/renewed", "{}"),
-        ["POST /members/{id}/membership/payment-failed"] = g => ($"/members/{g.Member}/membership/payment-failed", "{}"),
+        ["POST /members/{id}/membership/payment-failed"] = g =>
+            ($"/members/{g.Member}/membership/payment-failed", "{}"),
         ["POST /members/{id}/membership/cancelled"] = g => ($"/members/{g.Member}/membership/cancelled", "{}"),
         ["GET /program/settings"] = _ => ("/program/settings", null),
         ["PUT /program/settings"] = _ => ("/program/settings", "{}"),
@@ -73,10 +86,20 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.MembersRead] = ["key members:read", "own member", "staff finance", "staff support", "staff admin"],
         [Permissions.MembersWrite] = ["key members:write", "staff support", "staff admin"],
         [Permissions.PointsEarn] = ["key points:earn", "key points:earn for another store", "staff admin"],
-        [Permissions.PointsRedeem] = ["key points:redeem", "staff admin"], // members only where the program allows: it does not here
+        // members only where the program allows: it does not here
+        [Permissions.PointsRedeem] = ["key points:redeem", "staff admin"],
         [Permissions.PointsAdjust] = ["key points:adjust", "staff support", "staff admin"],
         [Permissions.MembershipsWrite] = ["key memberships:write", "staff admin"],
-        [Permissions.ProgramRead] = ["key program:read", "own member", "other member", "staff program-manager", "staff finance", "staff support", "staff admin"],
+        [Permissions.ProgramRead] =
+        [
+            "key program:read",
+            "own member",
+            "other member",
+            "staff program-manager",
+            "staff finance",
+            "staff support",
+            "staff admin",
+        ],
         [Permissions.ProgramWrite] = ["staff program-manager", "staff admin"],
         [Permissions.AuditRead] = ["staff finance", "staff admin"],
         [Permissions.AccessManage] = ["staff admin"],
@@ -106,7 +129,8 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
                 failures.Add($"{endpoint} declares no policy: add [Authorize(Policy = ...)] or [AllowAnonymous]");
                 continue;
             }
-            if (policy == "anonymous") continue;
+            if (policy == "anonymous")
+                continue;
             if (!Requests.TryGetValue(endpoint, out var request))
             {
                 failures.Add($"{endpoint} ({policy}) has no request in this matrix: add one");
@@ -119,29 +143,48 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
             {
                 var allowed = Allowed[policy].Contains(caller) && !RefusedByRequest.Contains((endpoint, caller));
                 var answer = await host.Send(method, url, body, credentials);
-                var expected = allowed ? "not 401/403" : caller == "anonymous" ? "401" : "403";
-                var ok = allowed ? answer.Status is not (401 or 403) : answer.Status == (caller == "anonymous" ? 401 : 403);
-                if (!ok) failures.Add($"{endpoint} as {caller}: expected {expected}, got {answer}");
+                var expected =
+                    allowed ? "not 401/403"
+                    : caller == "anonymous" ? "401"
+                    : "403";
+                var ok = allowed
+                    ? answer.Status is not (401 or 403)
+                    : answer.Status == (caller == "anonymous" ? 401 : 403);
+                if (!ok)
+                    failures.Add($"{endpoint} as {caller}: expected {expected}, got {answer}");
                 else if (!allowed && (answer.ContentType != "application/problem+json" || answer.Field is null))
-                    failures.Add($"{endpoint} as {caller}: the refusal is not a problem naming what was missing: {answer}");
+                    failures.Add(
+                        $"{endpoint} as {caller}: the refusal is not a problem naming what was missing: {answer}"
+                    );
             }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(Requests.Keys.Order(), checkedEndpoints.Order()); // no request here for an endpoint that is gone
-        Assert.Equal(given.Member.ToString(), (await host.Get($"/members/{given.Member}")).Get<string>("id")); // still there, unchanged
+        // still there, unchanged
+        Assert.Equal(given.Member.ToString(), (await host.Get($"/members/{given.Member}")).Get<string>("id"));
         Assert.Equal(100, await host.Available(given.Member));
     }
 
     private static IEnumerable<(string Endpoint, string? Policy)> Endpoints(Alba.IAlbaHost host) =>
-        host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method =>
-            {
-                var pattern = "/" + e.RoutePattern.RawText!.TrimStart('/');
-                var policy = e.Metadata.GetMetadata<IAllowAnonymous>() is not null ? "anonymous"
-                    : e.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
-                return ($"{method} {pattern}", policy);
-            }))
+        host
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e =>
+                (
+                    e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]
+                ).Select(method =>
+                {
+                    var pattern = "/" + e.RoutePattern.RawText!.TrimStart('/');
+                    var policy = e.Metadata.GetMetadata<IAllowAnonymous>() is not null
+                        ? "anonymous"
+                        : e
+                            .Metadata.GetOrderedMetadata<IAuthorizeData>()
+                            .Select(a => a.Policy)
+                            .FirstOrDefault(p => p is not null);
+                    return ($"{method} {pattern}", policy);
+                })
+            )
             .Distinct();
 
     private static async Task<Given> Setup(Alba.IAlbaHost host)
@@ -149,25 +192,58 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         var card = NewId("card");
         var member = await host.WithEnrolledMember(card);
         var transaction = NewId("T");
-        var purchase = await host.Post("/purchases", new
-        {
-            source = Till, transactionId = transaction, memberId = member, storeId = "store-12", occurredAt = Earlier, currency = "EUR",
-            lines = new[] { Line("1", 1, 100) }
-        });
+        var purchase = await host.Post(
+            "/purchases",
+            new
+            {
+                source = Till,
+                transactionId = transaction,
+                memberId = member,
+                storeId = "store-12",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 100) },
+            }
+        );
         Assert.Equal(201, purchase.Status);
-        var someKey = (await host.Post("/api-keys", new { name = "matrix-victim", scopes = new[] { "members:read" } }))["details"]["id"]!.GetValue<Guid>();
+        var someKey = (await host.Post("/api-keys", new { name = "matrix-victim", scopes = new[] { "members:read" } }))[
+            "details"
+        ]["id"]!.GetValue<Guid>();
         return new Given(member, card, transaction, someKey);
     }
 
-    private static async Task<List<(string Caller, (string, string)[] Credentials)>> Callers(Alba.IAlbaHost host, Given given)
+    private static async Task<List<(string Caller, (string, string)[] Credentials)>> Callers(
+        Alba.IAlbaHost host,
+        Given given
+    )
     {
         async Task<(string, string)[]> Key(string name, string[] scopes, string[]? stores = null) =>
-            [Http.WithKey((await host.Post("/api-keys", new { name, scopes, source = Till, stores = stores ?? [] })).Get<string>("key"))];
+            [
+                Http.WithKey(
+                    (
+                        await host.Post(
+                            "/api-keys",
+                            new
+                            {
+                                name,
+                                scopes,
+                                source = Till,
+                                stores = stores ?? [],
+                            }
+                        )
+                    ).Get<string>("key")
+                ),
+            ];
 
         var callers = new List<(string, (string, string)[])> { ("anonymous", [Http.Anonymous]) };
         foreach (var scope in Permissions.Scopes)
             callers.Add(($"key {scope}", await Key($"matrix {scope}", [scope])));
-        callers.Add(("key points:earn for another store", await Key("matrix other store", [Permissions.PointsEarn], ["store-99"])));
+        callers.Add(
+            (
+                "key points:earn for another store",
+                await Key("matrix other store", [Permissions.PointsEarn], ["store-99"])
+            )
+        );
         callers.Add(("own member", [Http.WithToken(Tokens.ForMember(given.Card))]));
         callers.Add(("other member", [Http.WithToken(Tokens.ForMember(NewId("card")))]));
         foreach (var role in Permissions.Roles.Keys)

@@ -7,13 +7,14 @@ public class TokenTests(LoyaltyApp app)
 {
     private readonly Alba.IAlbaHost _host = app.Host;
 
-    public static TheoryData<string, string> BadTokens => new()
-    {
-        { "expired", "the token has expired" },
-        { "wrong audience", "the token is for another audience" },
-        { "wrong signature", "the token's signature is not valid" },
-        { "not a token", "the token is not valid" },
-    };
+    public static TheoryData<string, string> BadTokens =>
+        new()
+        {
+            { "expired", "the token has expired" },
+            { "wrong audience", "the token is for another audience" },
+            { "wrong signature", "the token's signature is not valid" },
+            { "not a token", "the token is not valid" },
+        };
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -26,7 +27,7 @@ public class TokenTests(LoyaltyApp app)
             "expired" => Tokens.ForMember(card, lifetime: TimeSpan.FromMinutes(-5)),
             "wrong audience" => Tokens.ForMember(card, audience: "someone-else"),
             "wrong signature" => Tokens.ForMember(card, key: "another-signing-key-of-at-least-32-bytes!!"),
-            _ => "aaa.bbb.ccc"
+            _ => "aaa.bbb.ccc",
         };
 
         var answer = await _host.Get($"/members/{member}/balance", Http.WithToken(token));
@@ -60,11 +61,34 @@ public class TokenTests(LoyaltyApp app)
         var card = NewId("card");
         var member = await isolated.WithEnrolledMember(card);
         await isolated.Post("/purchases", Purchase(member, NewId("T"), Line("1", 1, 50)));
-        var redeem = new { redemptionId = "APP-1", points = 20, reward = "coffee", channel = "app" };
+        var redeem = new
+        {
+            redemptionId = "APP-1",
+            points = 20,
+            reward = "coffee",
+            channel = "app",
+        };
 
-        var before = await isolated.Post($"/members/{member}/redemptions", redeem, Http.WithToken(Tokens.ForMember(card)));
-        await isolated.Put("/program/settings", new { currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 }, membersMayRedeem = true });
-        var after = await isolated.Post($"/members/{member}/redemptions", redeem, Http.WithToken(Tokens.ForMember(card)));
+        var before = await isolated.Post(
+            $"/members/{member}/redemptions",
+            redeem,
+            Http.WithToken(Tokens.ForMember(card))
+        );
+        await isolated.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                membersMayRedeem = true,
+            }
+        );
+        var after = await isolated.Post(
+            $"/members/{member}/redemptions",
+            redeem,
+            Http.WithToken(Tokens.ForMember(card))
+        );
 
         Assert.Equal(403, before.Status);
         Assert.Equal(201, after.Status);
@@ -79,8 +103,26 @@ public class TokenTests(LoyaltyApp app)
         var member = await _host.WithMemberHolding(10);
         var support = Http.WithToken(Tokens.ForStaff("sam@helpdesk", "support"));
 
-        var adjusted = await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "S1", points = 25, reason = "late delivery" }, support);
-        var tooMuch = await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "S2", points = 1001, reason = "generous" }, support);
+        var adjusted = await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "S1",
+                points = 25,
+                reason = "late delivery",
+            },
+            support
+        );
+        var tooMuch = await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "S2",
+                points = 1001,
+                reason = "generous",
+            },
+            support
+        );
 
         Assert.Equal(201, adjusted.Status);
         Assert.Equal(403, tooMuch.Status);
@@ -95,9 +137,28 @@ public class TokenTests(LoyaltyApp app)
     public async Task a_system_key_is_recorded_as_the_system_it_belongs_to()
     {
         var member = await _host.WithEnrolledMember();
-        var issued = await _host.Post("/api-keys", new { name = "Shop", scopes = new[] { "points:earn" }, source = "webshop" });
-        await _host.Post("/purchases", new { transactionId = NewId("T"), memberId = member, storeId = "web", occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 10) } },
-            Http.WithKey(issued.Get<string>("key")));
+        var issued = await _host.Post(
+            "/api-keys",
+            new
+            {
+                name = "Shop",
+                scopes = new[] { "points:earn" },
+                source = "webshop",
+            }
+        );
+        await _host.Post(
+            "/purchases",
+            new
+            {
+                transactionId = NewId("T"),
+                memberId = member,
+                storeId = "web",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 10) },
+            },
+            Http.WithKey(issued.Get<string>("key"))
+        );
 
         var entry = (await _host.Get($"/members/{member}/ledger"))["entries"][0]!;
         Assert.Equal("system", entry["by"]!["kind"]!.GetValue<string>());

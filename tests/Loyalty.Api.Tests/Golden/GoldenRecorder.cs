@@ -19,7 +19,9 @@ namespace Loyalty.Api.Tests.Golden;
 /// </summary>
 public class GoldenRecorder
 {
-    private static readonly ISerializer Store = Wiring.StoreOptionsFor(NpgsqlDataSource.Create("Host=unused")).Serializer();
+    private static readonly ISerializer Store = Wiring
+        .StoreOptionsFor(NpgsqlDataSource.Create("Host=unused"))
+        .Serializer();
     private static readonly Guid MemberId = Guid.Parse("cccccccc-0000-0000-0000-000000000001");
     private static readonly Actor By = Actor.System("golden");
     private static readonly Instant Start = Instant.FromUtc(2026, 3, 2, 9, 0);
@@ -27,7 +29,8 @@ public class GoldenRecorder
     [Fact]
     public void missing_golden_streams_are_recorded_when_asked()
     {
-        if (Environment.GetEnvironmentVariable("LOYALTY_RECORD_GOLDEN") != "1") return;
+        if (Environment.GetEnvironmentVariable("LOYALTY_RECORD_GOLDEN") != "1")
+            return;
         Write("every-event", EveryEvent(), Start + Duration.FromDays(400));
         Write("consolidated-by-event", ManyLots(recorded: true), Start + Duration.FromDays(30));
         Write("consolidated-in-fold", ManyLots(recorded: false), Start + Duration.FromDays(30));
@@ -35,17 +38,38 @@ public class GoldenRecorder
 
     private static ProgramSettings Program()
     {
-        var rules = TierRules.From(TierRules.QualifyingPoints, TierRules.Rolling12Months, TierRules.Anniversary,
-            TierRules.OneTier, 30,
-            [new Tier("bronze", "Bronze", 0, 1, []), new Tier("silver", "Silver", 100, 1.5m, ["free shipping"])]);
-        var plan = new MembershipPlan("plus", "Plus", new Money(9.99m, "EUR"), MembershipPlan.Monthly, 2, "silver", 50,
-            ["free returns"]);
-        return new ProgramSettings(2, "EUR", "Europe/Amsterdam", new EarnRate(1, 1), ProgramSettings.FloorPerPurchase,
-            PendingDays: 7, Expiry: ExpiryPolicy.From("rolling", 12), PointValue: new PointValue(100, 1m))
+        var rules = TierRules.From(
+            TierRules.QualifyingPoints,
+            TierRules.Rolling12Months,
+            TierRules.Anniversary,
+            TierRules.OneTier,
+            30,
+            [new Tier("bronze", "Bronze", 0, 1, []), new Tier("silver", "Silver", 100, 1.5m, ["free shipping"])]
+        );
+        var plan = new MembershipPlan(
+            "plus",
+            "Plus",
+            new Money(9.99m, "EUR"),
+            MembershipPlan.Monthly,
+            2,
+            "silver",
+            50,
+            ["free returns"]
+        );
+        return new ProgramSettings(
+            2,
+            "EUR",
+            "Europe/Amsterdam",
+            new EarnRate(1, 1),
+            ProgramSettings.FloorPerPurchase,
+            PendingDays: 7,
+            Expiry: ExpiryPolicy.From("rolling", 12),
+            PointValue: new PointValue(100, 1m)
+        )
         {
             TierVersions = [new TierRulesVersion(2, Start - Duration.FromDays(1), rules)],
             MembershipPlans = [plan],
-            MembershipGraceDays = 7
+            MembershipGraceDays = 7,
         };
     }
 
@@ -57,16 +81,39 @@ public class GoldenRecorder
         h.Add(Purchase(h, program, "t1", at, ("1", 2, 30m), ("2", 1, 50m)));
         h.Add(Purchase(h, program, "t2", at + Duration.FromHours(1), ("1", 1, 40m)));
         at += Duration.FromDays(10);
-        h.Add(ReturnPurchase.Decide(h.Account, h.Purchase("pos/t1"),
-            ReturnPurchase.Parse("pos", "t1", "r1", [new ReturnLine("1", 1)], at, at, By)));
-        h.Add(RedeemPoints.Decide(h.Account, null, program,
-            RedeemPoints.Parse("x1", 20, null, null, "coffee", "app", at, By)));
+        h.Add(
+            ReturnPurchase.Decide(
+                h.Account,
+                h.Purchase("pos/t1"),
+                ReturnPurchase.Parse("pos", "t1", "r1", [new ReturnLine("1", 1)], at, at, By)
+            )
+        );
+        h.Add(
+            RedeemPoints.Decide(
+                h.Account,
+                null,
+                program,
+                RedeemPoints.Parse("x1", 20, null, null, "coffee", "app", at, By)
+            )
+        );
         h.Add(CancelRedemption.Decide(h.Account, h.Redemption("x1"), CancelRedemption.Parse("x1", "oops", at, By)));
-        h.Add(RedeemPoints.Decide(h.Account, null, program,
-            RedeemPoints.Parse("x2", null, 0.30m, "EUR", "discount", "pos", at, By)));
-        h.Add(TierQualification.Following(h.Account,
-            AdjustPoints.Decide(h.Account, program, AdjustPoints.Parse("a1", 25, "goodwill", true, at, By)),
-            program, at, By));
+        h.Add(
+            RedeemPoints.Decide(
+                h.Account,
+                null,
+                program,
+                RedeemPoints.Parse("x2", null, 0.30m, "EUR", "discount", "pos", at, By)
+            )
+        );
+        h.Add(
+            TierQualification.Following(
+                h.Account,
+                AdjustPoints.Decide(h.Account, program, AdjustPoints.Parse("a1", 25, "goodwill", true, at, By)),
+                program,
+                at,
+                By
+            )
+        );
         h.Add(AdjustPoints.Decide(h.Account, program, AdjustPoints.Parse("a2", -5, "correction", false, at, By)));
         h.Add(PlaceHold.Decide(h.Account, null, program, PlaceHold.Parse("h1", 30, null, null, 900, "o-1", at, By)));
         h.Add(CaptureHold.Decide(h.Account, h.Hold("h1"), program, CaptureHold.Parse("h1", 20, at, By)));
@@ -75,16 +122,48 @@ public class GoldenRecorder
         h.Add(PlaceHold.Decide(h.Account, null, program, PlaceHold.Parse("h3", 5, null, null, 60, null, at, By)));
         h.Add(ReleaseExpiredHold.Decide(h.Account, h.Hold("h3"), at + Duration.FromMinutes(2), By));
         at += Duration.FromDays(1);
-        h.Add(AssignTier.Decide(h.Account, program,
-            AssignTier.Parse("as1", "silver", "vip", at + Duration.FromDays(30), at, By)));
-        h.Add(MembershipReport.Decide(h.Account, program,
-            MembershipReport.Parse(MembershipReport.Purchased, "pay-1", "plus", false, at, By)));
-        h.Add(MembershipReport.Decide(h.Account, program,
-            MembershipReport.Parse(MembershipReport.PaymentFailed, "pay-2", null, false, at + Duration.FromDays(29), By)));
-        h.Add(MembershipReport.Decide(h.Account, program,
-            MembershipReport.Parse(MembershipReport.Renewed, "pay-3", null, false, at + Duration.FromDays(30), By)));
-        h.Add(MembershipReport.Decide(h.Account, program,
-            MembershipReport.Parse(MembershipReport.Cancelled, "pay-4", null, false, at + Duration.FromDays(31), By)));
+        h.Add(
+            AssignTier.Decide(
+                h.Account,
+                program,
+                AssignTier.Parse("as1", "silver", "vip", at + Duration.FromDays(30), at, By)
+            )
+        );
+        h.Add(
+            MembershipReport.Decide(
+                h.Account,
+                program,
+                MembershipReport.Parse(MembershipReport.Purchased, "pay-1", "plus", false, at, By)
+            )
+        );
+        h.Add(
+            MembershipReport.Decide(
+                h.Account,
+                program,
+                MembershipReport.Parse(
+                    MembershipReport.PaymentFailed,
+                    "pay-2",
+                    null,
+                    false,
+                    at + Duration.FromDays(29),
+                    By
+                )
+            )
+        );
+        h.Add(
+            MembershipReport.Decide(
+                h.Account,
+                program,
+                MembershipReport.Parse(MembershipReport.Renewed, "pay-3", null, false, at + Duration.FromDays(30), By)
+            )
+        );
+        h.Add(
+            MembershipReport.Decide(
+                h.Account,
+                program,
+                MembershipReport.Parse(MembershipReport.Cancelled, "pay-4", null, false, at + Duration.FromDays(31), By)
+            )
+        );
         h.Add(MembershipReport.EndIfDue(h.Account, at + Duration.FromDays(70), By));
         var review = h.Account.Tier.ReviewAt!.Value;
         h.Add(TierQualification.Review(h.Account, program, review + Duration.FromDays(1), By));
@@ -94,9 +173,14 @@ public class GoldenRecorder
         h.Add(TierQualification.Review(h.Account, program, h.Account.Tier.ReviewAt!.Value, By));
         h.Add(TierQualification.Review(h.Account, program, h.Account.Tier.GraceUntil!.Value, By));
         h.Add(ExpirePoints.Decide(h.Account, new ExpirePoints(Start + Duration.FromDays(400), By)));
-        h.Add([new MemberProfileUpdated(MemberId,
-            new MemberProfile("Ada L.", "ada@example.com", null, new LocalDate(1990, 12, 10), "Europe/Amsterdam"),
-            Start + Duration.FromDays(400), By)]);
+        h.Add([
+            new MemberProfileUpdated(
+                MemberId,
+                new MemberProfile("Ada L.", "ada@example.com", null, new LocalDate(1990, 12, 10), "Europe/Amsterdam"),
+                Start + Duration.FromDays(400),
+                By
+            ),
+        ]);
         h.Add([new MemberClosed(MemberId, "moved away", Start + Duration.FromDays(400), By)]);
         return h.Events;
     }
@@ -106,20 +190,45 @@ public class GoldenRecorder
         var program = Program() with { PendingDays = 0, TierVersions = [] };
         var h = new History(MemberId, recorded);
         for (var i = 0; i < 2 * ConsolidateLots.SeparateLots + 5; i++)
-            h.Add(ConsolidateLots.Following(h.Account,
-                Purchase(h, program, $"t{i}", Start + Duration.FromMinutes(i), ("1", 1, 1 + i % 7))));
+            h.Add(
+                ConsolidateLots.Following(
+                    h.Account,
+                    Purchase(h, program, $"t{i}", Start + Duration.FromMinutes(i), ("1", 1, 1 + i % 7))
+                )
+            );
         var at = Start + Duration.FromDays(20);
-        h.Add(ConsolidateLots.Following(h.Account, RedeemPoints.Decide(h.Account, null, program,
-            RedeemPoints.Parse("x1", 300, null, null, "gift", null, at, By))));
+        h.Add(
+            ConsolidateLots.Following(
+                h.Account,
+                RedeemPoints.Decide(
+                    h.Account,
+                    null,
+                    program,
+                    RedeemPoints.Parse("x1", 300, null, null, "gift", null, at, By)
+                )
+            )
+        );
         return h.Events;
     }
 
-    private static IReadOnlyList<IMemberEvent> Purchase(History h, ProgramSettings program, string id, Instant at,
-        params (string Line, decimal Quantity, decimal Price)[] lines)
+    private static IReadOnlyList<IMemberEvent> Purchase(
+        History h,
+        ProgramSettings program,
+        string id,
+        Instant at,
+        params (string Line, decimal Quantity, decimal Price)[] lines
+    )
     {
-        var command = RecordPurchase.Parse("pos", id, "store-1", at, "EUR",
+        var command = RecordPurchase.Parse(
+            "pos",
+            id,
+            "store-1",
+            at,
+            "EUR",
             lines.Select(l => new PurchaseLine(l.Line, "sku-" + l.Line, "grocery", l.Quantity, l.Price, 0)).ToArray(),
-            at, By);
+            at,
+            By
+        );
         var earned = RecordPurchase.Decide(h.Account, h.Purchase($"pos/{id}"), program, command);
         return TierQualification.Following(h.Account, earned, program, at, By);
     }
@@ -127,7 +236,8 @@ public class GoldenRecorder
     private static void Write(string name, IReadOnlyList<IMemberEvent> events, Instant now)
     {
         var file = Path.Combine(Folder(), $"{name}.events.json");
-        if (File.Exists(file)) return;
+        if (File.Exists(file))
+            return;
         // One event a line, as the store keeps it: easy to read, and to diff should anyone ever touch it.
         var lines = events.Select(e => $"{{\"type\":\"{e.GetType().Name}\",\"data\":{Store.ToJson(e)}}}");
         File.WriteAllText(file, $"{{\"now\":\"{now}\",\"events\":[\n{string.Join(",\n", lines)}\n]}}\n");
@@ -140,8 +250,14 @@ public class GoldenRecorder
     {
         public List<IMemberEvent> Events { get; } =
         [
-            new MemberEnrolled(memberId, "card-golden", new MemberProfile("Ada", null, null, null, "Europe/Amsterdam"),
-                Start - Duration.FromDays(1), By, recorded ? true : null)
+            new MemberEnrolled(
+                memberId,
+                "card-golden",
+                new MemberProfile("Ada", null, null, null, "Europe/Amsterdam"),
+                Start - Duration.FromDays(1),
+                By,
+                recorded ? true : null
+            ),
         ];
 
         public PointsAccount Account => Events.Aggregate(PointsAccount.Initial(memberId), PointsAccount.Evolve);
@@ -149,28 +265,44 @@ public class GoldenRecorder
         public void Add(IEnumerable<IMemberEvent> events) => Events.AddRange(events);
 
         public PurchaseState? Purchase(string key) =>
-            Events.Aggregate((PurchaseState?)null, (p, e) => e switch
-            {
-                PointsEarned x when PurchaseState.Key(x.Source, x.TransactionId) == key => PurchaseState.Evolve(p, e),
-                PointsReversed x when PurchaseState.Key(x.Source, x.TransactionId) == key => PurchaseState.Evolve(p, e),
-                _ => p
-            });
+            Events.Aggregate(
+                (PurchaseState?)null,
+                (p, e) =>
+                    e switch
+                    {
+                        PointsEarned x when PurchaseState.Key(x.Source, x.TransactionId) == key => PurchaseState.Evolve(
+                            p,
+                            e
+                        ),
+                        PointsReversed x when PurchaseState.Key(x.Source, x.TransactionId) == key =>
+                            PurchaseState.Evolve(p, e),
+                        _ => p,
+                    }
+            );
 
         public RedemptionState? Redemption(string id) =>
-            Events.Aggregate((RedemptionState?)null, (r, e) => e switch
-            {
-                PointsRedeemed x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
-                RedemptionCancelled x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
-                _ => r
-            });
+            Events.Aggregate(
+                (RedemptionState?)null,
+                (r, e) =>
+                    e switch
+                    {
+                        PointsRedeemed x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
+                        RedemptionCancelled x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
+                        _ => r,
+                    }
+            );
 
         public HoldState? Hold(string id) =>
-            Events.Aggregate((HoldState?)null, (h, e) => e switch
-            {
-                PointsHeld x when x.HoldId == id => HoldState.Evolve(h, e),
-                HoldCaptured x when x.HoldId == id => HoldState.Evolve(h, e),
-                HoldReleased x when x.HoldId == id => HoldState.Evolve(h, e),
-                _ => h
-            });
+            Events.Aggregate(
+                (HoldState?)null,
+                (h, e) =>
+                    e switch
+                    {
+                        PointsHeld x when x.HoldId == id => HoldState.Evolve(h, e),
+                        HoldCaptured x when x.HoldId == id => HoldState.Evolve(h, e),
+                        HoldReleased x when x.HoldId == id => HoldState.Evolve(h, e),
+                        _ => h,
+                    }
+            );
     }
 }

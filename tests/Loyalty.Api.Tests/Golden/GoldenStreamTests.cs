@@ -23,16 +23,22 @@ namespace Loyalty.Api.Tests.Golden;
 /// </summary>
 public class GoldenStreamTests
 {
-    private static readonly ISerializer Store = Wiring.StoreOptionsFor(NpgsqlDataSource.Create("Host=unused")).Serializer();
+    private static readonly ISerializer Store = Wiring
+        .StoreOptionsFor(NpgsqlDataSource.Create("Host=unused"))
+        .Serializer();
 
-    private static readonly Dictionary<string, Type> EventTypes =
-        DomainEvents.Implementing<IMemberEvent>().ToDictionary(t => t.Name);
+    private static readonly Dictionary<string, Type> EventTypes = DomainEvents
+        .Implementing<IMemberEvent>()
+        .ToDictionary(t => t.Name);
 
     private static string Folder([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
         Path.Combine(Path.GetDirectoryName(file)!, "Streams");
 
     private static IEnumerable<string> Names() =>
-        Directory.GetFiles(Folder(), "*.events.json").Select(f => Path.GetFileName(f)[..^".events.json".Length]).Order();
+        Directory
+            .GetFiles(Folder(), "*.events.json")
+            .Select(f => Path.GetFileName(f)[..^".events.json".Length])
+            .Order();
 
     public static TheoryData<string> Streams() => new(Names());
 
@@ -52,9 +58,12 @@ public class GoldenStreamTests
         var (events, now) = Recorded(name);
         var actual = Folded(events, now).ToJsonString(new() { WriteIndented = true });
         var expectedFile = Path.Combine(Folder(), $"{name}.expected.json");
-        if (Environment.GetEnvironmentVariable("LOYALTY_WRITE_GOLDEN") == "1") File.WriteAllText(expectedFile, actual + "\n");
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(expectedFile)), JsonNode.Parse(actual)),
-            $"{name} folds differently from when it was recorded:\n{actual}");
+        if (Environment.GetEnvironmentVariable("LOYALTY_WRITE_GOLDEN") == "1")
+            File.WriteAllText(expectedFile, actual + "\n");
+        Assert.True(
+            JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(expectedFile)), JsonNode.Parse(actual)),
+            $"{name} folds differently from when it was recorded:\n{actual}"
+        );
     }
 
     [Fact]
@@ -62,33 +71,53 @@ public class GoldenStreamTests
     {
         var (events, _) = Recorded("every-event");
         var account = events.Aggregate(PointsAccount.Initial(events[0].MemberId), PointsAccount.Evolve);
-        var stray = new PointsRedeemed(account.MemberId, "stray", 1, "gift", null, Instant.FromUtc(2027, 1, 1, 0, 0),
-            Domain.Common.Actor.System("test"), [new LotTake("purchase:pos/none", 1, Instant.MinValue, Instant.MinValue, null)]);
+        var stray = new PointsRedeemed(
+            account.MemberId,
+            "stray",
+            1,
+            "gift",
+            null,
+            Instant.FromUtc(2027, 1, 1, 0, 0),
+            Domain.Common.Actor.System("test"),
+            [new LotTake("purchase:pos/none", 1, Instant.MinValue, Instant.MinValue, null)]
+        );
         Assert.Throws<UnknownLot>(() => PointsAccount.Evolve(account, stray));
     }
 
     /// <summary>The program the answers are given under: Amsterdam, euros.</summary>
-    private static readonly ProgramSettings Program =
-        new(1, "EUR", "Europe/Amsterdam", new EarnRate(1, 1), ProgramSettings.FloorPerPurchase);
+    private static readonly ProgramSettings Program = new(
+        1,
+        "EUR",
+        "Europe/Amsterdam",
+        new EarnRate(1, 1),
+        ProgramSettings.FloorPerPurchase
+    );
 
     private static (IReadOnlyList<IMemberEvent> Events, Instant Now) Recorded(string name)
     {
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(), $"{name}.events.json")))!;
-        var events = file["events"]!.AsArray().Select(e =>
-        {
-            var type = EventTypes[(string)e!["type"]!];
-            using var data = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(e["data"]!.ToJsonString()));
-            return (IMemberEvent)Store.FromJson(type, data);
-        }).ToList();
+        var events = file["events"]!
+            .AsArray()
+            .Select(e =>
+            {
+                var type = EventTypes[(string)e!["type"]!];
+                using var data = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(e["data"]!.ToJsonString()));
+                return (IMemberEvent)Store.FromJson(type, data);
+            })
+            .ToList();
         return (events, Instant.FromDateTimeOffset(DateTimeOffset.Parse((string)file["now"]!)));
     }
 
     private static JsonObject Folded(IReadOnlyList<IMemberEvent> events, Instant now)
     {
         var id = events[0].MemberId;
-        var balance = events.Select((e, i) => (e, Version: i + 1L))
-            .Aggregate((MemberBalance?)null, (b, x) => MemberBalance.Of(
-                PointsAccount.Evolve(b?.ToAccount() ?? PointsAccount.Initial(id), x.e), x.Version))!;
+        var balance = events
+            .Select((e, i) => (e, Version: i + 1L))
+            .Aggregate(
+                (MemberBalance?)null,
+                (b, x) =>
+                    MemberBalance.Of(PointsAccount.Evolve(b?.ToAccount() ?? PointsAccount.Initial(id), x.e), x.Version)
+            )!;
         var account = events.Aggregate(PointsAccount.Initial(id), PointsAccount.Evolve);
         Assert.Equal(Json(balance.ToAccount()), Json(account)); // the read model folds as the write model does
         return new JsonObject
@@ -96,35 +125,60 @@ public class GoldenStreamTests
             ["account"] = Node(account),
             ["balance"] = Node(BalanceResponse.From(account, events.Count, now, Program)),
             ["member"] = Node(events.Aggregate((Member?)null, Member.Evolve)),
-            ["purchases"] = Node(Each<PurchaseState>(events, e => e switch
-            {
-                PointsEarned x => PurchaseState.Key(x.Source, x.TransactionId),
-                PointsReversed x => PurchaseState.Key(x.Source, x.TransactionId),
-                _ => null
-            }, PurchaseState.Evolve)),
-            ["redemptions"] = Node(Each<RedemptionState>(events, e => e switch
-            {
-                PointsRedeemed x => x.RedemptionId,
-                RedemptionCancelled x => x.RedemptionId,
-                _ => null
-            }, RedemptionState.Evolve)),
-            ["holds"] = Node(Each<HoldState>(events, e => e switch
-            {
-                PointsHeld x => x.HoldId,
-                HoldCaptured x => x.HoldId,
-                HoldReleased x => x.HoldId,
-                _ => null
-            }, HoldState.Evolve))
+            ["purchases"] = Node(
+                Each<PurchaseState>(
+                    events,
+                    e =>
+                        e switch
+                        {
+                            PointsEarned x => PurchaseState.Key(x.Source, x.TransactionId),
+                            PointsReversed x => PurchaseState.Key(x.Source, x.TransactionId),
+                            _ => null,
+                        },
+                    PurchaseState.Evolve
+                )
+            ),
+            ["redemptions"] = Node(
+                Each<RedemptionState>(
+                    events,
+                    e =>
+                        e switch
+                        {
+                            PointsRedeemed x => x.RedemptionId,
+                            RedemptionCancelled x => x.RedemptionId,
+                            _ => null,
+                        },
+                    RedemptionState.Evolve
+                )
+            ),
+            ["holds"] = Node(
+                Each<HoldState>(
+                    events,
+                    e =>
+                        e switch
+                        {
+                            PointsHeld x => x.HoldId,
+                            HoldCaptured x => x.HoldId,
+                            HoldReleased x => x.HoldId,
+                            _ => null,
+                        },
+                    HoldState.Evolve
+                )
+            ),
         };
     }
 
     private static SortedDictionary<string, T> Each<T>(
-        IEnumerable<IMemberEvent> events, Func<IMemberEvent, string?> key, Func<T?, IMemberEvent, T?> evolve)
+        IEnumerable<IMemberEvent> events,
+        Func<IMemberEvent, string?> key,
+        Func<T?, IMemberEvent, T?> evolve
+    )
         where T : class
     {
         var states = new SortedDictionary<string, T>(StringComparer.Ordinal);
         foreach (var e in events)
-            if (key(e) is { } k && evolve(states.GetValueOrDefault(k), e) is { } next) states[k] = next;
+            if (key(e) is { } k && evolve(states.GetValueOrDefault(k), e) is { } next)
+                states[k] = next;
         return states;
     }
 

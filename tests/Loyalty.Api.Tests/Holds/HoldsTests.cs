@@ -12,7 +12,14 @@ namespace Loyalty.Api.Tests.Holds;
 
 public class HoldsTests(LoyaltyApp app)
 {
-    private static object Hold(string holdId, int points, int? ttlSeconds = null) => new { holdId, points, ttlSeconds, orderReference = "order-1" };
+    private static object Hold(string holdId, int points, int? ttlSeconds = null) =>
+        new
+        {
+            holdId,
+            points,
+            ttlSeconds,
+            orderReference = "order-1",
+        };
 
     [Fact]
     public async Task held_points_are_reserved_until_captured_and_a_partial_capture_releases_the_rest()
@@ -22,19 +29,41 @@ public class HoldsTests(LoyaltyApp app)
         var held = await app.Host.Post($"/members/{member}/holds", Hold("H1", 80));
         Assert.Equal(201, held.Status);
         Assert.Equal("held", held.Get<string>("status"));
-        Assert.Equal((20, 80), (held["balance"]["available"]!.GetValue<long>(), held["balance"]["held"]!.GetValue<long>()));
+        Assert.Equal(
+            (20, 80),
+            (held["balance"]["available"]!.GetValue<long>(), held["balance"]["held"]!.GetValue<long>())
+        );
         var replay = await app.Host.Post($"/members/{member}/holds", Hold("H1", 80));
         Assert.Equal(("true", 201), (replay.Header("Idempotent-Replay"), replay.Status));
-        var redeem = await app.Host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 30, reward = "mug" });
+        var redeem = await app.Host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 30,
+                reward = "mug",
+            }
+        );
         Assert.Equal(422, redeem.Status);
 
         var captured = await app.Host.Post($"/members/{member}/holds/H1/capture", new { points = 50 });
         Assert.Equal(200, captured.Status);
         Assert.Equal(("captured", 50), (captured.Get<string>("status"), captured.Get<int>("capturedPoints")));
-        Assert.Equal((50, 0, 50), (captured["balance"]["available"]!.GetValue<long>(), captured["balance"]["held"]!.GetValue<long>(),
-            captured["balance"]["lifetimeRedeemed"]!.GetValue<long>()));
+        Assert.Equal(
+            (50, 0, 50),
+            (
+                captured["balance"]["available"]!.GetValue<long>(),
+                captured["balance"]["held"]!.GetValue<long>(),
+                captured["balance"]["lifetimeRedeemed"]!.GetValue<long>()
+            )
+        );
 
-        Assert.Equal("true", (await app.Host.Post($"/members/{member}/holds/H1/capture", new { points = 50 })).Header("Idempotent-Replay"));
+        Assert.Equal(
+            "true",
+            (await app.Host.Post($"/members/{member}/holds/H1/capture", new { points = 50 })).Header(
+                "Idempotent-Replay"
+            )
+        );
         var different = await app.Host.Post($"/members/{member}/holds/H1/capture", new { points = 60 });
         Assert.Equal((409, "points"), (different.Status, different.Field));
         Assert.Equal(409, (await app.Host.Post($"/members/{member}/holds/H1/release", null)).Status);
@@ -50,7 +79,10 @@ public class HoldsTests(LoyaltyApp app)
         var released = await app.Host.Post($"/members/{member}/holds/H1/release", null);
         var again = await app.Host.Post($"/members/{member}/holds/H1/release", null);
 
-        Assert.Equal(("released", 100), (released.Get<string>("status"), released["balance"]["available"]!.GetValue<long>()));
+        Assert.Equal(
+            ("released", 100),
+            (released.Get<string>("status"), released["balance"]["available"]!.GetValue<long>())
+        );
         Assert.Equal((200, "true"), (again.Status, again.Header("Idempotent-Replay")));
         Assert.Equal(409, (await app.Host.Post($"/members/{member}/holds/H1/capture", new { })).Status);
         var ledger = await app.Host.Get($"/members/{member}/ledger");
@@ -69,7 +101,12 @@ public class HoldsTests(LoyaltyApp app)
 
         // The release was stored with the hold, scheduled for the end of its time to live.
         var stored = await host.Services.GetRequiredService<IWolverineRuntime>().Storage.Admin.AllIncomingAsync();
-        Assert.Contains(stored, e => e.MessageType!.Contains(nameof(ReleaseExpiredHold), StringComparison.OrdinalIgnoreCase) && e.Status == EnvelopeStatus.Scheduled);
+        Assert.Contains(
+            stored,
+            e =>
+                e.MessageType!.Contains(nameof(ReleaseExpiredHold), StringComparison.OrdinalIgnoreCase)
+                && e.Status == EnvelopeStatus.Scheduled
+        );
 
         clock.Advance(Duration.FromMinutes(10));
         var late = await host.Post($"/members/{member}/holds/H1/capture", new { });
@@ -99,7 +136,9 @@ public class HoldsTests(LoyaltyApp app)
         Assert.Equal(201, (await app.Host.Post($"/members/{member}/holds", Hold("H1", 70))).Status);
 
         using (var scope = app.Host.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync(new ReleaseExpiredHold(member, "H1"));
+            await scope
+                .ServiceProvider.GetRequiredService<IMessageBus>()
+                .InvokeAsync(new ReleaseExpiredHold(member, "H1"));
 
         Assert.Equal("held", (await app.Host.Get($"/members/{member}/holds/H1")).Get<string>("status"));
         Assert.Equal(30, await app.Host.Available(member));
@@ -112,7 +151,11 @@ public class HoldsTests(LoyaltyApp app)
     [InlineData("""{"holdId":"h","points":10,"amount":1.00,"currency":"EUR"}""", "points", 400)]
     [InlineData("""{"holdId":"h","points":1000}""", "points", 422)]
     [InlineData("""{"holdId":"h","amount":1.00,"currency":"EUR"}""", "amount", 422)]
-    public async Task a_hold_that_cannot_be_placed_is_refused_naming_the_field_and_changes_nothing(string body, string field, int status)
+    public async Task a_hold_that_cannot_be_placed_is_refused_naming_the_field_and_changes_nothing(
+        string body,
+        string field,
+        int status
+    )
     {
         var member = await app.Host.WithMemberHolding(100);
         var version = await app.Host.StreamVersion(member);

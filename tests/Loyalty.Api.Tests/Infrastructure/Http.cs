@@ -9,12 +9,19 @@ namespace Loyalty.Api.Tests.Infrastructure;
 
 /// <summary>What the service answered: status, JSON body, headers.</summary>
 public sealed record Answer(
-    int Status, JsonNode? Body, string? ContentType, Func<string, string?> Header, string Text = "")
+    int Status,
+    JsonNode? Body,
+    string? ContentType,
+    Func<string, string?> Header,
+    string Text = ""
+)
 {
     public string? Field => Body?["field"]?.GetValue<string>();
     public string? Reason => Body?["reason"]?.GetValue<string>();
     public JsonNode this[string name] => Body![name]!;
+
     public T Get<T>(string name) => Body![name]!.GetValue<T>();
+
     public override string ToString() => $"{Status} {Body?.ToJsonString()}";
 }
 
@@ -26,16 +33,27 @@ public sealed record Answer(
 /// </summary>
 public static class Http
 {
-    public static readonly JsonSerializerOptions Json =
-        new JsonSerializerOptions(JsonSerializerDefaults.Web).ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+    public static readonly JsonSerializerOptions Json = new JsonSerializerOptions(
+        JsonSerializerDefaults.Web
+    ).ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
-    public static Task<Answer> Post(this IAlbaHost host, string url, object? body, params (string Name, string Value)[] headers) =>
-        host.Send(HttpMethod.Post, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
+    public static Task<Answer> Post(
+        this IAlbaHost host,
+        string url,
+        object? body,
+        params (string Name, string Value)[] headers
+    ) => host.Send(HttpMethod.Post, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
 
-    public static Task<Answer> Put(this IAlbaHost host, string url, object? body, params (string Name, string Value)[] headers) =>
-        host.Send(HttpMethod.Put, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
+    public static Task<Answer> Put(
+        this IAlbaHost host,
+        string url,
+        object? body,
+        params (string Name, string Value)[] headers
+    ) => host.Send(HttpMethod.Put, url, body is string raw ? raw : JsonSerializer.Serialize(body, Json), headers);
 
-    /// <summary>Send no credentials at all; without this (or credentials of its own) a request goes as the bootstrap admin.</summary>
+    /// <summary>
+    /// Send no credentials at all; without this (or credentials of its own) a request goes as the bootstrap admin.
+    /// </summary>
     public static readonly (string Name, string Value) Anonymous = ("", "");
 
     public static (string Name, string Value) WithKey(string key) => ("X-Api-Key", key);
@@ -45,18 +63,29 @@ public static class Http
     public static Task<Answer> Get(this IAlbaHost host, string url, params (string Name, string Value)[] headers) =>
         host.Send(HttpMethod.Get, url, null, headers);
 
-    public static async Task<Answer> Send(this IAlbaHost host, HttpMethod method, string url, string? json, params (string Name, string Value)[] headers)
+    public static async Task<Answer> Send(
+        this IAlbaHost host,
+        HttpMethod method,
+        string url,
+        string? json,
+        params (string Name, string Value)[] headers
+    )
     {
         var credentials = headers.Any(h => h.Name is "X-Api-Key" or "Authorization" || h == Anonymous)
             ? headers.Where(h => h != Anonymous)
             : headers.Append(WithKey(LoyaltyApp.AdminKey));
         var result = await host.Scenario(s =>
         {
-            if (method == HttpMethod.Get) s.Get.Url(url);
-            else if (method == HttpMethod.Delete) s.Delete.Url(url);
-            else if (method == HttpMethod.Put) s.Put.RawJson(json ?? "").ToUrl(url);
-            else s.Post.RawJson(json ?? "").ToUrl(url);
-            foreach (var (name, value) in credentials) s.WithRequestHeader(name, value);
+            if (method == HttpMethod.Get)
+                s.Get.Url(url);
+            else if (method == HttpMethod.Delete)
+                s.Delete.Url(url);
+            else if (method == HttpMethod.Put)
+                s.Put.RawJson(json ?? "").ToUrl(url);
+            else
+                s.Post.RawJson(json ?? "").ToUrl(url);
+            foreach (var (name, value) in credentials)
+                s.WithRequestHeader(name, value);
             s.IgnoreStatusCode();
         });
         var text = await result.ReadAsTextAsync();
@@ -64,8 +93,14 @@ public static class Http
         string? Header(string name) => response.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
         if (!OutsideTheApi.Any(url.StartsWith))
         {
-            var violations = LoyaltyApp.Contract.Violations(method.Method, url, response.StatusCode,
-                response.ContentType, text, Header);
+            var violations = LoyaltyApp.Contract.Violations(
+                method.Method,
+                url,
+                response.StatusCode,
+                response.ContentType,
+                text,
+                Header
+            );
             var broken = string.Join("\n", violations);
             Assert.True(violations.Count == 0, $"The answer breaks the document:\n{broken}\n{text}");
             var namesInternals = response.StatusCode >= 400 && InternalNames.IsMatch(text);
@@ -81,8 +116,9 @@ public static class Http
         return new Answer(response.StatusCode, body, response.ContentType, Header, text);
     }
 
-    private static readonly System.Text.RegularExpressions.Regex InternalNames =
-        new(@"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]");
+    private static readonly System.Text.RegularExpressions.Regex InternalNames = new(
+        @"\b(Loyalty|System|NodaTime|Marten|Wolverine)\.[A-Z]"
+    );
 
     /// <summary>What the service serves besides the API: the document itself, its reference page, health,
     /// metrics.</summary>

@@ -1,13 +1,13 @@
 using Alba;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Harness;
+using Marten;
+using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Npgsql;
-using Marten;
-using Marten.Events;
 using Wolverine;
 
 [assembly: AssemblyFixture(typeof(Loyalty.Api.Tests.Infrastructure.LoyaltyApp))]
@@ -21,7 +21,8 @@ public sealed record HostOptions(
     IReadOnlyDictionary<string, string?>? Settings = null,
     bool FreshDatabase = false,
     bool ConfigureAdminKey = true,
-    string? ConnectionString = null);
+    string? ConnectionString = null
+);
 
 /// <summary>
 /// One PostgreSQL for the whole test run, started by the run itself in a temporary folder (fsync off: it
@@ -29,7 +30,10 @@ public sealed record HostOptions(
 /// </summary>
 public sealed class LoyaltyApp : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "loyalty-tests-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _folder = Path.Combine(
+        Path.GetTempPath(),
+        "loyalty-tests-" + Guid.NewGuid().ToString("N")[..8]
+    );
     private EmbeddedPostgres? _postgres;
 
     public static readonly Instant Start = Instant.FromUtc(2026, 11, 24, 12, 0);
@@ -49,19 +53,25 @@ public sealed class LoyaltyApp : IAsyncLifetime
         Contract = new Contract(System.Text.Json.Nodes.JsonNode.Parse(await document.ReadAsTextAsync())!);
     }
 
-    /// <summary>Another instance of the service: on the same database (a second node, or the same one restarted) unless asked otherwise.</summary>
+    /// <summary>
+    /// Another instance of the service: on the same database (a second node, or the same one restarted) unless asked
+    /// otherwise.
+    /// </summary>
     public async Task<IAlbaHost> StartHostAsync(HostOptions? options = null)
     {
         options ??= new HostOptions();
-        var connectionString = options.ConnectionString ?? (options.FreshDatabase ? await CreateDatabaseAsync() : ConnectionString);
+        var connectionString =
+            options.ConnectionString ?? (options.FreshDatabase ? await CreateDatabaseAsync() : ConnectionString);
         return await AlbaHost.For<Program>(web =>
         {
             web.UseSetting("ConnectionStrings:Loyalty", connectionString);
-            if (options.ConfigureAdminKey) web.UseSetting("Loyalty:Auth:BootstrapAdminKey", AdminKey);
+            if (options.ConfigureAdminKey)
+                web.UseSetting("Loyalty:Auth:BootstrapAdminKey", AdminKey);
             web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
             web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
             web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
-            foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>()) web.UseSetting(name, value);
+            foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>())
+                web.UseSetting(name, value);
             web.ConfigureServices(services =>
             {
                 services.AddSingleton(options.Clock ?? Clock);
@@ -75,7 +85,10 @@ public sealed class LoyaltyApp : IAsyncLifetime
     /// <summary>Lets the async projections (the audit) catch up with every event appended so far.</summary>
     public static async Task CatchUp(IAlbaHost host)
     {
-        var errors = await host.ForceAllMartenDaemonActivityToCatchUpAsync(CancellationToken.None, CatchUpMode.AndResumeNormally);
+        var errors = await host.ForceAllMartenDaemonActivityToCatchUpAsync(
+            CancellationToken.None,
+            CatchUpMode.AndResumeNormally
+        );
         Assert.Empty(errors);
     }
 
@@ -97,7 +110,13 @@ public sealed class LoyaltyApp : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        if (_postgres is not null) await _postgres.StopAsync(immediate: true);
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_postgres is not null)
+            await _postgres.StopAsync(immediate: true);
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

@@ -15,10 +15,25 @@ public class RebuildTests(LoyaltyApp app)
         await using (var host = await app.StartHostAsync(options))
         {
             var member = await host.WithMemberHolding(120);
-            await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 45, reward = "mug" });
-            await host.Post("/purchases/pos-1/T-seed-" + member.ToString("N") + "/returns",
-                new { returnId = "r1", lines = new[] { new { lineId = "1", quantity = 1 } } });
-            var goodwill = new { adjustmentId = "A1", points = 5, reason = "goodwill" };
+            await host.Post(
+                $"/members/{member}/redemptions",
+                new
+                {
+                    redemptionId = "R1",
+                    points = 45,
+                    reward = "mug",
+                }
+            );
+            await host.Post(
+                "/purchases/pos-1/T-seed-" + member.ToString("N") + "/returns",
+                new { returnId = "r1", lines = new[] { new { lineId = "1", quantity = 1 } } }
+            );
+            var goodwill = new
+            {
+                adjustmentId = "A1",
+                points = 5,
+                reason = "goodwill",
+            };
             await host.Post($"/members/{member}/adjustments", goodwill);
             await LoyaltyApp.CatchUp(host);
             reads = await ReadsAsync(host, member);
@@ -48,27 +63,30 @@ public class RebuildTests(LoyaltyApp app)
     }
 
     private static async Task<string[]> ReadsAsync(Alba.IAlbaHost host, Guid member) =>
-    [
-        member.ToString(),
-        (await host.Get($"/members/{member}")).Body!.ToJsonString(),
-        (await host.Get($"/members/{member}/balance")).Body!.ToJsonString(),
-        (await host.Get($"/members/{member}/ledger")).Body!.ToJsonString(),
-        (await host.Get("/audit?kind=points-adjusted")).Body!.ToJsonString(),
-        (await host.Get("/api-keys")).Body!.ToJsonString(),
-    ];
+        [
+            member.ToString(),
+            (await host.Get($"/members/{member}")).Body!.ToJsonString(),
+            (await host.Get($"/members/{member}/balance")).Body!.ToJsonString(),
+            (await host.Get($"/members/{member}/ledger")).Body!.ToJsonString(),
+            (await host.Get("/audit?kind=points-adjusted")).Body!.ToJsonString(),
+            (await host.Get("/api-keys")).Body!.ToJsonString(),
+        ];
 
     /// <summary>Every read model's table emptied: only the events are left.</summary>
     private static async Task WreckReadModelsAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var wreck = new NpgsqlCommand("""
+        await using var wreck = new NpgsqlCommand(
+            """
             do $$ declare t text; begin
               for t in select tablename from pg_tables where schemaname = 'loyalty' and tablename like 'mt_doc_%'
                 and tablename not in ('mt_doc_idempotencyrecord', 'mt_doc_expiryschedule', 'mt_doc_deadletterevent')
               loop execute format('truncate loyalty.%I', t); end loop;
             end $$;
-            """, connection);
+            """,
+            connection
+        );
         await wreck.ExecuteNonQueryAsync();
     }
 }

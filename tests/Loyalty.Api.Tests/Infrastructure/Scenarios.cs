@@ -11,25 +11,53 @@ public static class Scenarios
     public static readonly Instant Earlier = LoyaltyApp.Start - Duration.FromHours(2);
 
     public static object Line(string lineId, decimal quantity, decimal unitPrice, decimal discount = 0) =>
-        new { lineId, sku = "sku-" + lineId, category = "grocery", quantity, unitPrice, discount };
+        new
+        {
+            lineId,
+            sku = "sku-" + lineId,
+            category = "grocery",
+            quantity,
+            unitPrice,
+            discount,
+        };
 
-    public static object Purchase(Guid memberId, string transactionId, params object[] lines) => new
-    {
-        source = "pos-1", transactionId, memberId, storeId = "store-12", occurredAt = Earlier, currency = "EUR", lines
-    };
+    public static object Purchase(Guid memberId, string transactionId, params object[] lines) =>
+        new
+        {
+            source = "pos-1",
+            transactionId,
+            memberId,
+            storeId = "store-12",
+            occurredAt = Earlier,
+            currency = "EUR",
+            lines,
+        };
 
     public static async Task<Guid> WithEnrolledMember(this IAlbaHost host, string? externalId = null)
     {
-        var answer = await host.Post("/members", new { externalId = externalId ?? NewId("card"), name = "Ada Lovelace", email = "ada@example.com" });
+        var answer = await host.Post(
+            "/members",
+            new
+            {
+                externalId = externalId ?? NewId("card"),
+                name = "Ada Lovelace",
+                email = "ada@example.com",
+            }
+        );
         Assert.Equal(201, answer.Status);
         return answer.Get<Guid>("id");
     }
 
-    /// <summary>An enrolled member who earned <paramref name="points"/> (at 1 point per 1.00) in purchase <c>T-seed</c>.</summary>
+    /// <summary>
+    /// An enrolled member who earned <paramref name="points"/> (at 1 point per 1.00) in purchase <c>T-seed</c>.
+    /// </summary>
     public static async Task<Guid> WithMemberHolding(this IAlbaHost host, int points)
     {
         var member = await host.WithEnrolledMember();
-        var answer = await host.Post("/purchases", Purchase(member, "T-seed-" + member.ToString("N"), Line("1", 1, points)));
+        var answer = await host.Post(
+            "/purchases",
+            Purchase(member, "T-seed-" + member.ToString("N"), Line("1", 1, points))
+        );
         Assert.Equal(201, answer.Status);
         return member;
     }

@@ -10,12 +10,21 @@ public class ServiceTests(LoyaltyApp app)
     {
         Guid member;
         string transaction = NewId("T");
-        string balanceBefore, ledgerBefore;
+        string balanceBefore,
+            ledgerBefore;
         await using (var first = await app.StartHostAsync())
         {
             member = await first.WithEnrolledMember();
             await first.Post("/purchases", Purchase(member, transaction, Line("a", 2, 30)));
-            await first.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 15, reward = "mug" });
+            await first.Post(
+                $"/members/{member}/redemptions",
+                new
+                {
+                    redemptionId = "R1",
+                    points = 15,
+                    reward = "mug",
+                }
+            );
             balanceBefore = (await first.Get($"/members/{member}/balance")).Body!.ToJsonString();
             ledgerBefore = (await first.Get($"/members/{member}/ledger")).Body!.ToJsonString();
         }
@@ -25,7 +34,10 @@ public class ServiceTests(LoyaltyApp app)
         Assert.Equal(ledgerBefore, (await restarted.Get($"/members/{member}/ledger")).Body!.ToJsonString());
         var retry = await restarted.Post("/purchases", Purchase(member, transaction, Line("a", 2, 30)));
         Assert.Equal("true", retry.Header("Idempotent-Replay"));
-        var returned = await restarted.Post($"/purchases/pos-1/{transaction}/returns", new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } });
+        var returned = await restarted.Post(
+            $"/purchases/pos-1/{transaction}/returns",
+            new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } }
+        );
         Assert.Equal(201, returned.Status);
         Assert.Equal(15, await restarted.Available(member));
     }
@@ -37,15 +49,28 @@ public class ServiceTests(LoyaltyApp app)
         var paths = document["paths"].AsObject().Select(p => p.Key).ToHashSet();
 
         Assert.Equal(200, document.Status);
-        Assert.Superset(new HashSet<string>
-        {
-            "/members", "/members/{id}", "/members/{id}/profile", "/members/{id}/closure", "/purchases",
-            "/purchases/{source}/{transactionId}/returns", "/members/{id}/redemptions",
-            "/members/{id}/redemptions/{redemptionId}/cancellation", "/members/{id}/adjustments",
-            "/members/{id}/balance", "/members/{id}/ledger", "/program/settings"
-        }, paths);
-        Assert.Superset(new HashSet<string> { "201", "400", "401", "403", "404", "409", "422", "429" },
-            document["paths"]["/purchases"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).ToHashSet());
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/members",
+                "/members/{id}",
+                "/members/{id}/profile",
+                "/members/{id}/closure",
+                "/purchases",
+                "/purchases/{source}/{transactionId}/returns",
+                "/members/{id}/redemptions",
+                "/members/{id}/redemptions/{redemptionId}/cancellation",
+                "/members/{id}/adjustments",
+                "/members/{id}/balance",
+                "/members/{id}/ledger",
+                "/program/settings",
+            },
+            paths
+        );
+        Assert.Superset(
+            new HashSet<string> { "201", "400", "401", "403", "404", "409", "422", "429" },
+            document["paths"]["/purchases"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).ToHashSet()
+        );
     }
 
     [Fact]

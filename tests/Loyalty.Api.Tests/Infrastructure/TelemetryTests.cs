@@ -15,22 +15,41 @@ public class TelemetryTests(LoyaltyApp app)
     public async Task the_counters_count_points_replays_and_job_runs_of_this_service()
     {
         var clock = new FakeClock(LoyaltyApp.Start);
-        await using var host = await app.StartHostAsync(new HostOptions(Clock: clock, FreshDatabase: true,
-            Settings: new Dictionary<string, string?> { ["Loyalty:Expiry:Enabled"] = "false" }));
+        await using var host = await app.StartHostAsync(
+            new HostOptions(
+                Clock: clock,
+                FreshDatabase: true,
+                Settings: new Dictionary<string, string?> { ["Loyalty:Expiry:Enabled"] = "false" }
+            )
+        );
         using var counted = new Counted(host.Services.GetRequiredService<LoyaltyMetrics>().Meter);
-        await host.Put("/program/settings", new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 },
-            pendingDays = 0, expiry = new { kind = "rolling", months = 1 },
-            pointValue = new { points = 100, amount = 1.00m }
-        });
+        await host.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                pendingDays = 0,
+                expiry = new { kind = "rolling", months = 1 },
+                pointValue = new { points = 100, amount = 1.00m },
+            }
+        );
         var member = await host.WithEnrolledMember();
         var purchase = Purchase(member, "T1", Line("a", 2, 30), Line("b", 1, 40)); // 60 + 40 points
         await host.Post("/purchases", purchase);
         await host.Post("/purchases", purchase); // a till's retry
         var oneBack = new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } };
         await host.Post("/purchases/pos-1/T1/returns", oneBack); // −30
-        await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 25, reward = "coffee" });
+        await host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 25,
+                reward = "coffee",
+            }
+        );
         clock.Advance(Duration.FromDays(40));
         var expiry = host.Services.GetRequiredService<PointsExpiryScheduler>();
         await expiry.TickAsync(CancellationToken.None); // 100 − 30 − 25 = 45
@@ -48,8 +67,9 @@ public class TelemetryTests(LoyaltyApp app)
     public async Task a_write_that_meets_another_writer_is_decided_again_once_and_counted()
     {
         var otherWriter = new OtherWriterFirst();
-        await using var host = await app.StartHostAsync(new HostOptions(
-            Services: s => s.ConfigureMarten(o => o.Listeners.Add(otherWriter))));
+        await using var host = await app.StartHostAsync(
+            new HostOptions(Services: s => s.ConfigureMarten(o => o.Listeners.Add(otherWriter)))
+        );
         using var counted = new Counted(host.Services.GetRequiredService<LoyaltyMetrics>().Meter);
         var member = await host.WithEnrolledMember();
 
@@ -74,13 +94,27 @@ public class TelemetryTests(LoyaltyApp app)
         public override async Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
         {
             var purchasing = session.PendingChanges.Streams().Any(s => s.Id == Member);
-            if (!purchasing || Interlocked.Exchange(ref _done, 1) == 1) return;
+            if (!purchasing || Interlocked.Exchange(ref _done, 1) == 1)
+                return;
             await using var other = session.DocumentStore.LightweightSession();
-            var profile = new Loyalty.Domain.Members.MemberProfile("Ada Lovelace", "ada@example.com", null, null,
-                "Europe/Amsterdam");
+            var profile = new Loyalty.Domain.Members.MemberProfile(
+                "Ada Lovelace",
+                "ada@example.com",
+                null,
+                null,
+                "Europe/Amsterdam"
+            );
             var version = (await other.Events.FetchStreamStateAsync(Member, token))!.Version;
-            other.Events.Append(Member, version + 1, new Loyalty.Domain.Members.MemberProfileUpdated(Member, profile,
-                LoyaltyApp.Start, Loyalty.Domain.Common.Actor.System("test")));
+            other.Events.Append(
+                Member,
+                version + 1,
+                new Loyalty.Domain.Members.MemberProfileUpdated(
+                    Member,
+                    profile,
+                    LoyaltyApp.Start,
+                    Loyalty.Domain.Common.Actor.System("test")
+                )
+            );
             await other.SaveChangesAsync(token);
         }
     }
@@ -114,14 +148,17 @@ public class TelemetryTests(LoyaltyApp app)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter == meter) listener.EnableMeasurementEvents(instrument);
+                if (instrument.Meter == meter)
+                    listener.EnableMeasurementEvents(instrument);
             };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-                _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+            _listener.SetMeasurementEventCallback<long>(
+                (instrument, value, _, _) => _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value)
+            );
             _listener.Start();
         }
 
         public long this[string name] => _sums.GetValueOrDefault(name);
+
         public void Dispose() => _listener.Dispose();
     }
 }

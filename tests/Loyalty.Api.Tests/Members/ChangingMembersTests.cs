@@ -8,7 +8,13 @@ public class ChangingMembersTests(LoyaltyApp app)
     private readonly Alba.IAlbaHost _host = app.Host;
 
     private static object Profile(int expectedVersion, string name) =>
-        new { expectedVersion, name, email = "ada@example.com", timeZone = "Europe/London" };
+        new
+        {
+            expectedVersion,
+            name,
+            email = "ada@example.com",
+            timeZone = "Europe/London",
+        };
 
     [Fact]
     public async Task a_profile_edit_at_the_current_version_takes_effect()
@@ -37,10 +43,21 @@ public class ChangingMembersTests(LoyaltyApp app)
     public async Task points_movements_do_not_make_a_profile_edit_stale()
     {
         var member = await _host.WithMemberHolding(10);
-        await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 5, reward = "pen" });
+        await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 5,
+                reward = "pen",
+            }
+        );
         var read = await _host.Get($"/members/{member}");
 
-        var answer = await _host.Put($"/members/{member}/profile", Profile(read.Get<int>("profileVersion"), "Ada King"));
+        var answer = await _host.Put(
+            $"/members/{member}/profile",
+            Profile(read.Get<int>("profileVersion"), "Ada King")
+        );
         Assert.Equal(1, read.Get<int>("profileVersion"));
         Assert.Equal(200, answer.Status);
     }
@@ -57,7 +74,15 @@ public class ChangingMembersTests(LoyaltyApp app)
         Assert.Equal(422, purchase.Status);
         Assert.Equal("memberId", purchase.Field);
 
-        var redeemed = await _host.Post($"/members/{member}/redemptions", new { redemptionId = NewId("R"), points = 50, reward = "mug" });
+        var redeemed = await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = NewId("R"),
+                points = 50,
+                reward = "mug",
+            }
+        );
         Assert.Equal(201, redeemed.Status);
         Assert.Equal(0, await _host.Available(member));
     }

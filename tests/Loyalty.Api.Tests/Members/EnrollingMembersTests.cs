@@ -11,7 +11,17 @@ public class EnrollingMembersTests(LoyaltyApp app)
     public async Task enrolling_answers_the_member_with_where_to_find_it()
     {
         var card = NewId("card");
-        var answer = await _host.Post("/members", new { externalId = card, name = "Ada", email = "ada@example.com", birthday = "1990-05-01", timeZone = "America/New_York" });
+        var answer = await _host.Post(
+            "/members",
+            new
+            {
+                externalId = card,
+                name = "Ada",
+                email = "ada@example.com",
+                birthday = "1990-05-01",
+                timeZone = "America/New_York",
+            }
+        );
 
         Assert.Equal(201, answer.Status);
         var id = answer.Get<Guid>("id");
@@ -36,7 +46,12 @@ public class EnrollingMembersTests(LoyaltyApp app)
     [Fact]
     public async Task enrolling_the_same_member_again_answers_the_existing_member_and_records_nothing()
     {
-        var request = new { externalId = NewId("card"), name = "Ada", email = "ada@example.com" };
+        var request = new
+        {
+            externalId = NewId("card"),
+            name = "Ada",
+            email = "ada@example.com",
+        };
         var first = await _host.Post("/members", request);
         var again = await _host.Post("/members", request);
 

@@ -27,7 +27,9 @@ public class ConcurrencyTests(LoyaltyApp app)
         await using var second = store.LightweightSession();
         second.Events.Append(member, version + 1, redeemed with { RedemptionId = "R-stale-2" });
 
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync(TestContext.Current.CancellationToken));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() =>
+            second.SaveChangesAsync(TestContext.Current.CancellationToken)
+        );
         Assert.True(Loyalty.Api.Infrastructure.EventStreams.IsWriteConflict(refused), refused.ToString());
         Assert.Equal(0, await app.Host.Available(member));
     }
@@ -41,13 +43,31 @@ public class ConcurrencyTests(LoyaltyApp app)
         var transaction = NewId("T");
         await host.Post("/purchases", Purchase(member, transaction, Line("a", 10, 10), Line("b", 10, 5))); // 150 points
 
-        var writes = Enumerable.Range(0, 60).Select(i =>
-        {
-            var node = i % 2 == 0 ? host : secondNode;
-            return i % 4 == 3
-                ? node.Post($"/purchases/pos-1/{transaction}/returns", new { returnId = $"r{i}", lines = new[] { new { lineId = i % 8 == 3 ? "a" : "b", quantity = 1 } } })
-                : node.Post($"/members/{member}/redemptions", new { redemptionId = $"R{i}", points = 7, reward = "coffee" });
-        }).ToArray();
+        var writes = Enumerable
+            .Range(0, 60)
+            .Select(i =>
+            {
+                var node = i % 2 == 0 ? host : secondNode;
+                return i % 4 == 3
+                    ? node.Post(
+                        $"/purchases/pos-1/{transaction}/returns",
+                        new
+                        {
+                            returnId = $"r{i}",
+                            lines = new[] { new { lineId = i % 8 == 3 ? "a" : "b", quantity = 1 } },
+                        }
+                    )
+                    : node.Post(
+                        $"/members/{member}/redemptions",
+                        new
+                        {
+                            redemptionId = $"R{i}",
+                            points = 7,
+                            reward = "coffee",
+                        }
+                    );
+            })
+            .ToArray();
         var answers = await Task.WhenAll(writes);
 
         Assert.All(answers, a => Assert.True(a.Status is 201 or 422, a.ToString()));
@@ -63,7 +83,11 @@ public class ConcurrencyTests(LoyaltyApp app)
         var sumOfMovements = ledger.Sum(e => e!["points"]!.GetValue<long>());
         Assert.Equal(sumOfMovements, balance.Get<long>("available"));
         Assert.Equal(ledger[0]!["balanceAfter"]!.GetValue<long>(), balance.Get<long>("available"));
-        Assert.Equal(balance.Get<long>("lifetimeEarned") - balance.Get<long>("lifetimeRedeemed") + balance.Get<long>("lifetimeAdjusted"),
-            balance.Get<long>("available") - balance.Get<long>("deficit"));
+        Assert.Equal(
+            balance.Get<long>("lifetimeEarned")
+                - balance.Get<long>("lifetimeRedeemed")
+                + balance.Get<long>("lifetimeAdjusted"),
+            balance.Get<long>("available") - balance.Get<long>("deficit")
+        );
     }
 }

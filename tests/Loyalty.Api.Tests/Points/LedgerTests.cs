@@ -13,15 +13,41 @@ public class LedgerTests(LoyaltyApp app)
         var member = await _host.WithEnrolledMember();
         var transaction = NewId("T");
         await _host.Post("/purchases", Purchase(member, transaction, Line("a", 2, 25)));
-        await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 20, reward = "mug", channel = "app" });
-        await _host.Post($"/purchases/pos-1/{transaction}/returns", new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } });
-        var supportDesk = await _host.Post("/api-keys", new { name = "support-desk", scopes = new[] { "points:adjust" } });
-        await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A1", points = 5, reason = "goodwill" },
-            Http.WithKey(supportDesk.Get<string>("key")));
+        await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 20,
+                reward = "mug",
+                channel = "app",
+            }
+        );
+        await _host.Post(
+            $"/purchases/pos-1/{transaction}/returns",
+            new { returnId = "r1", lines = new[] { new { lineId = "a", quantity = 1 } } }
+        );
+        var supportDesk = await _host.Post(
+            "/api-keys",
+            new { name = "support-desk", scopes = new[] { "points:adjust" } }
+        );
+        await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "A1",
+                points = 5,
+                reason = "goodwill",
+            },
+            Http.WithKey(supportDesk.Get<string>("key"))
+        );
 
         var entries = (await _host.Get($"/members/{member}/ledger"))["entries"].AsArray();
 
-        Assert.Equal(["adjusted", "reversed", "redeemed", "earned"], entries.Select(e => e!["type"]!.GetValue<string>()));
+        Assert.Equal(
+            ["adjusted", "reversed", "redeemed", "earned"],
+            entries.Select(e => e!["type"]!.GetValue<string>())
+        );
         Assert.Equal([5L, -25L, -20L, 50L], entries.Select(e => e!["points"]!.GetValue<long>()));
         Assert.Equal([10L, 5L, 30L, 50L], entries.Select(e => e!["balanceAfter"]!.GetValue<long>()));
         var earned = entries[3]!;
@@ -38,7 +64,15 @@ public class LedgerTests(LoyaltyApp app)
     {
         var member = await _host.WithMemberHolding(100);
         for (var i = 1; i <= 4; i++)
-            await _host.Post($"/members/{member}/redemptions", new { redemptionId = $"R{i}", points = i, reward = "sticker" });
+            await _host.Post(
+                $"/members/{member}/redemptions",
+                new
+                {
+                    redemptionId = $"R{i}",
+                    points = i,
+                    reward = "sticker",
+                }
+            );
 
         var first = await _host.Get($"/members/{member}/ledger?limit=2");
         var second = await _host.Get($"/members/{member}/ledger?limit=2&cursor={first.Get<string>("nextCursor")}");

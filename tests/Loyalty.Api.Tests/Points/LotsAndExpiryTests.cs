@@ -8,25 +8,41 @@ using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Points;
 
-/// <summary>A program with a return window, expiring points and a point value, on a database and clock of its own.</summary>
+/// <summary>
+/// A program with a return window, expiring points and a point value, on a database and clock of its own.
+/// </summary>
 public class LotsAndExpiryTests(LoyaltyApp app)
 {
     private readonly FakeClock _clock = new(LoyaltyApp.Start);
     private string? _database;
 
-    /// <summary>The service on this test's database and clock, with the scheduler off: the test runs the job itself.</summary>
-    private async Task<IAlbaHost> Host() => await app.StartHostAsync(new HostOptions(Clock: _clock,
-        ConnectionString: _database ??= await app.CreateDatabaseAsync(),
-        Settings: new Dictionary<string, string?> { ["Loyalty:Expiry:Enabled"] = "false" }));
+    /// <summary>
+    /// The service on this test's database and clock, with the scheduler off: the test runs the job itself.
+    /// </summary>
+    private async Task<IAlbaHost> Host() =>
+        await app.StartHostAsync(
+            new HostOptions(
+                Clock: _clock,
+                ConnectionString: _database ??= await app.CreateDatabaseAsync(),
+                Settings: new Dictionary<string, string?> { ["Loyalty:Expiry:Enabled"] = "false" }
+            )
+        );
 
     private async Task<IAlbaHost> ProgramWithLots(string expiry = "rolling", int months = 1, int pendingDays = 14)
     {
         var host = await Host();
-        var changed = await host.Put("/program/settings", new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 },
-            pendingDays, expiry = new { kind = expiry, months }, pointValue = new { points = 100, amount = 1.00m }
-        });
+        var changed = await host.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                pendingDays,
+                expiry = new { kind = expiry, months },
+                pointValue = new { points = 100, amount = 1.00m },
+            }
+        );
         Assert.Equal(200, changed.Status);
         return host;
     }
@@ -53,7 +69,8 @@ public class LotsAndExpiryTests(LoyaltyApp app)
         var pending = balance["pendingPoints"][0]!;
         Assert.Equal((Earlier + Duration.FromDays(14)).ToString(), pending["availableAt"]!.GetValue<string>());
         Assert.Equal("2026-12-24", balance["nextExpiry"]["lastDay"]!.GetValue<string>());
-        Assert.Equal(0, balance["expiring"]["points"]!.GetValue<long>()); // not within the default 30 days: it expires in 30½
+        // not within the default 30 days: it expires in 30½
+        Assert.Equal(0, balance["expiring"]["points"]!.GetValue<long>());
         var expiring = (await host.Get($"/members/{member}/balance?expiringWithinDays=31"))["expiring"]!;
         Assert.Equal(120, expiring["points"]!.GetValue<long>());
         Assert.Equal("2026-12-24", expiring["dates"]![0]!["lastDay"]!.GetValue<string>());
@@ -70,7 +87,15 @@ public class LotsAndExpiryTests(LoyaltyApp app)
         var member = await host.WithEnrolledMember();
         await Buy(host, member, "T1", 40);
         await Buy(host, member, "T2", 60);
-        var redeemed = await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 50, reward = "mug" });
+        var redeemed = await host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 50,
+                reward = "mug",
+            }
+        );
         Assert.Equal(201, redeemed.Status);
 
         var lots = await host.Get($"/members/{member}/lots");
@@ -82,7 +107,10 @@ public class LotsAndExpiryTests(LoyaltyApp app)
         Assert.Equal("available", first["state"]!.GetValue<string>());
         Assert.Equal("2027-03-31", first["lastDay"]!.GetValue<string>());
         Assert.Single(lots["lots"]!.AsArray()); // T1's lot was used up first (same expiry and time: by id)
-        Assert.Equal(["purchase:pos-1/T1", "purchase:pos-1/T2"], redeemed["lots"]!.AsArray().Select(l => l!["lotId"]!.GetValue<string>()));
+        Assert.Equal(
+            ["purchase:pos-1/T1", "purchase:pos-1/T2"],
+            redeemed["lots"]!.AsArray().Select(l => l!["lotId"]!.GetValue<string>())
+        );
     }
 
     [Fact]
@@ -103,7 +131,10 @@ public class LotsAndExpiryTests(LoyaltyApp app)
         Assert.Equal((0, 0L), (again.Members, again.Points));
         Assert.Null(await scheduler.TickAsync(CancellationToken.None)); // the day has had its run
         var balance = await host.Get($"/members/{member}/balance");
-        Assert.Equal((0, 0, 70), (balance.Get<long>("available"), balance.Get<long>("outstanding"), balance.Get<long>("lifetimeExpired")));
+        Assert.Equal(
+            (0, 0, 70),
+            (balance.Get<long>("available"), balance.Get<long>("outstanding"), balance.Get<long>("lifetimeExpired"))
+        );
         var ledger = await host.Get($"/members/{member}/ledger");
         Assert.Equal("expired", ledger["entries"][0]!["type"]!.GetValue<string>());
         Assert.Equal(-70, ledger["entries"][0]!["points"]!.GetValue<long>());
@@ -134,17 +165,38 @@ public class LotsAndExpiryTests(LoyaltyApp app)
         var quote = await host.Get($"/members/{member}/pay-with-points?amount=7.255&currency=EUR");
         Assert.Equal(400, quote.Status); // cents only
         quote = await host.Get($"/members/{member}/pay-with-points?amount=7.25&currency=EUR");
-        Assert.Equal((725, 500, 500), (quote.Get<long>("pointsNeeded"), quote.Get<long>("available"), quote.Get<long>("pointsCovering")));
+        Assert.Equal(
+            (725, 500, 500),
+            (quote.Get<long>("pointsNeeded"), quote.Get<long>("available"), quote.Get<long>("pointsCovering"))
+        );
         Assert.Equal(5.00m, quote.Get<decimal>("amountCovered"));
         Assert.False(quote.Get<bool>("coversAll"));
         Assert.Equal(422, (await host.Get($"/members/{member}/pay-with-points?amount=1.00&currency=USD")).Status);
 
-        var paid = await host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", amount = 2.50m, currency = "EUR", reward = "order 42" });
+        var paid = await host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                amount = 2.50m,
+                currency = "EUR",
+                reward = "order 42",
+            }
+        );
         Assert.Equal(201, paid.Status);
         Assert.Equal(250, paid.Get<int>("points"));
         Assert.Equal(2.50m, paid["value"]["amount"]!.GetValue<decimal>());
         Assert.Equal("EUR", paid["value"]["currency"]!.GetValue<string>());
-        var other = await host.Post($"/members/{member}/redemptions", new { redemptionId = "R2", amount = 1m, currency = "USD", reward = "x" });
+        var other = await host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R2",
+                amount = 1m,
+                currency = "USD",
+                reward = "x",
+            }
+        );
         Assert.Equal((422, "currency"), (other.Status, other.Field));
         Assert.Equal(250, await host.Available(member));
     }

@@ -11,7 +11,10 @@ public class PurchasesTests(LoyaltyApp app)
     public async Task a_purchase_earns_points_per_line_and_answers_the_new_balance()
     {
         var member = await _host.WithEnrolledMember();
-        var answer = await _host.Post("/purchases", Purchase(member, NewId("T"), Line("1", 2, 10.40m, 1.00m), Line("2", 1, 5.30m)));
+        var answer = await _host.Post(
+            "/purchases",
+            Purchase(member, NewId("T"), Line("1", 2, 10.40m, 1.00m), Line("2", 1, 5.30m))
+        );
 
         Assert.Equal(201, answer.Status);
         Assert.Equal(25, answer.Get<int>("pointsEarned"));
@@ -26,11 +29,19 @@ public class PurchasesTests(LoyaltyApp app)
     {
         var card = NewId("card");
         var member = await _host.WithEnrolledMember(card);
-        var answer = await _host.Post("/purchases", new
-        {
-            source = "pos-1", transactionId = NewId("T"), memberExternalId = card, storeId = "store-12",
-            occurredAt = Earlier, currency = "EUR", lines = new[] { Line("1", 1, 12) }
-        });
+        var answer = await _host.Post(
+            "/purchases",
+            new
+            {
+                source = "pos-1",
+                transactionId = NewId("T"),
+                memberExternalId = card,
+                storeId = "store-12",
+                occurredAt = Earlier,
+                currency = "EUR",
+                lines = new[] { Line("1", 1, 12) },
+            }
+        );
 
         Assert.Equal(201, answer.Status);
         Assert.Equal(member, answer.Get<Guid>("memberId"));
@@ -83,7 +94,9 @@ public class PurchasesTests(LoyaltyApp app)
         var clock = new NodaTime.Testing.FakeClock(LoyaltyApp.Start);
         await using var host = await app.StartHostAsync(new HostOptions(Clock: clock));
         var member = await host.WithEnrolledMember();
-        var purchase = System.Text.Json.JsonSerializer.SerializeToNode(Purchase(member, NewId("T"), Line("1", 1, 10)), Http.Json)!.AsObject();
+        var purchase = System
+            .Text.Json.JsonSerializer.SerializeToNode(Purchase(member, NewId("T"), Line("1", 1, 10)), Http.Json)!
+            .AsObject();
         purchase["occurredAt"] = (LoyaltyApp.Start + NodaTime.Duration.FromMinutes(30)).ToString();
 
         var early = await host.Post("/purchases", purchase.ToJsonString());
@@ -109,11 +122,19 @@ public class PurchasesTests(LoyaltyApp app)
     public async Task a_purchase_in_another_currency_is_refused()
     {
         var member = await _host.WithEnrolledMember();
-        var answer = await _host.Post("/purchases", new
-        {
-            source = "pos-1", transactionId = NewId("T"), memberId = member, storeId = "s", occurredAt = Earlier,
-            currency = "USD", lines = new[] { Line("1", 1, 10) }
-        });
+        var answer = await _host.Post(
+            "/purchases",
+            new
+            {
+                source = "pos-1",
+                transactionId = NewId("T"),
+                memberId = member,
+                storeId = "s",
+                occurredAt = Earlier,
+                currency = "USD",
+                lines = new[] { Line("1", 1, 10) },
+            }
+        );
         Assert.Equal(422, answer.Status);
         Assert.Equal("currency", answer.Field);
     }
@@ -124,8 +145,13 @@ public class PurchasesTests(LoyaltyApp app)
         var member = await _host.WithEnrolledMember();
         var purchase = new
         {
-            source = "pos-1", transactionId = NewId("T"), memberId = member, storeId = "store-12", currency = "EUR",
-            occurredAt = "2026-11-24T11:00:00+01:00", lines = new[] { Line("1", 1, 10) }
+            source = "pos-1",
+            transactionId = NewId("T"),
+            memberId = member,
+            storeId = "store-12",
+            currency = "EUR",
+            occurredAt = "2026-11-24T11:00:00+01:00",
+            lines = new[] { Line("1", 1, 10) },
         };
         var answer = await _host.Post("/purchases", purchase);
         var entry = (await _host.Get($"/members/{member}/ledger")).Body!["entries"]![0]!;

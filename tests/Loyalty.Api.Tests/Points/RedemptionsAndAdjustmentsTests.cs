@@ -11,7 +11,16 @@ public class RedemptionsAndAdjustmentsTests(LoyaltyApp app)
     public async Task redeeming_spends_points()
     {
         var member = await _host.WithMemberHolding(100);
-        var answer = await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 60, reward = "cinema ticket", channel = "app" });
+        var answer = await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 60,
+                reward = "cinema ticket",
+                channel = "app",
+            }
+        );
 
         Assert.Equal(201, answer.Status);
         Assert.Equal(40, answer["balance"]["available"]!.GetValue<long>());
@@ -22,7 +31,15 @@ public class RedemptionsAndAdjustmentsTests(LoyaltyApp app)
     public async Task redeeming_more_than_available_is_refused_naming_the_available_amount()
     {
         var member = await _host.WithMemberHolding(100);
-        var answer = await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 101, reward = "tv" });
+        var answer = await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 101,
+                reward = "tv",
+            }
+        );
 
         Assert.Equal(422, answer.Status);
         Assert.Equal("points", answer.Field);
@@ -33,10 +50,23 @@ public class RedemptionsAndAdjustmentsTests(LoyaltyApp app)
     public async Task a_retried_redemption_spends_once_and_a_reused_id_is_a_conflict()
     {
         var member = await _host.WithMemberHolding(100);
-        var request = new { redemptionId = "R1", points = 30, reward = "mug" };
+        var request = new
+        {
+            redemptionId = "R1",
+            points = 30,
+            reward = "mug",
+        };
         await _host.Post($"/members/{member}/redemptions", request);
         var retry = await _host.Post($"/members/{member}/redemptions", request);
-        var reused = await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 31, reward = "mug" });
+        var reused = await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 31,
+                reward = "mug",
+            }
+        );
 
         Assert.Equal("true", retry.Header("Idempotent-Replay"));
         Assert.Equal(409, reused.Status);
@@ -48,9 +78,20 @@ public class RedemptionsAndAdjustmentsTests(LoyaltyApp app)
     public async Task cancelling_a_redemption_gives_the_points_back_once()
     {
         var member = await _host.WithMemberHolding(100);
-        await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 30, reward = "mug" });
+        await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 30,
+                reward = "mug",
+            }
+        );
 
-        var cancelled = await _host.Post($"/members/{member}/redemptions/R1/cancellation", new { reason = "out of stock" });
+        var cancelled = await _host.Post(
+            $"/members/{member}/redemptions/R1/cancellation",
+            new { reason = "out of stock" }
+        );
         var again = await _host.Post($"/members/{member}/redemptions/R1/cancellation", new { reason = "out of stock" });
 
         Assert.Equal(200, cancelled.Status);
@@ -72,9 +113,33 @@ public class RedemptionsAndAdjustmentsTests(LoyaltyApp app)
     public async Task adjustments_add_and_remove_points_but_never_below_zero()
     {
         var member = await _host.WithMemberHolding(10);
-        var added = await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A1", points = 15, reason = "goodwill" });
-        var removed = await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A2", points = -20, reason = "correction" });
-        var tooMuch = await _host.Post($"/members/{member}/adjustments", new { adjustmentId = "A3", points = -6, reason = "correction" });
+        var added = await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "A1",
+                points = 15,
+                reason = "goodwill",
+            }
+        );
+        var removed = await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "A2",
+                points = -20,
+                reason = "correction",
+            }
+        );
+        var tooMuch = await _host.Post(
+            $"/members/{member}/adjustments",
+            new
+            {
+                adjustmentId = "A3",
+                points = -6,
+                reason = "correction",
+            }
+        );
 
         Assert.Equal(201, added.Status);
         Assert.Equal(201, removed.Status);

@@ -22,7 +22,8 @@ public class ReturnsTests(LoyaltyApp app)
     [Fact]
     public async Task partial_returns_add_up_to_exactly_what_the_purchase_earned()
     {
-        var (member, transaction) = await WithPurchase(Line("a", 3, 3.33m), Line("b", 1, 20)); // 9.99 + 20 → 29 points
+        // 9.99 + 20 → 29 points
+        var (member, transaction) = await WithPurchase(Line("a", 3, 3.33m), Line("b", 1, 20));
         var url = $"/purchases/pos-1/{transaction}/returns";
 
         var first = await _host.Post(url, Return("r1", Returned("a", 1)));
@@ -48,7 +49,15 @@ public class ReturnsTests(LoyaltyApp app)
     public async Task returning_spent_points_leaves_a_deficit_that_the_next_earning_settles()
     {
         var (member, transaction) = await WithPurchase(Line("a", 1, 100));
-        await _host.Post($"/members/{member}/redemptions", new { redemptionId = "R1", points = 80, reward = "bag" });
+        await _host.Post(
+            $"/members/{member}/redemptions",
+            new
+            {
+                redemptionId = "R1",
+                points = 80,
+                reward = "bag",
+            }
+        );
 
         var returned = await _host.Post($"/purchases/pos-1/{transaction}/returns", Return("r1", Returned("a", 1)));
         Assert.Equal(20, returned.Get<int>("takenFromBalance"));

@@ -3,7 +3,9 @@ using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Rules;
 
-/// <summary>Changes the program's rule on a host and database of its own, so other tests keep earning at 1 point per 1.00.</summary>
+/// <summary>
+/// Changes the program's rule on a host and database of its own, so other tests keep earning at 1 point per 1.00.
+/// </summary>
 public class ProgramSettingsTests(LoyaltyApp app)
 {
     [Fact]
@@ -13,10 +15,16 @@ public class ProgramSettingsTests(LoyaltyApp app)
         var member = await isolated.WithEnrolledMember();
         var before = await isolated.Post("/purchases", Purchase(member, NewId("T"), Line("1", 1, 10)));
 
-        var changed = await isolated.Put("/program/settings", new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 3, perAmount = 2 }, expectedRuleVersion = 1
-        });
+        var changed = await isolated.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 3, perAmount = 2 },
+                expectedRuleVersion = 1,
+            }
+        );
         var after = await isolated.Post("/purchases", Purchase(member, NewId("T"), Line("1", 1, 9.99m)));
 
         Assert.Equal(200, changed.Status);
@@ -32,11 +40,18 @@ public class ProgramSettingsTests(LoyaltyApp app)
     public async Task the_pending_period_expiry_policy_and_point_value_are_set_with_the_rule()
     {
         await using var isolated = await app.StartHostOnFreshDatabaseAsync();
-        var changed = await isolated.Put("/program/settings", new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 },
-            pendingDays = 14, expiry = new { kind = "end-of-quarter", months = 12 }, pointValue = new { points = 100, amount = 1.00m }
-        });
+        var changed = await isolated.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                pendingDays = 14,
+                expiry = new { kind = "end-of-quarter", months = 12 },
+                pointValue = new { points = 100, amount = 1.00m },
+            }
+        );
 
         Assert.Equal(200, changed.Status);
         var read = await isolated.Get("/program/settings");
@@ -50,13 +65,23 @@ public class ProgramSettingsTests(LoyaltyApp app)
     [Theory]
     [InlineData("soon", 12, "expiry.kind")]
     [InlineData("rolling", 0, "expiry.months")]
-    public async Task an_expiry_policy_that_makes_no_sense_is_refused_and_changes_nothing(string kind, int months, string field)
+    public async Task an_expiry_policy_that_makes_no_sense_is_refused_and_changes_nothing(
+        string kind,
+        int months,
+        string field
+    )
     {
         var before = (await app.Host.Get("/program/settings")).Get<int>("ruleVersion");
-        var refused = await app.Host.Put("/program/settings", new
-        {
-            currency = "EUR", timeZone = "Europe/Amsterdam", earnRate = new { points = 1, perAmount = 1 }, expiry = new { kind, months }
-        });
+        var refused = await app.Host.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                expiry = new { kind, months },
+            }
+        );
         Assert.Equal(400, refused.Status);
         Assert.Equal(field, refused.Field);
         Assert.Equal(before, (await app.Host.Get("/program/settings")).Get<int>("ruleVersion"));
@@ -66,11 +91,15 @@ public class ProgramSettingsTests(LoyaltyApp app)
     public async Task unchanged_settings_keep_the_rule_version()
     {
         var current = await app.Host.Get("/program/settings");
-        var same = await app.Host.Put("/program/settings", new
-        {
-            currency = current.Get<string>("currency"), timeZone = current.Get<string>("timeZone"),
-            earnRate = new { points = 1, perAmount = 1 }
-        });
+        var same = await app.Host.Put(
+            "/program/settings",
+            new
+            {
+                currency = current.Get<string>("currency"),
+                timeZone = current.Get<string>("timeZone"),
+                earnRate = new { points = 1, perAmount = 1 },
+            }
+        );
         Assert.Equal(200, same.Status);
         Assert.Equal(current.Get<int>("ruleVersion"), same.Get<int>("ruleVersion"));
     }

@@ -7,10 +7,14 @@ namespace Loyalty.Domain.Tests.Members;
 
 public class MemberTests
 {
-    private static EnrollMember Enroll(string? zone = null, LocalDate? birthday = null, string? email = "ada@example.com") =>
-        new(MemberId, "card-1", "Ada", email, "+31 6 1234", birthday, zone, "Europe/Amsterdam", Now, Till);
+    private static EnrollMember Enroll(
+        string? zone = null,
+        LocalDate? birthday = null,
+        string? email = "ada@example.com"
+    ) => new(MemberId, "card-1", "Ada", email, "+31 6 1234", birthday, zone, "Europe/Amsterdam", Now, Till);
 
-    private static Domain.Members.Member Enrolled(EnrollMember cmd) => Domain.Members.Member.Evolve(null, EnrollMember.Decide(cmd))!;
+    private static Domain.Members.Member Enrolled(EnrollMember cmd) =>
+        Domain.Members.Member.Evolve(null, EnrollMember.Decide(cmd))!;
 
     [Fact]
     public void a_member_takes_the_program_zone_when_none_is_given()
@@ -24,7 +28,9 @@ public class MemberTests
     [InlineData(null, "not-an-email", "email")]
     public void a_bad_profile_is_refused_naming_the_field(string? zone, string? email, string field)
     {
-        var error = Assert.Throws<InvalidInput>(() => EnrollMember.Decide(Enroll(zone, email: email ?? "ada@example.com")));
+        var error = Assert.Throws<InvalidInput>(() =>
+            EnrollMember.Decide(Enroll(zone, email: email ?? "ada@example.com"))
+        );
         Assert.Equal(field, error.Field);
     }
 
@@ -41,7 +47,8 @@ public class MemberTests
     {
         var member = Enrolled(Enroll());
         var error = Assert.Throws<StaleVersion>(() =>
-            UpdateProfile.Decide(member, new UpdateProfile(2, "Ada L", null, null, null, null, Now, Till)));
+            UpdateProfile.Decide(member, new UpdateProfile(2, "Ada L", null, null, null, null, Now, Till))
+        );
         Assert.Equal("expectedVersion", error.Field);
     }
 
@@ -49,22 +56,34 @@ public class MemberTests
     public void an_edit_raises_the_version_and_an_unchanged_edit_records_nothing()
     {
         var member = Enrolled(Enroll());
-        var events = UpdateProfile.Decide(member, new UpdateProfile(1, "Ada L", "ada@example.com", "+31 6 1234", null, null, Now, Till));
+        var events = UpdateProfile.Decide(
+            member,
+            new UpdateProfile(1, "Ada L", "ada@example.com", "+31 6 1234", null, null, Now, Till)
+        );
         var updated = events.Aggregate(member, (m, e) => Domain.Members.Member.Evolve(m, e)!);
 
         Assert.Equal(2, updated.Version);
         Assert.Equal("Ada L", updated.Profile.Name);
-        Assert.Empty(UpdateProfile.Decide(updated, new UpdateProfile(2, "Ada L", "ada@example.com", "+31 6 1234", null, null, Now, Till)));
+        Assert.Empty(
+            UpdateProfile.Decide(
+                updated,
+                new UpdateProfile(2, "Ada L", "ada@example.com", "+31 6 1234", null, null, Now, Till)
+            )
+        );
     }
 
     [Fact]
     public void closing_twice_records_once_and_a_closed_member_cannot_be_edited()
     {
         var member = Enrolled(Enroll());
-        var closed = CloseMember.Decide(member, new CloseMember("moved away", null, Now, Till)).Aggregate(member, (m, e) => Domain.Members.Member.Evolve(m, e)!);
+        var closed = CloseMember
+            .Decide(member, new CloseMember("moved away", null, Now, Till))
+            .Aggregate(member, (m, e) => Domain.Members.Member.Evolve(m, e)!);
 
         Assert.True(closed.Closed);
         Assert.Empty(CloseMember.Decide(closed, new CloseMember("again", null, Now, Till)));
-        Assert.Throws<RuleBroken>(() => UpdateProfile.Decide(closed, new UpdateProfile(2, "Ada", null, null, null, null, Now, Till)));
+        Assert.Throws<RuleBroken>(() =>
+            UpdateProfile.Decide(closed, new UpdateProfile(2, "Ada", null, null, null, null, Now, Till))
+        );
     }
 }

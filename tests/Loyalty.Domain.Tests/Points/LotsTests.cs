@@ -8,18 +8,31 @@ public class LotsTests
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 11, 24, 12, 0);
 
-    private static string Id(string purchase) => Loyalty.Domain.Points.Lot.IdFor(new LotSource(LotSource.Purchase, purchase));
+    private static string Id(string purchase) =>
+        Loyalty.Domain.Points.Lot.IdFor(new LotSource(LotSource.Purchase, purchase));
 
     private static Lot Lot(string purchase, int points, int daysAgo, int? expiresInDays, int pendingDays = 0) =>
-        new(Id(purchase), points, points, 0, Now - Duration.FromDays(daysAgo), Now - Duration.FromDays(daysAgo) + Duration.FromDays(pendingDays),
-            expiresInDays is { } d ? Now + Duration.FromDays(d) : null);
+        new(
+            Id(purchase),
+            points,
+            points,
+            0,
+            Now - Duration.FromDays(daysAgo),
+            Now - Duration.FromDays(daysAgo) + Duration.FromDays(pendingDays),
+            expiresInDays is { } d ? Now + Duration.FromDays(d) : null
+        );
 
     private static Lots Of(params Lot[] lots) => new(lots.ToImmutableList());
 
     [Fact]
     public void points_are_taken_soonest_expiring_first_then_oldest_then_never_expiring()
     {
-        var lots = Of(Lot("never", 50, 30, null), Lot("late", 50, 20, 90), Lot("soon-new", 20, 5, 10), Lot("soon-old", 20, 40, 10));
+        var lots = Of(
+            Lot("never", 50, 30, null),
+            Lot("late", 50, 20, 90),
+            Lot("soon-new", 20, 5, 10),
+            Lot("soon-old", 20, 40, 10)
+        );
 
         var taken = lots.Take(100, Now)!;
 
@@ -60,7 +73,10 @@ public class LotsTests
         var reopened = closed.Restore(taken);
 
         var back = Assert.Single(reopened.Items);
-        Assert.Equal((lot.LotId, 30, lot.EarnedAt, lot.ExpiresAt), (back.LotId, back.Open, back.EarnedAt, back.ExpiresAt));
+        Assert.Equal(
+            (lot.LotId, 30, lot.EarnedAt, lot.ExpiresAt),
+            (back.LotId, back.Open, back.EarnedAt, back.ExpiresAt)
+        );
         Assert.Equal(lot.Source(), back.Source());
     }
 
@@ -75,16 +91,38 @@ public class LotsTests
     [Fact]
     public void many_lots_consolidate_by_expiry_keeping_the_newest_pending_and_held_ones_apart()
     {
-        var lots = Of(Lot("a", 10, 50, null), Lot("b", 20, 40, 30), Lot("c", 30, 30, null), Lot("d", 40, 20, 30) with { Held = 5 },
-            Lot("e", 50, 1, null, pendingDays: 14), Lot("f", 60, 3, null), Lot("g", 70, 2, 30));
+        var lots = Of(
+            Lot("a", 10, 50, null),
+            Lot("b", 20, 40, 30),
+            Lot("c", 30, 30, null),
+            Lot("d", 40, 20, 30) with
+            {
+                Held = 5,
+            },
+            Lot("e", 50, 1, null, pendingDays: 14),
+            Lot("f", 60, 3, null),
+            Lot("g", 70, 2, 30)
+        );
 
         Assert.Null(lots.Consolidation(Now, keep: 4)); // not past twice the lots kept
         var (merged, into) = lots.Consolidation(Now, keep: 3)!.Value;
         var consolidated = lots.Consolidate(merged, into);
 
-        Assert.Equal(["consolidated:" + (Now + Duration.FromDays(30)).ToUnixTimeMilliseconds(), "consolidated:never", Id("d"), Id("e"), Id("f"), Id("g")],
-            consolidated.Items.Select(l => l.LotId).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [
+                "consolidated:" + (Now + Duration.FromDays(30)).ToUnixTimeMilliseconds(),
+                "consolidated:never",
+                Id("d"),
+                Id("e"),
+                Id("f"),
+                Id("g"),
+            ],
+            consolidated.Items.Select(l => l.LotId).Order(StringComparer.Ordinal)
+        );
         Assert.Equal(40, consolidated.Find("consolidated:never")!.Open);
-        Assert.Equal((lots.Open(), lots.Held(), lots.Available(Now)), (consolidated.Open(), consolidated.Held(), consolidated.Available(Now)));
+        Assert.Equal(
+            (lots.Open(), lots.Held(), lots.Available(Now)),
+            (consolidated.Open(), consolidated.Held(), consolidated.Available(Now))
+        );
     }
 }

@@ -24,7 +24,9 @@ public class RecordPurchaseTests
     [Fact]
     public void line_points_add_up_to_the_purchase_points_by_largest_remainder()
     {
-        var earned = Member().Record(Purchase("t1", Line("a", 1, 0.40m), Line("b", 1, 0.70m), Line("c", 1, 0.50m))).Single();
+        var earned = Member()
+            .Record(Purchase("t1", Line("a", 1, 0.40m), Line("b", 1, 0.70m), Line("c", 1, 0.50m)))
+            .Single();
 
         Assert.Equal(1, earned.Points); // 1.60 floors to 1
         Assert.Equal([0, 1, 0], earned.Lines.Select(l => l.Points)); // b has the largest fraction
@@ -43,7 +45,10 @@ public class RecordPurchaseTests
     [Fact]
     public void earning_settles_a_deficit_first()
     {
-        var member = Member(Earned("t1", Line("1", 1, 50)), new PointsRedeemed(MemberId, "x", 50, "mug", null, Now, Till))
+        var member = Member(
+                Earned("t1", Line("1", 1, 50)),
+                new PointsRedeemed(MemberId, "x", 50, "mug", null, Now, Till)
+            )
             .Apply(m => m.Return(Return("t1", "r1", new ReturnLine("1", 1))));
         Assert.Equal(50, member.Account.Balance.Deficit);
 
@@ -58,14 +63,18 @@ public class RecordPurchaseTests
     [Fact]
     public void a_purchase_in_another_currency_is_refused()
     {
-        var error = Assert.Throws<RuleBroken>(() => Member().Record(Purchase("t1", Line("1", 1, 5)) with { Currency = "USD" }));
+        var error = Assert.Throws<RuleBroken>(() =>
+            Member().Record(Purchase("t1", Line("1", 1, 5)) with { Currency = "USD" })
+        );
         Assert.Equal("currency", error.Field);
     }
 
     [Fact]
     public void a_closed_member_earns_nothing()
     {
-        var error = Assert.Throws<RuleBroken>(() => Member(new MemberClosed(MemberId, "moved away", Now, Till)).Record(Purchase("t1", Line("1", 1, 5))));
+        var error = Assert.Throws<RuleBroken>(() =>
+            Member(new MemberClosed(MemberId, "moved away", Now, Till)).Record(Purchase("t1", Line("1", 1, 5)))
+        );
         Assert.Equal("memberId", error.Field);
     }
 
@@ -86,16 +95,34 @@ public class RecordPurchaseTests
     [InlineData(1, -1, 0, "lines[0].unitPrice")]
     [InlineData(1, 1, -1, "lines[0].discount")]
     [InlineData(1, 1, 2, "lines[0].discount")]
-    public void malformed_lines_are_refused_naming_the_field(decimal quantity, decimal unitPrice, decimal discount, string field)
+    public void malformed_lines_are_refused_naming_the_field(
+        decimal quantity,
+        decimal unitPrice,
+        decimal discount,
+        string field
+    )
     {
-        var error = Assert.Throws<InvalidInput>(() => Member().Record(Purchase("t1", Line("1", quantity, unitPrice, discount))));
+        var error = Assert.Throws<InvalidInput>(() =>
+            Member().Record(Purchase("t1", Line("1", quantity, unitPrice, discount)))
+        );
         Assert.Equal(field, error.Field);
     }
 
     [Fact]
     public void a_purchase_from_the_future_is_refused()
     {
-        var error = Assert.Throws<InvalidInput>(() => RecordPurchase.Parse("pos", "t1", "store-1", Now + NodaTime.Duration.FromHours(1), "EUR", [Line("1", 1, 5)], Now, Till));
+        var error = Assert.Throws<InvalidInput>(() =>
+            RecordPurchase.Parse(
+                "pos",
+                "t1",
+                "store-1",
+                Now + NodaTime.Duration.FromHours(1),
+                "EUR",
+                [Line("1", 1, 5)],
+                Now,
+                Till
+            )
+        );
         Assert.Equal("occurredAt", error.Field);
     }
 
@@ -109,7 +136,9 @@ public class RecordPurchaseTests
     [Fact]
     public void repeated_line_ids_are_refused()
     {
-        var error = Assert.Throws<InvalidInput>(() => Member().Record(Purchase("t1", Line("1", 1, 5), Line("1", 1, 5))));
+        var error = Assert.Throws<InvalidInput>(() =>
+            Member().Record(Purchase("t1", Line("1", 1, 5), Line("1", 1, 5)))
+        );
         Assert.Equal("lines[1].lineId", error.Field);
     }
 }

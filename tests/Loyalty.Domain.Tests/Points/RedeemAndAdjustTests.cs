@@ -73,7 +73,10 @@ public class RedeemAndAdjustTests
             .Apply(m => m.Cancel(new CancelRedemption("x1", null, Now, Till)))
             .Account.Balance;
 
-        Assert.Equal(balance.LifetimeEarned - balance.LifetimeRedeemed + balance.LifetimeAdjusted, balance.Outstanding - balance.Deficit);
+        Assert.Equal(
+            balance.LifetimeEarned - balance.LifetimeRedeemed + balance.LifetimeAdjusted,
+            balance.Outstanding - balance.Deficit
+        );
         Assert.Equal(30, balance.Outstanding);
         Assert.Equal(0, balance.Deficit);
     }

@@ -6,13 +6,16 @@ namespace Loyalty.Domain.Tests.Points;
 
 public class ReturnPurchaseTests
 {
-    private static readonly PointsEarned ThreeShirts = Earned("t1", Line("shirt", 3, 10), Line("sock", 1, 4.50m)); // 30 + 4 = 34
+    // 30 + 4 = 34
+    private static readonly PointsEarned ThreeShirts = Earned("t1", Line("shirt", 3, 10), Line("sock", 1, 4.50m));
 
     [Fact]
     public void returning_lines_reverses_exactly_what_they_earned()
     {
         var member = Member(ThreeShirts);
-        var reversed = member.Return(Return("t1", "r1", new ReturnLine("shirt", 3), new ReturnLine("sock", 1))).Single();
+        var reversed = member
+            .Return(Return("t1", "r1", new ReturnLine("shirt", 3), new ReturnLine("sock", 1)))
+            .Single();
 
         Assert.Equal(34, reversed.Points);
         Assert.Equal(34, reversed.TakenFromBalance);
@@ -66,13 +69,17 @@ public class ReturnPurchaseTests
     public void another_members_purchase_is_not_found()
     {
         var someoneElses = Member(ThreeShirts).PurchaseOf("t1")! with { MemberId = Guid.NewGuid() };
-        Assert.Throws<NotFound>(() => ReturnPurchase.Decide(Member().Account, someoneElses, Return("t1", "r1", new ReturnLine("shirt", 1))));
+        Assert.Throws<NotFound>(() =>
+            ReturnPurchase.Decide(Member().Account, someoneElses, Return("t1", "r1", new ReturnLine("shirt", 1)))
+        );
     }
 
     [Fact]
     public void an_unknown_line_is_refused()
     {
-        var error = Assert.Throws<RuleBroken>(() => Member(ThreeShirts).Return(Return("t1", "r1", new ReturnLine("hat", 1))));
+        var error = Assert.Throws<RuleBroken>(() =>
+            Member(ThreeShirts).Return(Return("t1", "r1", new ReturnLine("hat", 1)))
+        );
         Assert.Equal("lines[0].lineId", error.Field);
     }
 

@@ -8,7 +8,9 @@ namespace Loyalty.Domain.Tests.Rules;
 public class ExpiryPolicyTests
 {
     private static readonly DateTimeZone Amsterdam = DateTimeZoneProviders.Tzdb["Europe/Amsterdam"];
+
     private static Instant At(string iso) => InstantPattern.ExtendedIso.Parse(iso).Value;
+
     private static LocalDate Day(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
 
     [Theory]

@@ -26,14 +26,17 @@ public class PointValueTests
     public void the_value_of_points_is_rounded_down_to_the_cent()
     {
         var threePerEuro = PointValue.From(3, 1.00m);
-        Assert.Equal(0.33m, threePerEuro.ValueOf(1));   // 0.333…
-        Assert.Equal(0.66m, threePerEuro.ValueOf(2));   // 0.666…
+        Assert.Equal(0.33m, threePerEuro.ValueOf(1)); // 0.333…
+        Assert.Equal(0.66m, threePerEuro.ValueOf(2)); // 0.666…
         Assert.Equal(12.34m, HundredPerEuro.ValueOf(1234));
     }
 
     [Fact]
     public void an_amount_in_another_currency_is_refused_as_a_broken_rule() =>
-        Assert.Equal("currency", Assert.Throws<RuleBroken>(() => PointsOrMoney.Parse(null, 10m, "USD").In(Given.Program)).Field);
+        Assert.Equal(
+            "currency",
+            Assert.Throws<RuleBroken>(() => PointsOrMoney.Parse(null, 10m, "USD").In(Given.Program)).Field
+        );
 
     [Theory]
     [InlineData(0, "amount")]

@@ -27,28 +27,51 @@ public class ProgramSettingsTests
     [Fact]
     public void the_pending_period_expiry_and_point_value_are_part_of_the_rule_version()
     {
-        var change = Change() with { PendingDays = 14, Expiry = ExpiryPolicy.From("end-of-year", 12), PointValue = PointValue.From(100, 1m) };
+        var change = Change() with
+        {
+            PendingDays = 14,
+            Expiry = ExpiryPolicy.From("end-of-year", 12),
+            PointValue = PointValue.From(100, 1m),
+        };
         var changed = (ProgramSettingsChanged)ChangeProgramSettings.Decide(Program, change).Single();
         var settings = ProgramSettings.Evolve(Program, changed);
 
-        Assert.Equal((2, 14, new ExpiryPolicy("end-of-year", 12), new PointValue(100, 1m)),
-            (settings.RuleVersion, settings.PendingDays, settings.Expiry, settings.PointValue));
-        Assert.Empty(ChangeProgramSettings.Decide(settings, Change()));   // left out: unchanged
+        Assert.Equal(
+            (2, 14, new ExpiryPolicy("end-of-year", 12), new PointValue(100, 1m)),
+            (settings.RuleVersion, settings.PendingDays, settings.Expiry, settings.PointValue)
+        );
+        Assert.Empty(ChangeProgramSettings.Decide(settings, Change())); // left out: unchanged
     }
 
     [Fact]
     public void settings_recorded_before_expiry_existed_read_as_never_expiring()
     {
-        var old = new ProgramSettingsChanged(1, "EUR", "Europe/Amsterdam", new EarnRate(1, 1), ProgramSettings.FloorPerPurchase, Now, Till);
+        var old = new ProgramSettingsChanged(
+            1,
+            "EUR",
+            "Europe/Amsterdam",
+            new EarnRate(1, 1),
+            ProgramSettings.FloorPerPurchase,
+            Now,
+            Till
+        );
         var settings = ProgramSettings.Evolve(ProgramSettings.None, old);
-        Assert.Equal((0, ExpiryPolicy.Never, (PointValue?)null), (settings.PendingDays, settings.Expiry, settings.PointValue));
+        Assert.Equal(
+            (0, ExpiryPolicy.Never, (PointValue?)null),
+            (settings.PendingDays, settings.Expiry, settings.PointValue)
+        );
     }
 
     [Theory]
     [InlineData(-1)]
     [InlineData(366)]
     public void a_pending_period_out_of_range_is_refused(int days) =>
-        Assert.Equal("pendingDays", Assert.Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change() with { PendingDays = days })).Field);
+        Assert.Equal(
+            "pendingDays",
+            Assert
+                .Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change() with { PendingDays = days }))
+                .Field
+        );
 
     [Fact]
     public void a_stale_rule_version_is_refused()
@@ -61,7 +84,10 @@ public class ProgramSettingsTests
     [InlineData("EUR", 0, "earnRate.points")]
     public void bad_settings_are_refused_naming_the_field(string currency, decimal points, string field)
     {
-        Assert.Equal(field, Assert.Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change(currency, points))).Field);
+        Assert.Equal(
+            field,
+            Assert.Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change(currency, points))).Field
+        );
     }
 
     [Fact]

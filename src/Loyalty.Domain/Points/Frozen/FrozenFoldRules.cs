@@ -10,7 +10,9 @@ namespace Loyalty.Domain.Points.Frozen;
 /// </summary>
 public static class FrozenFoldRules
 {
-    /// <summary>How many recent lots stayed apart when the fold consolidated lots (before <c>LotsConsolidated</c>).</summary>
+    /// <summary>
+    /// How many recent lots stayed apart when the fold consolidated lots (before <c>LotsConsolidated</c>).
+    /// </summary>
     public const int SeparateLotsInFold = 100;
 
     /// <summary>
@@ -19,8 +21,8 @@ public static class FrozenFoldRules
     /// </summary>
     public static IReadOnlyList<LotTake> TakenBeforeLots(Lots lots, long points, Instant at)
     {
-        var usable = lots.Items
-            .Select(lot => (Lot: lot, Usable: IsAvailable(lot, at) ? lot.Open - lot.Held : 0))
+        var usable = lots
+            .Items.Select(lot => (Lot: lot, Usable: IsAvailable(lot, at) ? lot.Open - lot.Held : 0))
             .Where(l => l.Usable > 0)
             .OrderBy(l => l.Lot.ExpiresAt ?? Instant.MaxValue)
             .ThenBy(l => l.Lot.EarnedAt)
@@ -30,7 +32,8 @@ public static class FrozenFoldRules
         var takes = new List<LotTake>();
         foreach (var (lot, available) in usable)
         {
-            if (left == 0) break;
+            if (left == 0)
+                break;
             var take = (int)Math.Min(left, available);
             takes.Add(new LotTake(lot.LotId, take, lot.EarnedAt, lot.AvailableAt, lot.ExpiresAt));
             left -= take;
@@ -45,9 +48,10 @@ public static class FrozenFoldRules
     /// </summary>
     public static Lots ConsolidatedInFold(Lots lots, Instant at)
     {
-        if (lots.Items.Count <= 2 * SeparateLotsInFold) return lots;
-        var newest = lots.Items
-            .OrderByDescending(l => l.EarnedAt)
+        if (lots.Items.Count <= 2 * SeparateLotsInFold)
+            return lots;
+        var newest = lots
+            .Items.OrderByDescending(l => l.EarnedAt)
             .ThenByDescending(l => l.LotId, StringComparer.Ordinal)
             .Take(SeparateLotsInFold)
             .Select(l => l.LotId)
@@ -57,15 +61,15 @@ public static class FrozenFoldRules
         foreach (var group in merging.GroupBy(l => l.ExpiresAt))
         {
             var id = $"consolidated:{group.Key?.ToUnixTimeMilliseconds().ToString() ?? "never"}";
-            var into = items.Find(l => l.LotId == id)
-                ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
+            var into =
+                items.Find(l => l.LotId == id) ?? new Lot(id, 0, 0, 0, Instant.MaxValue, Instant.MinValue, group.Key);
             var points = group.Sum(l => l.Open);
             var merged = into with
             {
                 Points = into.Points + points,
                 Open = into.Open + points,
                 EarnedAt = Instant.Min(into.EarnedAt, group.Min(l => l.EarnedAt)),
-                AvailableAt = Instant.Max(into.AvailableAt, group.Max(l => l.AvailableAt))
+                AvailableAt = Instant.Max(into.AvailableAt, group.Max(l => l.AvailableAt)),
             };
             items = items.Remove(into).Add(merged);
         }
