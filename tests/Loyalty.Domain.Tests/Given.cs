@@ -50,6 +50,8 @@ public sealed class History(IEnumerable<IMemberEvent> events)
 {
     private readonly List<IMemberEvent> _events = events.ToList();
 
+    public IReadOnlyList<IMemberEvent> Events => _events;
+
     public PointsAccount Account => _events.Aggregate(PointsAccount.Initial(Given.MemberId), PointsAccount.Evolve);
 
     public PurchaseState? PurchaseOf(string transactionId) =>

@@ -41,7 +41,14 @@ public class LotPropertiesTests
             new Run(seed, earnHeavy: true).Go(steps: 450);
     }
 
-    private sealed class Run(int seed, bool earnHeavy = false)
+    [Fact]
+    public void long_histories_whose_lots_are_consolidated_by_event_keep_every_invariant()
+    {
+        for (var seed = 1; seed <= 3; seed++)
+            new Run(seed, earnHeavy: true, recorded: true).Go(steps: 450);
+    }
+
+    private sealed class Run(int seed, bool earnHeavy = false, bool recorded = false)
     {
         private readonly Random _random = new(seed);
         private readonly List<IMemberEvent> _events = [];
@@ -111,7 +118,8 @@ public class LotPropertiesTests
                         "card",
                         new MemberProfile("P", null, null, null, "Europe/Amsterdam"),
                         _now,
-                        By
+                        By,
+                        recorded ? true : null
                     ),
                 ]
             );
@@ -133,7 +141,7 @@ public class LotPropertiesTests
                 IMemberEvent[] decided;
                 try
                 {
-                    decided = Decide(name, account, step).ToArray();
+                    decided = ConsolidateLots.Following(account, Decide(name, account, step).ToArray()).ToArray();
                 }
                 catch (DomainError)
                 {
