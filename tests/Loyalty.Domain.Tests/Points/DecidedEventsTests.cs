@@ -5,7 +5,9 @@ using static Loyalty.Domain.Tests.Given;
 
 namespace Loyalty.Domain.Tests.Points;
 
-/// <summary>Given these events, when this command, then exactly these events: every field, worked out by hand.</summary>
+/// <summary>
+/// Given these events, when this command, then exactly these events: every field, worked out by hand.
+/// </summary>
 public class DecidedEventsTests
 {
     private static readonly LotTake FromT1 = new("purchase:pos/t1", 40, Now, Now, null);
