@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Bench;
 using Loyalty.Harness;

@@ -1,8 +1,6 @@
 using Loyalty.Api.Infrastructure;
-using Loyalty.Domain.Access;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
-using Loyalty.Domain.Rules;
 using Loyalty.Projections.Audit;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Ledger;

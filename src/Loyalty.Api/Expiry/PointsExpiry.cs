@@ -5,7 +5,6 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
-using Loyalty.Projections.Balances;
 using Marten;
 using NodaTime;
 

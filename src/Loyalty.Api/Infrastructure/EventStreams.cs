@@ -1,9 +1,7 @@
 using System.Text.Json;
 using JasperFx;
-using JasperFx.Events;
 using Loyalty.Domain.Common;
 using Marten;
-using Marten.Exceptions;
 using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;

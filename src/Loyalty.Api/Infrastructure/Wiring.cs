@@ -18,7 +18,6 @@ using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
 using Loyalty.Projections.Purchases;
 using Marten;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Npgsql;

@@ -1,16 +1,10 @@
-using System.ComponentModel.DataAnnotations;
-using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
-using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
-using Loyalty.Domain.Members;
-using Loyalty.Projections.Balances;
 using Loyalty.Projections.Members;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using NodaTime;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Members;

@@ -1,7 +1,4 @@
-using System.ComponentModel.DataAnnotations;
-using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
-using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;

@@ -2,18 +2,13 @@ using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
-using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
-using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Rules;
-using Loyalty.Projections.Balances;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using NodaTime;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Memberships;

@@ -3,11 +3,8 @@ using System.Linq.Expressions;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Points;
-using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
 using Marten;
-using NodaTime;
 
 namespace Loyalty.Api.Points;
 

@@ -1,4 +1,3 @@
-using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;

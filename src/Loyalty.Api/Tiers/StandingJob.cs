@@ -7,7 +7,6 @@ using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
-using Loyalty.Projections.Balances;
 using Marten;
 using NodaTime;
 

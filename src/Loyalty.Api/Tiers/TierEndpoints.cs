@@ -1,13 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
-using Loyalty.Api.Members;
-using Loyalty.Api.Points;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
-using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Balances;

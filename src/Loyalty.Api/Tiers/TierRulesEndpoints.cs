@@ -3,7 +3,6 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
-using Loyalty.Domain.Common;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Balances;

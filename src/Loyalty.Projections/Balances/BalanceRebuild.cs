@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using Marten;
 using Weasel.Core;
 

@@ -1,4 +1,3 @@
-using Alba;
 using Loyalty.Api.Tests.Infrastructure;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 

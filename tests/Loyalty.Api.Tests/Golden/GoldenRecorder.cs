@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;

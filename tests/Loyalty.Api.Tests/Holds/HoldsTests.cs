@@ -1,4 +1,3 @@
-using Alba;
 using Loyalty.Api.Tests.Infrastructure;
 using Loyalty.Domain.Points;
 using Microsoft.Extensions.DependencyInjection;

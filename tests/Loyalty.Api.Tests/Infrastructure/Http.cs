@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;
-using Loyalty.Harness;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 

@@ -3,7 +3,6 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Harness;
 using Marten;
 using Marten.Events;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;

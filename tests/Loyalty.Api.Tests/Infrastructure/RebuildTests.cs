@@ -1,6 +1,5 @@
 using Loyalty.Harness;
 using Npgsql;
-using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Infrastructure;
 

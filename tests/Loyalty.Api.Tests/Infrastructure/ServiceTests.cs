@@ -1,4 +1,3 @@
-using Alba;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Infrastructure;
