@@ -33,10 +33,9 @@ public static class CaptureHoldEndpoint
     )
     {
         request = Body.Required(request);
-        holdId = Guard.Required(holdId, "holdId", 100);
         var command = CaptureHold.Parse(holdId, request.Points, streams.Now, Caller.Of(http).Actor);
         var points = request.Points?.ToString() ?? "all";
-        var key = streams.Key($"capture/{id}/{holdId}", "points", new { holdId, points });
+        var key = streams.Key($"capture/{id}/{command.HoldId}", "points", new { holdId = command.HoldId, points });
         return new CapturingHold(id, key, command, await programSettings.CurrentAsync(ct));
     }
 

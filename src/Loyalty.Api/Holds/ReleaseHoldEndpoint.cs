@@ -36,9 +36,8 @@ public static class ReleaseHoldEndpoint
         CancellationToken ct
     )
     {
-        holdId = Guard.Required(holdId, "holdId", 100);
-        var command = new ReleaseHold(holdId, streams.Now, Caller.Of(http).Actor);
-        var key = streams.Key($"release/{id}/{holdId}", "holdId", new { holdId });
+        var command = ReleaseHold.Parse(holdId, streams.Now, Caller.Of(http).Actor);
+        var key = streams.Key($"release/{id}/{command.HoldId}", "holdId", new { holdId = command.HoldId });
         var write = new ReleasingHold(id, key, command, await programSettings.CurrentAsync(ct));
         return await streams.Respond(write, StatusCodes.Status200OK, ct);
     }

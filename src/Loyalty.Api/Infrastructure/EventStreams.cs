@@ -128,7 +128,6 @@ public sealed class EventStreams(
             for (var attempt = 1; ; attempt++)
             {
                 await using var session = store.LightweightSession();
-                await using var scope = services.CreateAsyncScope();
                 var batch = session.CreateBatchQuery();
                 var recorded = key is null ? null : batch.Load<IdempotencyRecord>(key.Id);
                 var loading = write.Load(batch);
@@ -141,7 +140,7 @@ public sealed class EventStreams(
                 var version = read + events.Count;
                 Append(session, streamId, read, events);
                 var response = write.Answer(state, events, version);
-                await ScheduleAsync(session, scope.ServiceProvider, write.Schedule(events));
+                await using var outbox = await EnlistAsync(session, write.Schedule(events).ToList());
                 var body = JsonSerializer.Serialize(response, response.GetType(), Json);
                 if (key is not null)
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));
@@ -175,22 +174,27 @@ public sealed class EventStreams(
             session.Events.Append(streamId, read + events.Count, events.ToArray<object>());
     }
 
-    private static async Task ScheduleAsync(
-        IDocumentSession session,
-        IServiceProvider scope,
-        IEnumerable<ScheduledMessage> messages
-    )
+    /// <summary>
+    /// Enlists <paramref name="messages"/> in the session through Wolverine's outbox, in a service scope of their
+    /// own that lives until the write is done with; most writes schedule nothing and open no scope.
+    /// </summary>
+    private async Task<IAsyncDisposable> EnlistAsync(IDocumentSession session, IReadOnlyList<ScheduledMessage> messages)
     {
-        var outbox = default(IMartenOutbox);
+        if (messages.Count == 0)
+            return NothingEnlisted.Instance;
+        var scope = services.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
+        outbox.Enroll(session);
         foreach (var (message, after) in messages)
-        {
-            if (outbox is null)
-            {
-                outbox = scope.GetRequiredService<IMartenOutbox>();
-                outbox.Enroll(session);
-            }
             await outbox.ScheduleAsync(message, after.ToTimeSpan());
-        }
+        return scope;
+    }
+
+    private sealed class NothingEnlisted : IAsyncDisposable
+    {
+        public static readonly NothingEnlisted Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private Answer Replay(IdempotencyRecord prior, IdempotencyKey key)

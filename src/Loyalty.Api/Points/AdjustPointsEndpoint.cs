@@ -55,9 +55,7 @@ public static class AdjustPointsEndpoint
     )
     {
         request = Body.Required(request);
-        Guard.Required(request.AdjustmentId, "adjustmentId", 100);
         var caller = Caller.Of(http);
-        caller.MayAdjust(request.Points, auth.Value.SupportAdjustmentLimit);
         var command = AdjustPoints.Parse(
             request.AdjustmentId,
             request.Points,
@@ -66,6 +64,7 @@ public static class AdjustPointsEndpoint
             streams.Now,
             caller.Actor
         );
+        caller.MayAdjust(command.Points, auth.Value.SupportAdjustmentLimit);
         var key = streams.Key($"adjustment/{id}/{command.AdjustmentId}", "adjustmentId", request);
         return new Adjusting(id, key, command, await programSettings.CurrentAsync(ct));
     }

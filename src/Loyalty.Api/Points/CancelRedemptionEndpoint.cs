@@ -60,9 +60,12 @@ public static class CancelRedemptionEndpoint
     )
     {
         request = Body.Required(request);
-        redemptionId = Guard.Required(redemptionId, "redemptionId", 100);
         var command = CancelRedemption.Parse(redemptionId, request.Reason, streams.Now, Caller.Of(http).Actor);
-        var key = streams.Key($"cancellation/{id}/{redemptionId}", "redemptionId", new { redemptionId });
+        var key = streams.Key(
+            $"cancellation/{id}/{command.RedemptionId}",
+            "redemptionId",
+            new { redemptionId = command.RedemptionId }
+        );
         return new CancellingRedemption(id, key, command, await programSettings.CurrentAsync(ct));
     }
 

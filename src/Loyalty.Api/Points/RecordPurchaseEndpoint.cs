@@ -142,8 +142,6 @@ public static class RecordPurchaseEndpoint
         var caller = Caller.Of(http);
         var source = caller.SourceFor(Guard.Optional(request.Source, "source", 100));
         caller.MayUseStore(request.StoreId);
-        Guard.Required(request.TransactionId, "transactionId", 100);
-        var occurredAt = request.OccurredAt ?? throw new InvalidInput("occurredAt", "is required");
         var lines = request
             .Lines?.Select(l =>
                 l is null ? null : new PurchaseLine(l.LineId, l.Sku, l.Category, l.Quantity, l.UnitPrice, l.Discount)
@@ -153,7 +151,7 @@ public static class RecordPurchaseEndpoint
             source,
             request.TransactionId,
             request.StoreId,
-            occurredAt,
+            request.OccurredAt,
             request.Currency,
             lines,
             streams.Now,

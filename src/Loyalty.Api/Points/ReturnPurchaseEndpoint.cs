@@ -80,15 +80,10 @@ public static class ReturnPurchaseEndpoint
     )
     {
         request = Body.Required(request);
-        Guard.Required(request.ReturnId, "returnId", 100);
         source = Guard.Required(source, "source", 100);
         transactionId = Guard.Required(transactionId, "transactionId", 100);
         var caller = Caller.Of(http);
         caller.SourceFor(source);
-        var purchase =
-            await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
-            ?? throw new NotFound("transactionId", "no such purchase");
-        caller.MayUseStore(purchase.Purchase.StoreId);
         var lines = request.Lines?.Select(l => l is null ? null : new ReturnLine(l.LineId, l.Quantity)).ToArray();
         var command = ReturnPurchase.Parse(
             source,
@@ -99,6 +94,10 @@ public static class ReturnPurchaseEndpoint
             streams.Now,
             caller.Actor
         );
+        var purchase =
+            await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
+            ?? throw new NotFound("transactionId", "no such purchase");
+        caller.MayUseStore(purchase.Purchase.StoreId);
         var key = streams.Key($"return/{source}/{transactionId}/{command.ReturnId}", "returnId", request);
         return new ReturningPurchase(purchase.Purchase.MemberId, key, command, await programSettings.CurrentAsync(ct));
     }

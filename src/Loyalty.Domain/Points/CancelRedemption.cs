@@ -9,8 +9,11 @@ namespace Loyalty.Domain.Points;
 /// </summary>
 public sealed record CancelRedemption(string RedemptionId, string? Reason, Instant At, Actor By)
 {
-    public static CancelRedemption Parse(string redemptionId, string? reason, Instant at, Actor by) =>
-        new(redemptionId, Guard.Optional(reason, "reason", 500), at, by);
+    public static CancelRedemption Parse(string? redemptionId, string? reason, Instant at, Actor by)
+    {
+        var id = Guard.Required(redemptionId, "redemptionId", 100);
+        return new(id, Guard.Optional(reason, "reason", 500), at, by);
+    }
 
     public static RedemptionCancelled[] Decide(PointsAccount account, RedemptionState? redemption, CancelRedemption cmd)
     {

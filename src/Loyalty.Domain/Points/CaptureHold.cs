@@ -10,8 +10,13 @@ namespace Loyalty.Domain.Points;
 /// </summary>
 public sealed record CaptureHold(string HoldId, int? Points, Instant At, Actor By)
 {
-    public static CaptureHold Parse(string holdId, int? points, Instant at, Actor by) =>
-        points is <= 0 ? throw new InvalidInput("points", "must be greater than 0") : new(holdId, points, at, by);
+    public static CaptureHold Parse(string? holdId, int? points, Instant at, Actor by)
+    {
+        var id = Guard.Required(holdId, "holdId", 100);
+        if (points is <= 0)
+            throw new InvalidInput("points", "must be greater than 0");
+        return new(id, points, at, by);
+    }
 
     public static HoldCaptured[] Decide(
         PointsAccount account,

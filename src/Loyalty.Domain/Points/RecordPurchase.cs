@@ -48,7 +48,7 @@ public sealed record RecordPurchase(
         string? source,
         string? transactionId,
         string? storeId,
-        Instant occurredAt,
+        Instant? occurredAt,
         string? currency,
         IReadOnlyList<PurchaseLine?>? lines,
         Instant recordedAt,
@@ -57,10 +57,11 @@ public sealed record RecordPurchase(
     {
         var from = Guard.Required(source, "source", 100);
         var transaction = Guard.Required(transactionId, "transactionId", 100);
+        var at = occurredAt ?? throw new InvalidInput("occurredAt", "is required");
         var store = Guard.Required(storeId, "storeId", 100);
         var code = Guard.Currency(currency, "currency");
-        Guard.NotInFuture(occurredAt, recordedAt, "occurredAt");
-        return new(from, transaction, store, occurredAt, code, ParseLines(lines), recordedAt, by);
+        Guard.NotInFuture(at, recordedAt, "occurredAt");
+        return new(from, transaction, store, at, code, ParseLines(lines), recordedAt, by);
     }
 
     /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>

@@ -8,6 +8,9 @@ namespace Loyalty.Domain.Points;
 /// </summary>
 public sealed record ReleaseHold(string HoldId, Instant At, Actor By)
 {
+    public static ReleaseHold Parse(string? holdId, Instant at, Actor by) =>
+        new(Guard.Required(holdId, "holdId", 100), at, by);
+
     public static HoldReleased[] Decide(PointsAccount account, HoldState? hold, ReleaseHold cmd)
     {
         if (hold is null || hold.MemberId != account.MemberId)

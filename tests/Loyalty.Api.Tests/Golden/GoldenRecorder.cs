@@ -1,13 +1,11 @@
-using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Tests.Points;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
-using Marten;
 using NodaTime;
-using Npgsql;
 
 namespace Loyalty.Api.Tests.Golden;
 
@@ -18,9 +16,6 @@ namespace Loyalty.Api.Tests.Golden;
 /// </summary>
 public class GoldenRecorder
 {
-    private static readonly ISerializer Store = Wiring
-        .StoreOptionsFor(NpgsqlDataSource.Create("Host=unused"))
-        .Serializer();
     private static readonly Guid MemberId = Guid.Parse("cccccccc-0000-0000-0000-000000000001");
     private static readonly Actor By = Actor.System("golden");
     private static readonly Instant Start = Instant.FromUtc(2026, 3, 2, 9, 0);
@@ -75,7 +70,7 @@ public class GoldenRecorder
     private static List<IMemberEvent> EveryEvent()
     {
         var program = Program();
-        var h = new History(MemberId, recorded: true);
+        var h = Enrolled(recorded: true);
         var at = Start;
         h.Add(Purchase(h, program, "t1", at, ("1", 2, 30m), ("2", 1, 50m)));
         h.Add(Purchase(h, program, "t2", at + Duration.FromHours(1), ("1", 1, 40m)));
@@ -83,7 +78,7 @@ public class GoldenRecorder
         h.Add(
             ReturnPurchase.Decide(
                 h.Account,
-                h.Purchase("pos/t1"),
+                h.Purchase("t1"),
                 ReturnPurchase.Parse("pos", "t1", "r1", [new ReturnLine("1", 1)], at, at, By)
             )
         );
@@ -187,7 +182,7 @@ public class GoldenRecorder
     private static List<IMemberEvent> ManyLots(bool recorded)
     {
         var program = Program() with { PendingDays = 0, TierVersions = [] };
-        var h = new History(MemberId, recorded);
+        var h = Enrolled(recorded);
         for (var i = 0; i < 2 * ConsolidateLots.SeparateLots + 5; i++)
             h.Add(
                 ConsolidateLots.Following(
@@ -211,7 +206,7 @@ public class GoldenRecorder
     }
 
     private static IReadOnlyList<IMemberEvent> Purchase(
-        History h,
+        MemberStream h,
         ProgramSettings program,
         string id,
         Instant at,
@@ -228,80 +223,34 @@ public class GoldenRecorder
             at,
             By
         );
-        var earned = RecordPurchase.Decide(h.Account, h.Purchase($"pos/{id}"), program, command);
+        var earned = RecordPurchase.Decide(h.Account, h.Purchase(id), program, command);
         return TierQualification.Following(h.Account, earned, program, at, By);
     }
 
     private static void Write(string name, IReadOnlyList<IMemberEvent> events, Instant now)
     {
-        var file = Path.Combine(Folder(), $"{name}.events.json");
+        var file = Path.Combine(GoldenStreamTests.Folder(), $"{name}.events.json");
         if (File.Exists(file))
             return;
         // One event a line, as the store keeps it: easy to read, and to diff should anyone ever touch it.
-        var lines = events.Select(e => $"{{\"type\":\"{e.GetType().Name}\",\"data\":{Store.ToJson(e)}}}");
+        var lines = events.Select(e =>
+            $"{{\"type\":\"{e.GetType().Name}\",\"data\":{GoldenStreamTests.Store.ToJson(e)}}}"
+        );
         File.WriteAllText(file, $"{{\"now\":\"{now}\",\"events\":[\n{string.Join(",\n", lines)}\n]}}\n");
     }
 
-    private static string Folder([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
-        Path.Combine(Path.GetDirectoryName(file)!, "Streams");
-
-    private sealed class History(Guid memberId, bool recorded)
-    {
-        public List<IMemberEvent> Events { get; } =
-        [
-            new MemberEnrolled(
-                memberId,
-                "card-golden",
-                new MemberProfile("Ada", null, null, null, "Europe/Amsterdam"),
-                Start - Duration.FromDays(1),
-                By,
-                recorded ? true : null
-            ),
-        ];
-
-        public PointsAccount Account => Events.Aggregate(PointsAccount.Initial(memberId), PointsAccount.Evolve);
-
-        public void Add(IEnumerable<IMemberEvent> events) => Events.AddRange(events);
-
-        public PurchaseState? Purchase(string key) =>
-            Events.Aggregate(
-                (PurchaseState?)null,
-                (p, e) =>
-                    e switch
-                    {
-                        PointsEarned x when PurchaseState.Key(x.Source, x.TransactionId) == key => PurchaseState.Evolve(
-                            p,
-                            e
-                        ),
-                        PointsReversed x when PurchaseState.Key(x.Source, x.TransactionId) == key =>
-                            PurchaseState.Evolve(p, e),
-                        _ => p,
-                    }
-            );
-
-        public RedemptionState? Redemption(string id) =>
-            Events.Aggregate(
-                (RedemptionState?)null,
-                (r, e) =>
-                    e switch
-                    {
-                        PointsRedeemed x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
-                        RedemptionCancelled x when x.RedemptionId == id => RedemptionState.Evolve(r, e),
-                        _ => r,
-                    }
-            );
-
-        public HoldState? Hold(string id) =>
-            Events.Aggregate(
-                (HoldState?)null,
-                (h, e) =>
-                    e switch
-                    {
-                        PointsHeld x when x.HoldId == id => HoldState.Evolve(h, e),
-                        HoldCaptured x when x.HoldId == id => HoldState.Evolve(h, e),
-                        HoldReleased x when x.HoldId == id => HoldState.Evolve(h, e),
-                        _ => h,
-                    }
-            );
-    }
+    private static MemberStream Enrolled(bool recorded) =>
+        new(
+            MemberId,
+            [
+                new MemberEnrolled(
+                    MemberId,
+                    "card-golden",
+                    new MemberProfile("Ada", null, null, null, "Europe/Amsterdam"),
+                    Start - Duration.FromDays(1),
+                    By,
+                    recorded ? true : null
+                ),
+            ]
+        );
 }

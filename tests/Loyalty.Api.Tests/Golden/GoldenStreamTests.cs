@@ -21,7 +21,7 @@ namespace Loyalty.Api.Tests.Golden;
 /// </summary>
 public class GoldenStreamTests
 {
-    private static readonly ISerializer Store = Wiring
+    internal static readonly ISerializer Store = Wiring
         .StoreOptionsFor(NpgsqlDataSource.Create("Host=unused"))
         .Serializer();
 
@@ -29,7 +29,7 @@ public class GoldenStreamTests
         .Implementing<IMemberEvent>()
         .ToDictionary(t => t.Name);
 
-    private static string Folder([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+    internal static string Folder([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
         Path.Combine(Path.GetDirectoryName(file)!, "Streams");
 
     private static IEnumerable<string> Names() =>

@@ -51,45 +51,13 @@ public class LotPropertiesTests
     private sealed class Run(int seed, bool earnHeavy = false, bool recorded = false)
     {
         private readonly Random _random = new(seed);
-        private readonly List<IMemberEvent> _events = [];
+        private readonly MemberStream _stream = new(Member, []);
         private readonly List<string> _log = [];
         private readonly Dictionary<string, long> _lotLedger = new();
         private Instant _now = Instant.FromUtc(2026, 3, 20, 9, 0);
         private ProgramSettings _program = null!;
 
-        private PointsAccount Account => _events.Aggregate(PointsAccount.Initial(Member), PointsAccount.Evolve);
-
-        private PurchaseState? Purchase(string id) =>
-            _events.Aggregate(
-                (PurchaseState?)null,
-                (p, e) =>
-                    e is PointsEarned pe && pe.TransactionId == id || e is PointsReversed r && r.TransactionId == id
-                        ? PurchaseState.Evolve(p, e)
-                        : p
-            );
-
-        private RedemptionState? Redemption(string id) =>
-            _events.Aggregate(
-                (RedemptionState?)null,
-                (r, e) =>
-                    e is PointsRedeemed pr && pr.RedemptionId == id
-                    || e is RedemptionCancelled c && c.RedemptionId == id
-                        ? RedemptionState.Evolve(r, e)
-                        : r
-            );
-
-        private HoldState? Hold(string id) =>
-            _events.Aggregate(
-                (HoldState?)null,
-                (h, e) =>
-                    e switch
-                    {
-                        PointsHeld x when x.HoldId == id => HoldState.Evolve(h, e),
-                        HoldCaptured x when x.HoldId == id => HoldState.Evolve(h, e),
-                        HoldReleased x when x.HoldId == id => HoldState.Evolve(h, e),
-                        _ => h,
-                    }
-            );
+        private PointsAccount Account => _stream.Account;
 
         private string Pick(string prefix, int count) => $"{prefix}{_random.Next(Math.Max(count, 1))}";
 
@@ -180,7 +148,7 @@ public class LotPropertiesTests
                 case "return":
                     return ReturnPurchase.Decide(
                         account,
-                        Purchase(purchase),
+                        _stream.Purchase(purchase),
                         ReturnPurchase.Parse(
                             "pos",
                             purchase,
@@ -210,7 +178,7 @@ public class LotPropertiesTests
                 case "cancel":
                     return CancelRedemption.Decide(
                         account,
-                        Redemption(redemption),
+                        _stream.Redemption(redemption),
                         new CancelRedemption(redemption, null, _now, By)
                     );
                 case "adjust":
@@ -245,14 +213,14 @@ public class LotPropertiesTests
                 case "capture":
                     return CaptureHold.Decide(
                         account,
-                        Hold(hold),
+                        _stream.Hold(hold),
                         _program,
                         new CaptureHold(hold, _random.Next(3) == 0 ? null : _random.Next(1, 60), _now, By)
                     );
                 case "release":
                     return _random.Next(2) == 0
-                        ? ReleaseHold.Decide(account, Hold(hold), new ReleaseHold(hold, _now, By))
-                        : ReleaseExpiredHold.Decide(account, Hold(hold), _now, By);
+                        ? ReleaseHold.Decide(account, _stream.Hold(hold), new ReleaseHold(hold, _now, By))
+                        : ReleaseExpiredHold.Decide(account, _stream.Hold(hold), _now, By);
                 default:
                     _now += Duration.FromMinutes(_random.Next(1, 45 * 24 * 60));
                     return ExpirePoints.Decide(account, new ExpirePoints(_now, By));
@@ -265,7 +233,7 @@ public class LotPropertiesTests
             {
                 var before = Account;
                 CheckTakes(before, e);
-                _events.Add(e);
+                _stream.Events.Add(e);
                 FollowConsolidation(before.Lots, Account.Lots);
             }
             _log.Add($"{_now:yyyy-MM-dd HH:mm} {step}: {string.Join(", ", events.Select(e => e.GetType().Name))}");
@@ -373,8 +341,8 @@ public class LotPropertiesTests
                     Explain($"lot {lotId} has {lots.Find(lotId)?.Open ?? 0} open, its history says {open}")
                 );
 
-            var projected = _events
-                .Select(e => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(e.GetType()), e)!)
+            var projected = _stream
+                .Events.Select(e => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(e.GetType()), e)!)
                 .ToList();
             MemberBalance? doc = null;
             var projection = new MemberBalanceProjection();
@@ -383,7 +351,7 @@ public class LotPropertiesTests
                 projected[i].Version = i + 1;
                 doc = projection.Evolve(doc, Member, projected[i]);
             }
-            var folded = MemberBalance.Of(account, _events.Count);
+            var folded = MemberBalance.Of(account, _stream.Events.Count);
             Assert.True(
                 doc! with { Lots = null, Standing = null } == folded with { Lots = null, Standing = null }
                     && doc.Lots!.Items.SequenceEqual(folded.Lots!.Items)
