@@ -80,7 +80,7 @@ public static class MembershipPlanEndpoints
                     )
             )
             .ToArray();
-        var command = new ChangeMembershipPlans(
+        var command = ChangeMembershipPlans.Parse(
             plans,
             request.GraceDays,
             request.ExpectedRuleVersion,

@@ -118,7 +118,7 @@ public static class ChangeProgramSettingsEndpoint
     {
         request = Body.Required(request);
         var rate = request.EarnRate ?? throw new InvalidInput("earnRate", "is required");
-        var command = new ChangeProgramSettings(
+        var command = ChangeProgramSettings.Parse(
             request.Currency,
             request.TimeZone,
             rate.Points,

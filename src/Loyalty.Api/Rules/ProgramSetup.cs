@@ -37,7 +37,7 @@ public sealed class ProgramSetup(
         var d = defaults.Value;
         var first = ChangeProgramSettings.Decide(
             ProgramSettings.None,
-            new ChangeProgramSettings(
+            ChangeProgramSettings.Parse(
                 d.Currency,
                 d.TimeZone,
                 d.EarnPoints,

@@ -36,38 +36,32 @@ public sealed record MembershipPlan(
         return zone.AtStartOfDay(Period == Annual ? date.PlusYears(1) : date.PlusMonths(1)).ToInstant();
     }
 
-    public static IReadOnlyList<MembershipPlan> Check(
-        IReadOnlyList<MembershipPlan?>? plans,
-        string programCurrency,
-        TierRules? tiers
-    )
+    /// <summary>Plans as sent, checked for shape: each failure names the field.</summary>
+    public static IReadOnlyList<MembershipPlan> Parse(IReadOnlyList<MembershipPlan?>? plans)
     {
         if (plans is null)
             throw new InvalidInput("plans", "is required");
         if (plans.Count > MaxPlans)
             throw new InvalidInput("plans", $"at most {MaxPlans} plans");
-        var checkedPlans = new List<MembershipPlan>();
+        var parsed = new List<MembershipPlan>();
         for (var i = 0; i < plans.Count; i++)
         {
             var field = $"plans[{i}]";
             var plan = plans[i] ?? throw new InvalidInput(field, "is required");
             var code = Guard.Required(plan.Code, $"{field}.code", 50);
-            if (checkedPlans.Any(p => p.Code == code))
+            if (parsed.Any(p => p.Code == code))
                 throw new InvalidInput($"{field}.code", "appears twice");
             var name = Guard.Required(plan.Name, $"{field}.name", 100);
             var price = plan.Price ?? throw new InvalidInput($"{field}.price", "is required");
             if (price.Amount <= 0 || decimal.Round(price.Amount, 2) != price.Amount)
                 throw new InvalidInput($"{field}.price.amount", "must be greater than 0, in cents");
-            if (Guard.Currency(price.Currency, $"{field}.price.currency") != programCurrency)
-                throw new RuleBroken($"{field}.price.currency", $"the program's currency is {programCurrency}");
+            Guard.Currency(price.Currency, $"{field}.price.currency");
             if (plan.Period is not (Monthly or Annual))
                 throw new InvalidInput($"{field}.period", $"must be {Monthly} or {Annual}");
             var minimumTier = Guard.Optional(plan.MinimumTier, $"{field}.minimumTier", 50);
-            if (minimumTier is not null && tiers?.Find(minimumTier) is null)
-                throw new RuleBroken($"{field}.minimumTier", "is not a tier of the program");
             if (plan.BonusPoints is < 0 or > MaxBonusPoints)
                 throw new InvalidInput($"{field}.bonusPoints", $"must be between 0 and {MaxBonusPoints}");
-            checkedPlans.Add(
+            parsed.Add(
                 new MembershipPlan(
                     code,
                     name,
@@ -80,6 +74,23 @@ public sealed record MembershipPlan(
                 )
             );
         }
-        return checkedPlans;
+        return parsed;
+    }
+
+    /// <summary>Checked plans the program can offer: priced in its currency, guaranteeing only its tiers.</summary>
+    public static IReadOnlyList<MembershipPlan> OfferedBy(
+        IReadOnlyList<MembershipPlan> plans,
+        string programCurrency,
+        TierRules? tiers
+    )
+    {
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (plans[i].Price.Currency != programCurrency)
+                throw new RuleBroken($"plans[{i}].price.currency", $"the program's currency is {programCurrency}");
+            if (plans[i].MinimumTier is { } tier && tiers?.Find(tier) is null)
+                throw new RuleBroken($"plans[{i}].minimumTier", "is not a tier of the program");
+        }
+        return plans;
     }
 }

@@ -36,7 +36,7 @@ public sealed record ChangeTierRules(
 
 /// <summary>A program manager sets the paid membership plans and the grace days after a failed payment.</summary>
 public sealed record ChangeMembershipPlans(
-    IReadOnlyList<MembershipPlan?>? Plans,
+    IReadOnlyList<MembershipPlan> Plans,
     int? GraceDays,
     int? ExpectedRuleVersion,
     Instant At,
@@ -45,12 +45,25 @@ public sealed record ChangeMembershipPlans(
 {
     public const int MaxGraceDays = 90;
 
+    /// <summary>The plans as sent, checked: each failure names the field.</summary>
+    public static ChangeMembershipPlans Parse(
+        IReadOnlyList<MembershipPlan?>? plans,
+        int? graceDays,
+        int? expectedRuleVersion,
+        Instant at,
+        Actor by
+    )
+    {
+        var parsed = MembershipPlan.Parse(plans);
+        if (graceDays is < 0 or > MaxGraceDays)
+            throw new InvalidInput("graceDays", $"must be between 0 and {MaxGraceDays}");
+        return new(parsed, graceDays, expectedRuleVersion, at, by);
+    }
+
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeMembershipPlans cmd)
     {
         ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
-        if (cmd.GraceDays is < 0 or > MaxGraceDays)
-            throw new InvalidInput("graceDays", $"must be between 0 and {MaxGraceDays}");
-        var plans = MembershipPlan.Check(cmd.Plans, current.Currency, current.LatestTiers());
+        var plans = MembershipPlan.OfferedBy(cmd.Plans, current.Currency, current.LatestTiers());
         return
         [
             new MembershipPlansChanged(

@@ -116,10 +116,9 @@ public sealed record ProgramSettings(
 /// policy and the point value (left out: unchanged). Unchanged settings record nothing.
 /// </summary>
 public sealed record ChangeProgramSettings(
-    string? Currency,
-    string? TimeZone,
-    decimal EarnPoints,
-    decimal EarnPerAmount,
+    string Currency,
+    string TimeZone,
+    EarnRate EarnRate,
     int? ExpectedRuleVersion,
     Instant At,
     Actor By,
@@ -129,24 +128,41 @@ public sealed record ChangeProgramSettings(
     PointValue? PointValue = null
 )
 {
+    /// <summary>The settings as sent, checked: each failure names the field.</summary>
+    public static ChangeProgramSettings Parse(
+        string? currency,
+        string? timeZone,
+        decimal earnPoints,
+        decimal earnPerAmount,
+        int? expectedRuleVersion,
+        Instant at,
+        Actor by,
+        bool? membersMayRedeem = null,
+        int? pendingDays = null,
+        ExpiryPolicy? expiry = null,
+        PointValue? pointValue = null
+    )
+    {
+        var code = Guard.Currency(currency, "currency");
+        var zone = Guard.Zone(timeZone, "timeZone").Id;
+        if (earnPoints <= 0)
+            throw new InvalidInput("earnRate.points", "must be greater than 0");
+        if (earnPerAmount <= 0)
+            throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
+        if (pendingDays is < 0 or > ProgramSettings.MaxPendingDays)
+            throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
+        var rate = new EarnRate(earnPoints, earnPerAmount);
+        return new(code, zone, rate, expectedRuleVersion, at, by, membersMayRedeem, pendingDays, expiry, pointValue);
+    }
+
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeProgramSettings cmd)
     {
-        var currency = Guard.Currency(cmd.Currency, "currency");
-        var zone = Guard.Zone(cmd.TimeZone, "timeZone").Id;
-        if (cmd.EarnPoints <= 0)
-            throw new InvalidInput("earnRate.points", "must be greater than 0");
-        if (cmd.EarnPerAmount <= 0)
-            throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
         ProgramRules.ExpectVersion(current, cmd.ExpectedRuleVersion);
-
-        if (cmd.PendingDays is < 0 or > ProgramSettings.MaxPendingDays)
-            throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
-
         var next = current with
         {
-            Currency = currency,
-            TimeZone = zone,
-            EarnRate = new EarnRate(cmd.EarnPoints, cmd.EarnPerAmount),
+            Currency = cmd.Currency,
+            TimeZone = cmd.TimeZone,
+            EarnRate = cmd.EarnRate,
             MembersMayRedeem = cmd.MembersMayRedeem ?? current.MembersMayRedeem,
             PendingDays = cmd.PendingDays ?? current.PendingDays,
             Expiry = cmd.Expiry ?? current.Expiry,

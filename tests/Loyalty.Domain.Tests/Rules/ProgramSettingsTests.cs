@@ -6,8 +6,12 @@ namespace Loyalty.Domain.Tests.Rules;
 
 public class ProgramSettingsTests
 {
-    private static ChangeProgramSettings Change(string currency = "EUR", decimal points = 1, int? expected = null) =>
-        new(currency, "Europe/Amsterdam", points, 1, expected, Now, Till);
+    private static ChangeProgramSettings Change(
+        string currency = "EUR",
+        decimal points = 1,
+        int? expected = null,
+        int? pendingDays = null
+    ) => ChangeProgramSettings.Parse(currency, "Europe/Amsterdam", points, 1, expected, Now, Till, null, pendingDays);
 
     [Fact]
     public void a_change_records_the_next_rule_version()
@@ -66,12 +70,7 @@ public class ProgramSettingsTests
     [InlineData(-1)]
     [InlineData(366)]
     public void a_pending_period_out_of_range_is_refused(int days) =>
-        Assert.Equal(
-            "pendingDays",
-            Assert
-                .Throws<InvalidInput>(() => ChangeProgramSettings.Decide(Program, Change() with { PendingDays = days }))
-                .Field
-        );
+        Assert.Equal("pendingDays", Assert.Throws<InvalidInput>(() => Change(pendingDays: days)).Field);
 
     [Fact]
     public void a_stale_rule_version_is_refused()

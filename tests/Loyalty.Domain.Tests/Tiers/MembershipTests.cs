@@ -239,7 +239,7 @@ public class MembershipTests
                 .Throws<RuleBroken>(() =>
                     ChangeMembershipPlans.Decide(
                         program,
-                        new ChangeMembershipPlans(
+                        ChangeMembershipPlans.Parse(
                             [Plus with { Price = new Money(9.99m, "USD") }],
                             7,
                             null,
@@ -256,7 +256,13 @@ public class MembershipTests
                 .Throws<RuleBroken>(() =>
                     ChangeMembershipPlans.Decide(
                         program,
-                        new ChangeMembershipPlans([Plus with { MinimumTier = "diamond" }], 7, null, Given.Now, Billing)
+                        ChangeMembershipPlans.Parse(
+                            [Plus with { MinimumTier = "diamond" }],
+                            7,
+                            null,
+                            Given.Now,
+                            Billing
+                        )
                     )
                 )
                 .Field
@@ -265,10 +271,7 @@ public class MembershipTests
             "plans[0].period",
             Assert
                 .Throws<InvalidInput>(() =>
-                    ChangeMembershipPlans.Decide(
-                        program,
-                        new ChangeMembershipPlans([Plus with { Period = "weekly" }], 7, null, Given.Now, Billing)
-                    )
+                    ChangeMembershipPlans.Parse([Plus with { Period = "weekly" }], 7, null, Given.Now, Billing)
                 )
                 .Field
         );
