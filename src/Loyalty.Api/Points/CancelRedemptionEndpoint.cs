@@ -3,7 +3,6 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
-using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;

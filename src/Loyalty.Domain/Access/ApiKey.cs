@@ -76,8 +76,11 @@ public sealed record IssueApiKey(
     }
 }
 
-public sealed record RevokeApiKey(string? Reason, Instant At, Actor By)
+public sealed record RevokeApiKey(string Reason, Instant At, Actor By)
 {
+    public static RevokeApiKey Parse(string? reason, Instant at, Actor by) =>
+        new(Guard.Required(reason, "reason", 500), at, by);
+
     public static IAccessEvent[] Decide(ApiKey key, RevokeApiKey cmd) =>
-        key.Revoked ? [] : [new ApiKeyRevoked(key.Id, Guard.Required(cmd.Reason, "reason", 500), cmd.At, cmd.By)];
+        key.Revoked ? [] : [new ApiKeyRevoked(key.Id, cmd.Reason, cmd.At, cmd.By)];
 }

@@ -25,14 +25,18 @@ public sealed record StaffRoles(ImmutableDictionary<string, ImmutableHashSet<str
         };
 }
 
-public sealed record GrantStaffRole(string? Subject, string? Role, Instant At, Actor By)
+public sealed record GrantStaffRole(string Subject, string Role, Instant At, Actor By)
 {
-    public static IAccessEvent[] Decide(StaffRoles staff, GrantStaffRole cmd)
+    public static GrantStaffRole Parse(string? subject, string? role, Instant at, Actor by)
     {
-        var (subject, role) = Check(cmd.Subject, cmd.Role);
-        return staff.Of(subject).Contains(role) ? [] : [new StaffRoleGranted(subject, role, cmd.At, cmd.By)];
+        var (s, r) = Check(subject, role);
+        return new(s, r, at, by);
     }
 
+    public static IAccessEvent[] Decide(StaffRoles staff, GrantStaffRole cmd) =>
+        staff.Of(cmd.Subject).Contains(cmd.Role) ? [] : [new StaffRoleGranted(cmd.Subject, cmd.Role, cmd.At, cmd.By)];
+
+    /// <summary>A subject and one of the staff roles, checked for both grants and revocations.</summary>
     internal static (string Subject, string Role) Check(string? subject, string? role)
     {
         var s = Guard.Required(subject, "subject", 200);
@@ -46,11 +50,14 @@ public sealed record GrantStaffRole(string? Subject, string? Role, Instant At, A
     }
 }
 
-public sealed record RevokeStaffRole(string? Subject, string? Role, Instant At, Actor By)
+public sealed record RevokeStaffRole(string Subject, string Role, Instant At, Actor By)
 {
-    public static IAccessEvent[] Decide(StaffRoles staff, RevokeStaffRole cmd)
+    public static RevokeStaffRole Parse(string? subject, string? role, Instant at, Actor by)
     {
-        var (subject, role) = GrantStaffRole.Check(cmd.Subject, cmd.Role);
-        return staff.Of(subject).Contains(role) ? [new StaffRoleRevoked(subject, role, cmd.At, cmd.By)] : [];
+        var (s, r) = GrantStaffRole.Check(subject, role);
+        return new(s, r, at, by);
     }
+
+    public static IAccessEvent[] Decide(StaffRoles staff, RevokeStaffRole cmd) =>
+        staff.Of(cmd.Subject).Contains(cmd.Role) ? [new StaffRoleRevoked(cmd.Subject, cmd.Role, cmd.At, cmd.By)] : [];
 }
