@@ -57,7 +57,7 @@ public static class EnrollMemberEndpoint
         request = Body.Required(request);
         var program = await programSettings.CurrentAsync(ct);
         var enrolled = EnrollMember.Decide(
-            new EnrollMember(
+            EnrollMember.Parse(
                 Guid.CreateVersion7(),
                 request.ExternalId,
                 request.Name,

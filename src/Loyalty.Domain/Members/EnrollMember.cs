@@ -3,31 +3,38 @@ using NodaTime;
 
 namespace Loyalty.Domain.Members;
 
-public sealed record EnrollMember(
-    Guid MemberId,
-    string? ExternalId,
-    string? Name,
-    string? Email,
-    string? Phone,
-    LocalDate? Birthday,
-    string? TimeZone,
-    string ProgramTimeZone,
-    Instant At,
-    Actor By
-)
+/// <summary>A new member joins under the caller's id for them, in their zone or else the program's.</summary>
+public sealed record EnrollMember(Guid MemberId, string ExternalId, MemberProfile Profile, Instant At, Actor By)
 {
+    public static EnrollMember Parse(
+        Guid memberId,
+        string? externalId,
+        string? name,
+        string? email,
+        string? phone,
+        LocalDate? birthday,
+        string? timeZone,
+        string programTimeZone,
+        Instant at,
+        Actor by
+    )
+    {
+        var id = Guard.Required(externalId, "externalId", 100);
+        var profile = ProfileRules.Check(name, email, phone, birthday, timeZone ?? programTimeZone, at);
+        return new(memberId, id, profile, at, by);
+    }
+
+    /// <summary>A new member's lots are consolidated by recorded events (<c>LotsConsolidated</c>).</summary>
     public static MemberEnrolled Decide(EnrollMember cmd)
     {
-        var externalId = Guard.Required(cmd.ExternalId, "externalId", 100);
-        var profile = ProfileRules.Check(
-            cmd.Name,
-            cmd.Email,
-            cmd.Phone,
-            cmd.Birthday,
-            cmd.TimeZone ?? cmd.ProgramTimeZone,
-            cmd.At
+        return new MemberEnrolled(
+            cmd.MemberId,
+            cmd.ExternalId,
+            cmd.Profile,
+            cmd.At,
+            cmd.By,
+            ConsolidationRecorded: true
         );
-        return new MemberEnrolled(cmd.MemberId, externalId, profile, cmd.At, cmd.By, ConsolidationRecorded: true);
     }
 }
 

@@ -11,7 +11,19 @@ public class MemberTests
         string? zone = null,
         LocalDate? birthday = null,
         string? email = "ada@example.com"
-    ) => new(MemberId, "card-1", "Ada", email, "+31 6 1234", birthday, zone, "Europe/Amsterdam", Now, Till);
+    ) =>
+        EnrollMember.Parse(
+            MemberId,
+            "card-1",
+            "Ada",
+            email,
+            "+31 6 1234",
+            birthday,
+            zone,
+            "Europe/Amsterdam",
+            Now,
+            Till
+        );
 
     private static Domain.Members.Member Enrolled(EnrollMember cmd) =>
         Domain.Members.Member.Evolve(null, EnrollMember.Decide(cmd))!;
