@@ -20,7 +20,7 @@ public sealed record CaptureHoldRequest(int? Points);
 
 public static class CaptureHoldEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<CapturingHold> LoadAsync(
         Guid id,
         string holdId,

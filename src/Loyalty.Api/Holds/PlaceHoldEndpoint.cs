@@ -36,7 +36,7 @@ public sealed record PlaceHoldRequest(
 
 public static class PlaceHoldEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<PlacingHold> LoadAsync(
         Guid id,
         PlaceHoldRequest? request,

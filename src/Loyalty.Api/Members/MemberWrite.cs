@@ -67,10 +67,12 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
         return new(new(balance.ToAccount(), await record), balance.Version);
     }
 
+    /// <summary>What the runner appends: the step's events, then the consolidation of the lots they leave.</summary>
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(
         MemberState<TRecord> state
     ) => ConsolidateLots.Following(state.Account, Decide(state));
 
+    /// <summary>The step's answer, given the account the events leave.</summary>
     TResponse IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Answer(
         MemberState<TRecord> state,
         IReadOnlyList<IMemberEvent> events,

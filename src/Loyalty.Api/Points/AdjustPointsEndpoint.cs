@@ -42,7 +42,7 @@ public sealed record PointsAdjustedResponse(
 
 public static class AdjustPointsEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<Adjusting> LoadAsync(
         Guid id,
         AdjustPointsRequest? request,

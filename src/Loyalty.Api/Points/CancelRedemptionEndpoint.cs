@@ -47,7 +47,7 @@ public sealed record RedemptionCancelledResponse(
 
 public static class CancelRedemptionEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<CancellingRedemption> LoadAsync(
         Guid id,
         string redemptionId,

@@ -128,7 +128,7 @@ public sealed record PurchaseRecordedResponse(
 
 public static class RecordPurchaseEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<RecordingPurchase> LoadAsync(
         RecordPurchaseRequest? request,
         EventStreams streams,

@@ -54,7 +54,7 @@ public sealed record PointsRedeemedResponse(
 
 public static class RedeemPointsEndpoint
 {
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<Redeeming> LoadAsync(
         Guid id,
         RedeemPointsRequest? request,

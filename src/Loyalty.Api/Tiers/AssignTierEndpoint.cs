@@ -51,7 +51,7 @@ public static class AssignTierEndpoint
         CancellationToken ct
     ) => streams.Respond(write, StatusCodes.Status201Created, ct);
 
-    /// <summary>The request, checked and turned into the write, before anything is read.</summary>
+    /// <summary>The write the request asks for: the body parsed, the caller checked, the key made.</summary>
     public static async Task<AssigningTier> LoadAsync(
         Guid id,
         AssignTierRequest? request,
