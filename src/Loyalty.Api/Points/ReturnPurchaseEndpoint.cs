@@ -94,6 +94,7 @@ public static class ReturnPurchaseEndpoint
             streams.Now,
             caller.Actor
         );
+        // The purchase names the member and its store; the write reads it again, with the returns made since.
         var purchase =
             await session.LoadAsync<PurchaseRecord>(PurchaseState.Key(source, transactionId), ct)
             ?? throw new NotFound("transactionId", "no such purchase");
