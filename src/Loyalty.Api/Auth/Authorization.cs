@@ -55,6 +55,14 @@ public sealed class PermissionHandler(IDocumentStore store, ProgramSettingsCache
             context.Fail(new Refusal(this, "scope", "the program does not let members redeem from their app"));
             return;
         }
+        if (
+            requirement.Permission == Permissions.EngagementWrite
+            && !(await programSettings.CurrentAsync(http.RequestAborted)).MembersMaySendEngagements
+        )
+        {
+            context.Fail(new Refusal(this, "scope", "the program does not let members report engagements"));
+            return;
+        }
         context.Succeed(requirement);
     }
 

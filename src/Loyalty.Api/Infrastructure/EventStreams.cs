@@ -44,7 +44,16 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
 
     /// <summary>Messages that commit with the events (through Wolverine's outbox) or not at all.</summary>
     IEnumerable<ScheduledMessage> Schedule(IReadOnlyList<TEvent> events) => [];
+
+    /// <summary>
+    /// What the events change beyond the stream, in the same transaction (a campaign's budget). A
+    /// <see cref="WriteConflict"/> thrown here has the write decided again on what it reads then.
+    /// </summary>
+    Task Enlist(IDocumentSession session, IReadOnlyList<TEvent> events, CancellationToken ct) => Task.CompletedTask;
 }
+
+/// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
+public sealed class WriteConflict(string what) : Exception(what);
 
 /// <summary>What a write committed: its answer and its events (none when nothing changed).</summary>
 public sealed record Committed<TEvent, TResponse>(TResponse Response, IReadOnlyList<TEvent> Events);
@@ -112,6 +121,23 @@ public sealed class EventStreams(
         return committed!;
     }
 
+    /// <summary>What <paramref name="write"/> would answer now, recording nothing (a quote).</summary>
+    public async Task<TResponse> Preview<TState, TEvent, TResponse>(
+        IStreamWrite<TState, TEvent, TResponse> write,
+        CancellationToken ct
+    )
+        where TEvent : class
+        where TResponse : notnull
+    {
+        await using var session = store.LightweightSession();
+        var batch = session.CreateBatchQuery();
+        var loading = write.Load(batch);
+        await batch.Execute(ct);
+        var (state, read) = await loading;
+        var events = write.Decide(state);
+        return write.Answer(state, events, read + events.Count);
+    }
+
     private async Task<(Answer, Committed<TEvent, TResponse>?)> Run<TState, TEvent, TResponse>(
         IStreamWrite<TState, TEvent, TResponse> write,
         int status,
@@ -146,6 +172,7 @@ public sealed class EventStreams(
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));
                 try
                 {
+                    await write.Enlist(session, events, ct);
                     await session.SaveChangesAsync(ct);
                     return (new Answer(body, status, streamId, Replayed: false), new(response, events));
                 }
@@ -210,6 +237,7 @@ public sealed class EventStreams(
         e switch
         {
             ConcurrencyException
+            or WriteConflict
             or JasperFx.Events.ExistingStreamIdCollisionException
             or Marten.Exceptions.ExistingStreamIdCollisionException
             or DocumentAlreadyExistsException => true,

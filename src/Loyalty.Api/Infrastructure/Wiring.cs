@@ -3,15 +3,18 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
+using Loyalty.Api.Campaigns;
 using Loyalty.Api.Expiry;
 using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Access;
 using Loyalty.Projections.Audit;
 using Loyalty.Projections.Balances;
+using Loyalty.Projections.Campaigns;
 using Loyalty.Projections.Common;
 using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
@@ -44,6 +47,7 @@ public static class Wiring
         services.AddSingleton<LoyaltyDatabase>();
         services.AddSingleton<EventStreams>();
         services.AddSingleton<ProgramSettingsCache>();
+        services.AddSingleton<CampaignsCache>();
         services.Configure<ProgramDefaults>(builder.Configuration.GetSection("Loyalty:Program"));
 
         services.ConfigureHttpJsonOptions(o =>
@@ -81,6 +85,8 @@ public static class Wiring
         services.AddHostedService(sp => sp.GetRequiredService<PointsExpiryScheduler>());
         services.AddSingleton<StandingJob>();
         services.AddHostedService<StandingScheduler>();
+        services.AddSingleton<BirthdayJob>();
+        services.AddHostedService<BirthdayScheduler>();
         builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
@@ -145,6 +151,7 @@ public static class Wiring
         opts.Projections.Add<RedemptionRecordProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<HoldRecordProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ProgramSettingsProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<CampaignViewProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
@@ -158,6 +165,9 @@ public static class Wiring
         opts.Schema.For<IdempotencyRecord>();
         opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry).Index(b => b.NextStandingCheck);
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
+        opts.Schema.For<CampaignView>().UniqueIndex(c => c.Code).Index(c => c.Status);
+        opts.Schema.For<CampaignBudget>();
+        opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
         return opts;
     }
 
@@ -165,7 +175,8 @@ public static class Wiring
         DomainEvents
             .Implementing<IMemberEvent>()
             .Concat(DomainEvents.Implementing<IProgramEvent>())
-            .Concat(DomainEvents.Implementing<IAccessEvent>());
+            .Concat(DomainEvents.Implementing<IAccessEvent>())
+            .Concat(DomainEvents.Implementing<ICampaignEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

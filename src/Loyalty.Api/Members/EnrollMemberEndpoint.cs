@@ -1,10 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
+using Loyalty.Api.Campaigns;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Rules;
+using Loyalty.Projections.Campaigns;
 using Loyalty.Projections.Members;
+using Marten;
+using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -50,6 +56,7 @@ public static class EnrollMemberEndpoint
         EnrollMemberRequest? request,
         EventStreams streams,
         ProgramSettingsCache programSettings,
+        CampaignsCache campaigns,
         HttpContext http,
         CancellationToken ct
     )
@@ -72,7 +79,45 @@ public static class EnrollMemberEndpoint
         );
         var key = streams.Key($"enrollment/{enrolled.ExternalId}", "externalId", request);
         var member = MemberViewProjection.From(Member.Evolve(null, enrolled)!);
-        var write = new StartStream<MemberView>(member.Id, key, enrolled, member);
+        var welcome = await campaigns.ForAsync(ct, CampaignTrigger.Enrollment);
+        var write = new EnrollingMember(key, enrolled, member, program, welcome);
         return await streams.Respond(write, StatusCodes.Status201Created, ct, id => $"/members/{id}");
     }
+}
+
+/// <summary>
+/// Enrolling: the member's stream starts with the enrolment, and whatever welcome campaigns give follows in the same
+/// write.
+/// </summary>
+public sealed record EnrollingMember(
+    IdempotencyKey Key,
+    MemberEnrolled Enrolled,
+    MemberView Member,
+    ProgramSettings Program,
+    IReadOnlyList<Campaign> Welcome
+) : IStreamWrite<IReadOnlyDictionary<string, long>, IMemberEvent, MemberView>
+{
+    public Guid StreamId => Enrolled.MemberId;
+
+    IdempotencyKey? IStreamWrite<IReadOnlyDictionary<string, long>, IMemberEvent, MemberView>.Key => Key;
+
+    public async Task<Current<IReadOnlyDictionary<string, long>>> Load(IBatchedQuery batch)
+    {
+        if (Welcome.Count == 0)
+            return new(new Dictionary<string, long>(), 0);
+        var budgets = await batch.LoadMany<CampaignBudget>().ById(Welcome.Select(c => c.Code).ToArray());
+        return new(budgets.ToDictionary(b => b.Id, b => b.Left), 0);
+    }
+
+    public IReadOnlyList<IMemberEvent> Decide(IReadOnlyDictionary<string, long> budgetLeft) =>
+        WelcomeBonus.Following(Enrolled, Program, Welcome, budgetLeft);
+
+    public MemberView Answer(
+        IReadOnlyDictionary<string, long> budgetLeft,
+        IReadOnlyList<IMemberEvent> events,
+        long version
+    ) => Member;
+
+    public Task Enlist(IDocumentSession session, IReadOnlyList<IMemberEvent> events, CancellationToken ct) =>
+        CampaignBudgets.SpendAsync(session, events, ct);
 }

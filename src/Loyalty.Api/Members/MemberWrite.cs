@@ -1,10 +1,14 @@
+using Loyalty.Api.Campaigns;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Points;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
+using Loyalty.Projections.Campaigns;
+using Marten;
 using Marten.Services.BatchQuerying;
 using NodaTime;
 
@@ -13,8 +17,15 @@ namespace Loyalty.Api.Members;
 /// <summary>No record besides the account: for writes that name no purchase, redemption or hold.</summary>
 public sealed record NoRecord;
 
-/// <summary>What a member write decides on: the member's account, and the record it names, if any.</summary>
-public sealed record MemberState<TRecord>(PointsAccount Account, TRecord? Record)
+/// <summary>
+/// What a member write decides on: the member's account, the record it names, if any, and what the budgets of the
+/// campaigns it may award still hold (by code; campaigns without a budget are not named).
+/// </summary>
+public sealed record MemberState<TRecord>(
+    PointsAccount Account,
+    TRecord? Record,
+    IReadOnlyDictionary<string, long> BudgetLeft
+)
     where TRecord : class;
 
 /// <summary>What a member write left: the state it decided on, its events, the account after and the version.</summary>
@@ -47,6 +58,9 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
     /// <summary>The id of the <typeparamref name="TRecord"/> the write decides on too; none by default.</summary>
     protected virtual string? RecordId => null;
 
+    /// <summary>The campaigns the write may award, whose budgets it reads; none by default.</summary>
+    protected virtual IReadOnlyList<Campaign> Campaigns => [];
+
     public abstract IReadOnlyList<IMemberEvent> Decide(MemberState<TRecord> state);
 
     public abstract TResponse Answer(MemberWritten<TRecord> written);
@@ -63,9 +77,21 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
         // without reading it again.
         var fetched = batch.Events.FetchForWriting<MemberBalance>(MemberId);
         var record = RecordId is { } id ? batch.Load<TRecord>(id) : Task.FromResult<TRecord?>(null);
+        var budgets =
+            Campaigns.Count == 0
+                ? Task.FromResult<IReadOnlyList<CampaignBudget>>([])
+                : batch.LoadMany<CampaignBudget>().ById(Campaigns.Select(c => c.Code).ToArray());
         var balance = (await fetched).Aggregate ?? throw NoSuchMember;
-        return new(new(balance.ToAccount(), await record), balance.Version);
+        var left = (await budgets).ToDictionary(b => b.Id, b => b.Left);
+        return new(new(balance.ToAccount(), await record, left), balance.Version);
     }
+
+    /// <summary>The campaign points the events give or take back move the campaigns' budgets.</summary>
+    Task IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Enlist(
+        IDocumentSession session,
+        IReadOnlyList<IMemberEvent> events,
+        CancellationToken ct
+    ) => CampaignBudgets.SpendAsync(session, events, ct);
 
     /// <summary>What the runner appends: the step's events, then the consolidation of the lots they leave.</summary>
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(

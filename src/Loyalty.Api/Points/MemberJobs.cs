@@ -32,12 +32,25 @@ internal static class MemberJobs
         CancellationToken ct
     )
     {
-        using var span = Telemetry.Source.StartActivity(job);
-        var tag = new KeyValuePair<string, object?>("job", job);
-        streams.Metrics.JobRuns.Add(1, tag);
         IReadOnlyList<Guid> due;
         await using (var session = store.QuerySession())
             due = await session.Query<MemberBalance>().Where(isDue).Select(b => b.Id).ToListAsync(ct);
+        return await RunAsync(job, due, streams, writeFor, log, ct);
+    }
+
+    /// <summary>The same pass over members found otherwise (<paramref name="due"/>).</summary>
+    public static async Task<(int Members, IReadOnlyList<IMemberEvent> Events)> RunAsync(
+        string job,
+        IReadOnlyList<Guid> due,
+        EventStreams streams,
+        Func<Guid, JobWrite> writeFor,
+        ILogger log,
+        CancellationToken ct
+    )
+    {
+        using var span = Telemetry.Source.StartActivity(job);
+        var tag = new KeyValuePair<string, object?>("job", job);
+        streams.Metrics.JobRuns.Add(1, tag);
         if (due.Count == 0)
             return (0, []);
         log.LogInformation("{Job} at {At}: {Members} members have something due", job, streams.Now, due.Count);

@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
+using Loyalty.Api.Campaigns;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
@@ -46,6 +48,7 @@ public sealed record PurchaseLineRequest(
 /// <param name="OccurredAt">When the purchase happened (at most 5 minutes ahead of the service's clock).</param>
 /// <param name="Currency">The purchase's currency, ISO 4217; it must be the program's.</param>
 /// <param name="Lines">The receipt's lines; points are earned per line.</param>
+/// <param name="Channel">Where it was bought (e.g. <c>store</c>, <c>online</c>, <c>app</c>), for campaigns.</param>
 /// <example>
 /// {"transactionId":"T-1001","memberExternalId":"card-4711","storeId":"store-12","occurredAt":"2026-11-24T10:00:00Z",
 ///  "currency":"EUR","lines":[
@@ -60,11 +63,61 @@ public sealed record RecordPurchaseRequest(
     [Required] string? StoreId,
     [Required] Instant? OccurredAt,
     [Required] string? Currency,
-    [Required] IReadOnlyList<PurchaseLineRequest>? Lines
+    [Required] IReadOnlyList<PurchaseLineRequest>? Lines,
+    string? Channel = null
 );
 
-/// <summary>A line's points: <c>basePoints</c> at the earn rate, <c>points</c> with the multipliers.</summary>
-public sealed record EarnedLineResponse(string LineId, decimal AmountPaid, int BasePoints, int Points);
+/// <summary>What one campaign gave one line.</summary>
+/// <param name="Campaign">The campaign's code.</param>
+/// <param name="Version">The campaign's version that gave.</param>
+/// <param name="Effect">Its effect's kind.</param>
+/// <param name="Points">The points it gave the line.</param>
+public sealed record LineCampaignPoints(string Campaign, int Version, string Effect, int Points);
+
+/// <summary>
+/// A line's points: <c>basePoints</c> at the earn rate, <c>points</c> with the multipliers, and what each campaign
+/// added on top (<c>campaigns</c>).
+/// </summary>
+public sealed record EarnedLineResponse(
+    string LineId,
+    decimal AmountPaid,
+    int BasePoints,
+    int Points,
+    IReadOnlyList<LineCampaignPoints>? Campaigns = null
+);
+
+/// <summary>What one campaign gave, and why, in words.</summary>
+/// <param name="Campaign">The campaign's code.</param>
+/// <param name="Version">The campaign's version that gave.</param>
+/// <param name="Effect">Its effect's kind.</param>
+/// <param name="Points">The points it gave.</param>
+/// <param name="Explanation">E.g. "summer-coffee v3: ×2 on COFFEE-1KG, +24".</param>
+/// <param name="Qualifying">Whether the points count toward tiers.</param>
+/// <param name="ExpiresAt">When they expire; null: never.</param>
+public sealed record CampaignAwardResponse(
+    string Campaign,
+    int Version,
+    string Effect,
+    int Points,
+    string Explanation,
+    bool Qualifying,
+    Instant? ExpiresAt
+)
+{
+    public static IReadOnlyList<CampaignAwardResponse> Of(IEnumerable<IMemberEvent> events) =>
+        events
+            .OfType<CampaignPointsEarned>()
+            .Select(a => new CampaignAwardResponse(
+                a.Campaign,
+                a.CampaignVersion,
+                a.Effect,
+                a.Points,
+                a.Explanation,
+                a.Qualifying,
+                a.ExpiresAt
+            ))
+            .ToList();
+}
 
 /// <summary>A tier the purchase took the member to.</summary>
 public sealed record TierReached(string? From, string To);
@@ -86,6 +139,12 @@ public sealed record TierReached(string? From, string To);
 /// <param name="Multipliers">The multipliers applied, each with where it comes from.</param>
 /// <param name="Multiplier">The multipliers combined (their bonuses add: 1.5 and 2 make 2.5).</param>
 /// <param name="TierUpgrade">The tier the purchase took the member to, or null.</param>
+/// <param name="CampaignPoints">What campaigns gave on top of <c>pointsEarned</c>.</param>
+/// <param name="TotalPoints">Everything the purchase earned: <c>pointsEarned</c> + <c>campaignPoints</c> (before
+/// settling a deficit).</param>
+/// <param name="Campaigns">Each campaign's award, explained.</param>
+/// <param name="Withheld">Campaigns that matched but gave nothing, and why (a limit, the budget, an exclusive
+/// campaign).</param>
 public sealed record PurchaseRecordedResponse(
     Guid MemberId,
     string Source,
@@ -98,15 +157,36 @@ public sealed record PurchaseRecordedResponse(
     int BasePoints = 0,
     IReadOnlyList<EarnMultiplier>? Multipliers = null,
     decimal Multiplier = 1,
-    TierReached? TierUpgrade = null
+    TierReached? TierUpgrade = null,
+    int CampaignPoints = 0,
+    int TotalPoints = 0,
+    IReadOnlyList<CampaignAwardResponse>? Campaigns = null,
+    IReadOnlyList<CampaignWithheld>? Withheld = null
 )
 {
-    public static PurchaseRecordedResponse From(IReadOnlyList<IMemberEvent> events, BalanceResponse balance)
+    public static PurchaseRecordedResponse From(
+        IReadOnlyList<IMemberEvent> events,
+        BalanceResponse balance,
+        IReadOnlyList<CampaignWithheld> withheld
+    )
     {
         var earned = events.OfType<PointsEarned>().Single();
         var upgrade = events.OfType<TierUpgraded>().SingleOrDefault();
+        var awards = events.OfType<CampaignPointsEarned>().ToList();
         var lines = earned
-            .Lines.Select(l => new EarnedLineResponse(l.LineId, l.AmountPaid, l.BasePoints ?? l.Points, l.Points))
+            .Lines.Select(l => new EarnedLineResponse(
+                l.LineId,
+                l.AmountPaid,
+                l.BasePoints ?? l.Points,
+                l.Points,
+                awards
+                    .SelectMany(a =>
+                        (a.Lines ?? [])
+                            .Where(p => p.LineId == l.LineId && p.Points > 0)
+                            .Select(p => new LineCampaignPoints(a.Campaign, a.CampaignVersion, a.Effect, p.Points))
+                    )
+                    .ToList()
+            ))
             .ToArray();
         var multipliers = earned.Multipliers ?? [];
         return new(
@@ -121,7 +201,11 @@ public sealed record PurchaseRecordedResponse(
             BasePoints: earned.BasePoints ?? earned.Points,
             Multipliers: multipliers,
             Multiplier: EarnRule.Combined(multipliers.Select(m => m.Factor)),
-            TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To)
+            TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To),
+            CampaignPoints: awards.Sum(a => a.Points),
+            TotalPoints: earned.Points + awards.Sum(a => a.Points),
+            Campaigns: CampaignAwardResponse.Of(awards),
+            Withheld: withheld
         );
     }
 }
@@ -134,6 +218,7 @@ public static class RecordPurchaseEndpoint
         EventStreams streams,
         IQuerySession session,
         ProgramSettingsCache programSettings,
+        CampaignsCache campaigns,
         HttpContext http,
         CancellationToken ct
     )
@@ -155,11 +240,18 @@ public static class RecordPurchaseEndpoint
             request.Currency,
             lines,
             streams.Now,
-            caller.Actor
+            caller.Actor,
+            request.Channel
         );
         var memberId = await MemberOf(request, session, ct);
         var key = streams.Key($"purchase/{command.Source}/{command.TransactionId}", "transactionId", request);
-        return new RecordingPurchase(memberId, key, command, await programSettings.CurrentAsync(ct));
+        return new RecordingPurchase(
+            memberId,
+            key,
+            command,
+            await programSettings.CurrentAsync(ct),
+            await campaigns.ForAsync(ct, CampaignTrigger.Purchase, CampaignTrigger.FirstPurchase)
+        );
     }
 
     /// <summary>
@@ -198,24 +290,52 @@ public static class RecordPurchaseEndpoint
 }
 
 /// <summary>
-/// Recording a purchase: decided on the member's account and any purchase already recorded under the same
-/// reference; the tier the purchase reaches follows it.
+/// Recording a purchase: decided on the member's account, any purchase already recorded under the same reference
+/// and the budgets of the campaigns that may give on it; the tier the purchase reaches follows it.
 /// </summary>
 public sealed record RecordingPurchase(
     Guid MemberId,
-    IdempotencyKey Key,
+    IdempotencyKey? Key,
     RecordPurchase Command,
-    ProgramSettings Program
+    ProgramSettings Program,
+    IReadOnlyList<Campaign> PurchaseCampaigns
 ) : MemberWrite<PurchaseRecord, PurchaseRecordedResponse>(MemberId, Key)
 {
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
 
+    protected override IReadOnlyList<Campaign> Campaigns => PurchaseCampaigns;
+
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state)
     {
-        var earned = RecordPurchase.Decide(state.Account, state.Record?.Purchase, Program, Command);
-        return TierQualification.Following(state.Account, earned, Program, Command.RecordedAt, Command.By);
+        var (account, existing) = (state.Account, state.Record?.Purchase);
+        var earned = RecordPurchase.DecideWithCampaigns(
+            account,
+            existing,
+            Program,
+            PurchaseCampaigns,
+            state.BudgetLeft,
+            Command
+        );
+        return TierQualification.Following(account, earned, Program, Command.RecordedAt, Command.By);
     }
 
     public override PurchaseRecordedResponse Answer(MemberWritten<PurchaseRecord> written) =>
-        PurchaseRecordedResponse.From(written.Events, written.Balance(Program, Command.RecordedAt));
+        PurchaseRecordedResponse.From(
+            written.Events,
+            written.Balance(Program, Command.RecordedAt),
+            Withheld(written.Before, written.Events.OfType<PointsEarned>().Single())
+        );
+
+    /// <summary>
+    /// The campaigns that matched and gave nothing: the decision is pure, so asking it again on the same state
+    /// answers the same.
+    /// </summary>
+    private IReadOnlyList<CampaignWithheld> Withheld(MemberState<PurchaseRecord> before, PointsEarned earned)
+    {
+        if (PurchaseCampaigns.Count == 0)
+            return [];
+        var occasion = RecordPurchase.Occasion(before.Account, earned);
+        var after = PointsAccount.Evolve(before.Account, earned);
+        return CampaignAwards.Decide(occasion, after, Program, PurchaseCampaigns, before.BudgetLeft).Withheld;
+    }
 }

@@ -4,6 +4,7 @@ using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
@@ -33,12 +34,21 @@ public sealed record ReturnPurchaseRequest(
     [Required] IReadOnlyList<ReturnLineRequest>? Lines
 );
 
+/// <summary>What a return took back from one campaign's award.</summary>
+/// <param name="Campaign">The campaign's code.</param>
+/// <param name="Version">The version that gave the award.</param>
+/// <param name="Points">The points taken back.</param>
+/// <param name="Withdrawn">Whether the whole award is now undone (its minimum no longer met, or all it counted
+/// returned); the member's limit gets its use back.</param>
+public sealed record CampaignReversedResponse(string Campaign, int Version, int Points, bool Withdrawn);
+
 /// <summary>What a return reversed: exactly the points the returned units earned.</summary>
 /// <param name="PointsReversed">All points the return took back.</param>
 /// <param name="TakenFromBalance">The part taken from the member's points.</param>
 /// <param name="AddedToDeficit">The part the member had already spent: a deficit the next credits settle.</param>
 /// <param name="Lines">The points reversed per line.</param>
 /// <param name="Balance">The member's balance after the return.</param>
+/// <param name="Campaigns">What the return took back from each campaign that gave on the purchase.</param>
 public sealed record PointsReversedResponse(
     Guid MemberId,
     string Source,
@@ -48,7 +58,8 @@ public sealed record PointsReversedResponse(
     int TakenFromBalance,
     int AddedToDeficit,
     IReadOnlyList<ReversedLine> Lines,
-    BalanceResponse Balance
+    BalanceResponse Balance,
+    IReadOnlyList<CampaignReversedResponse>? Campaigns = null
 )
 {
     public static PointsReversedResponse From(PointsReversed e, BalanceResponse balance) =>
@@ -138,11 +149,17 @@ public sealed record ReturningPurchase(
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state) =>
-        ReturnPurchase.Decide(state.Account, state.Record?.Purchase, Command);
+        ReturnPurchase.DecideWithCampaigns(state.Account, state.Record?.Purchase, Command);
 
     public override PointsReversedResponse Answer(MemberWritten<PurchaseRecord> written) =>
         PointsReversedResponse.From(
             written.Events.OfType<PointsReversed>().Single(),
             written.Balance(Program, Command.RecordedAt)
-        );
+        ) with
+        {
+            Campaigns = written
+                .Events.OfType<CampaignPointsReversed>()
+                .Select(r => new CampaignReversedResponse(r.Campaign, r.CampaignVersion, r.Points, r.Withdrawn))
+                .ToList(),
+        };
 }

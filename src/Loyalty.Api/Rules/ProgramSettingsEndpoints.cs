@@ -32,7 +32,8 @@ public sealed record ChangeProgramSettingsRequest(
     bool? MembersMayRedeem,
     int? PendingDays = null,
     ExpiryRequest? Expiry = null,
-    PointValueRequest? PointValue = null
+    PointValueRequest? PointValue = null,
+    bool? MembersMaySendEngagements = null
 );
 
 public sealed record ProgramSettingsResponse(
@@ -44,7 +45,8 @@ public sealed record ProgramSettingsResponse(
     bool MembersMayRedeem,
     int PendingDays,
     ExpiryPolicy Expiry,
-    PointValue? PointValue
+    PointValue? PointValue,
+    bool MembersMaySendEngagements = false
 )
 {
     public static ProgramSettingsResponse From(ProgramSettings s) =>
@@ -57,7 +59,8 @@ public sealed record ProgramSettingsResponse(
             s.MembersMayRedeem,
             s.PendingDays,
             s.Expiry!,
-            s.PointValue
+            s.PointValue,
+            s.MembersMaySendEngagements
         );
 }
 
@@ -129,7 +132,8 @@ public static class ChangeProgramSettingsEndpoint
             request.MembersMayRedeem,
             request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
-            request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null
+            request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null,
+            request.MembersMaySendEngagements
         );
         return await ProgramWrite.RespondAsync(new ChangingProgramSettings(command), streams, cache, ct);
     }

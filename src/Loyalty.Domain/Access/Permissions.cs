@@ -11,6 +11,7 @@ public static class Permissions
     public const string PointsEarn = "points:earn";
     public const string PointsRedeem = "points:redeem";
     public const string PointsAdjust = "points:adjust";
+    public const string EngagementWrite = "engagement:write";
     public const string MembershipsWrite = "memberships:write";
     public const string ProgramRead = "program:read";
     public const string ProgramWrite = "program:write";
@@ -26,6 +27,7 @@ public static class Permissions
         PointsEarn,
         PointsRedeem,
         PointsAdjust,
+        EngagementWrite,
         MembershipsWrite,
         ProgramRead,
         MetricsRead,
@@ -51,6 +53,7 @@ public static class Permissions
             PointsEarn,
             PointsRedeem,
             PointsAdjust,
+            EngagementWrite,
             MembershipsWrite,
             ProgramRead,
             ProgramWrite,
@@ -60,8 +63,17 @@ public static class Permissions
         },
     };
 
-    /// <summary>A member token reads its own member; it redeems only where the program allows members to.</summary>
-    public static readonly IReadOnlySet<string> Member = new HashSet<string> { MembersRead, ProgramRead, PointsRedeem };
+    /// <summary>
+    /// A member token reads its own member; it redeems, and reports its own sign-ins and shares, only where the program
+    /// allows members to.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Member = new HashSet<string>
+    {
+        MembersRead,
+        ProgramRead,
+        PointsRedeem,
+        EngagementWrite,
+    };
 
     public static IReadOnlySet<string> Of(IEnumerable<string> scopes, IEnumerable<string> roles) =>
         scopes

@@ -36,6 +36,16 @@ public sealed record Movement(
             // A negative adjustment takes from the lots and settles nothing.
             PointsAdjusted e => new(e.Points - e.DeficitSettled, 0, -e.DeficitSettled, 0, 0, e.Points, 0),
             MembershipBonusEarned e => new(e.Points - e.DeficitSettled, 0, -e.DeficitSettled, e.Points, 0, 0, 0),
+            Campaigns.CampaignPointsEarned e => new(
+                e.Points - e.DeficitSettled,
+                0,
+                -e.DeficitSettled,
+                e.Points,
+                0,
+                0,
+                0
+            ),
+            Campaigns.CampaignPointsReversed e => new(-e.TakenFromBalance, 0, e.AddedToDeficit, -e.Points, 0, 0, 0),
             PointsExpired e => new(-e.Points, 0, 0, 0, 0, 0, e.Points),
             PointsHeld e => new(0, e.Points, 0, 0, 0, 0, 0),
             HoldCaptured e => new(-e.Points, -e.Points - e.Released.Sum(t => t.Points), 0, 0, e.Points, 0, 0),

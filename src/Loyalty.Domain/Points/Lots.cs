@@ -8,7 +8,8 @@ public sealed record LotSource(string Kind, string Reference)
 {
     public const string Purchase = "purchase",
         Adjustment = "adjustment",
-        MembershipBonus = "membership-bonus";
+        MembershipBonus = "membership-bonus",
+        Campaign = "campaign";
 
     public static LotSource Of(PointsEarned e) => new(Purchase, $"{e.Source}/{e.TransactionId}");
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points.Frozen;
@@ -21,10 +23,17 @@ public sealed record PointsAccount(
     Lots Lots,
     TierStanding? Standing = null,
     Membership? Membership = null,
-    bool ConsolidationRecorded = false
+    bool ConsolidationRecorded = false,
+    Instant EnrolledAt = default,
+    int Purchases = 0,
+    ImmutableDictionary<string, CampaignUse>? Campaigns = null
 )
 {
     public TierStanding Tier => Standing ?? TierStanding.None;
+
+    /// <summary>What the member has had from campaign <paramref name="code"/>, for its limits.</summary>
+    public CampaignUse CampaignUse(string code) =>
+        Campaigns?.GetValueOrDefault(code) ?? Domain.Campaigns.CampaignUse.None;
 
     public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
@@ -47,6 +56,7 @@ public sealed record PointsAccount(
             {
                 Enrolled = true,
                 ConsolidationRecorded = e.ConsolidationRecorded == true,
+                EnrolledAt = e.At,
             },
             MemberProfileUpdated => account,
             MemberClosed => account with { Closed = true },
@@ -64,6 +74,7 @@ public sealed record PointsAccount(
                         )
                     ),
                 Standing = tier.Counting(QualifyingActivity.Of(e), e.At),
+                Purchases = account.Purchases + 1,
             },
             PointsReversed e => account with
             {
@@ -111,6 +122,20 @@ public sealed record PointsAccount(
                 Balance = balance,
                 Lots = lots.Add(Lot.Credit(LotSource.Of(e), e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
             },
+            CampaignPointsEarned e => account with
+            {
+                Balance = balance,
+                Lots = lots.Add(Lot.Credit(e.Lot, e.Points - e.DeficitSettled, e.At, e.AvailableAt, e.ExpiresAt)),
+                Standing = TierStanding.Evolve(tier, e),
+                Campaigns = Uses(account, e),
+            },
+            CampaignPointsReversed e => account with
+            {
+                Balance = balance,
+                Lots = lots.Remove(e.Taken),
+                Standing = TierStanding.Evolve(tier, e),
+                Campaigns = Uses(account, e),
+            },
             PointsExpired e => account with { Balance = balance, Lots = lots.Remove(e.Lots) },
             PointsHeld e => account with { Balance = balance, Lots = lots.Hold(e.Taken) },
             HoldCaptured e => account with
@@ -146,8 +171,16 @@ public sealed record PointsAccount(
             PointsExpired e => e.At,
             PointsHeld e => e.At,
             MembershipBonusEarned e => e.At,
+            CampaignPointsEarned e => e.At,
+            CampaignPointsReversed e => e.At,
             HoldCaptured e => e.At,
             HoldReleased e => e.At,
             _ => null,
         };
+
+    private static ImmutableDictionary<string, CampaignUse> Uses(PointsAccount account, IMemberEvent @event) =>
+        Domain.Campaigns.CampaignUse.Evolve(
+            account.Campaigns ?? ImmutableDictionary<string, CampaignUse>.Empty,
+            @event
+        );
 }

@@ -40,6 +40,7 @@ public sealed record EarnMultiplier(string Kind, string Code, decimal Factor)
 /// heard of it. Earnings stored before lots existed have no dates: available at once, never expiring.
 /// <see cref="BasePoints"/> are the points at the earn rate alone, which count toward tiers; <see cref="Multipliers"/>
 /// made them <see cref="Points"/> (see <c>EarnRule</c>). Earnings stored before multipliers had none.
+/// <see cref="Channel"/> is where it was bought (a store, online, the app), when the till said.
 /// </summary>
 public sealed record PointsEarned(
     Guid MemberId,
@@ -60,7 +61,8 @@ public sealed record PointsEarned(
     Instant? ExpiresAt = null,
     Instant? OpenLotsExpireAt = null,
     int? BasePoints = null,
-    IReadOnlyList<EarnMultiplier>? Multipliers = null
+    IReadOnlyList<EarnMultiplier>? Multipliers = null,
+    string? Channel = null
 ) : IMemberEvent;
 
 /// <summary>Units of a purchase line came back, and the points they had earned.</summary>

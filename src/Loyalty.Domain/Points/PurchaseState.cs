@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using NodaTime;
 
@@ -16,7 +17,40 @@ public sealed record LineState(
     decimal? AmountPaid = null
 );
 
-/// <summary>A recorded purchase: what each line earned, and what returns have reversed so far.</summary>
+/// <summary>
+/// A campaign's award on a purchase, as returns need it: its points per line (none for a bonus per purchase), what
+/// returns took back, the minimum it was given for and the lines that count toward it, and whether it was withdrawn.
+/// </summary>
+public sealed record AwardState(
+    string Campaign,
+    int Version,
+    IReadOnlyDictionary<string, int>? Lines,
+    int Points,
+    int Reversed,
+    bool Qualifying,
+    decimal? Minimum,
+    IReadOnlyList<string> CountedLines,
+    bool Withdrawn
+)
+{
+    public static AwardState Of(CampaignPointsEarned e) =>
+        new(
+            e.Campaign,
+            e.CampaignVersion,
+            e.Lines?.ToDictionary(l => l.LineId, l => l.Points),
+            e.Points,
+            0,
+            e.Qualifying,
+            e.Minimum,
+            e.CountedLines ?? [],
+            false
+        );
+}
+
+/// <summary>
+/// A recorded purchase: what each line earned, what campaigns gave it (<see cref="Awards"/>), and what returns have
+/// reversed so far.
+/// </summary>
 public sealed record PurchaseState(
     string Source,
     string TransactionId,
@@ -26,10 +60,22 @@ public sealed record PurchaseState(
     int Points,
     int ReversedPoints,
     ImmutableHashSet<string> ReturnIds,
-    Instant? At = null
+    Instant? At = null,
+    ImmutableList<AwardState>? Awards = null
 )
 {
     public static string Key(string source, string transactionId) => $"{source}/{transactionId}";
+
+    /// <summary>The purchase an event belongs to, if any: its earning, its returns and its campaigns' awards.</summary>
+    public static string? KeyOf(IMemberEvent @event) =>
+        @event switch
+        {
+            PointsEarned e => Key(e.Source, e.TransactionId),
+            PointsReversed e => Key(e.Source, e.TransactionId),
+            CampaignPointsEarned { ForPurchase: true } e => e.Reference,
+            CampaignPointsReversed e => e.Reference,
+            _ => null,
+        };
 
     /// <summary>Folds the events of one purchase: its earning, then its returns.</summary>
     public static PurchaseState? Evolve(PurchaseState? purchase, IMemberEvent @event) =>
@@ -50,6 +96,24 @@ public sealed record PurchaseState(
                 e.At
             ),
             (not null, PointsReversed e) => purchase.Reverse(e),
+            (not null, CampaignPointsEarned { ForPurchase: true } e) => purchase with
+            {
+                Awards = (purchase.Awards ?? []).Add(AwardState.Of(e)),
+            },
+            (not null, CampaignPointsReversed e) => purchase with
+            {
+                Awards = purchase
+                    .Awards?.Select(a =>
+                        a.Campaign == e.Campaign
+                            ? a with
+                            {
+                                Reversed = a.Reversed + e.Points,
+                                Withdrawn = a.Withdrawn || e.Withdrawn,
+                            }
+                            : a
+                    )
+                    .ToImmutableList(),
+            },
             _ => purchase,
         };
 

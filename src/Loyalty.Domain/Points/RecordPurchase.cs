@@ -1,4 +1,6 @@
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using NodaTime;
@@ -37,7 +39,8 @@ public sealed record RecordPurchase(
     string Currency,
     IReadOnlyList<ReceiptLine> Lines,
     Instant RecordedAt,
-    Actor By
+    Actor By,
+    string? Channel = null
 )
 {
     public const int MaxLines = 500;
@@ -52,7 +55,8 @@ public sealed record RecordPurchase(
         string? currency,
         IReadOnlyList<PurchaseLine?>? lines,
         Instant recordedAt,
-        Actor by
+        Actor by,
+        string? channel = null
     )
     {
         var from = Guard.Required(source, "source", 100);
@@ -61,7 +65,8 @@ public sealed record RecordPurchase(
         var store = Guard.Required(storeId, "storeId", 100);
         var code = Guard.Currency(currency, "currency");
         Guard.NotInFuture(at, recordedAt, "occurredAt");
-        return new(from, transaction, store, at, code, ParseLines(lines), recordedAt, by);
+        var through = Guard.Optional(channel, "channel", 50);
+        return new(from, transaction, store, at, code, ParseLines(lines), recordedAt, by, through);
     }
 
     /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>
@@ -128,10 +133,43 @@ public sealed record RecordPurchase(
                 ExpiresAt: program.ExpiresAt(cmd.OccurredAt),
                 OpenLotsExpireAt: program.OpenLotsExpireAfter(cmd.OccurredAt),
                 BasePoints: basePoints.Sum(),
-                Multipliers: multipliers
+                Multipliers: multipliers,
+                Channel: cmd.Channel
             ),
         ];
     }
+
+    /// <summary>
+    /// The purchase's earning, then what campaigns gave on top (a first purchase sets off first-purchase campaigns
+    /// too). Campaigns decide on the account the earning leaves.
+    /// </summary>
+    public static IReadOnlyList<IMemberEvent> DecideWithCampaigns(
+        PointsAccount account,
+        PurchaseState? existing,
+        ProgramSettings program,
+        IReadOnlyList<Campaign> campaigns,
+        IReadOnlyDictionary<string, long> budgetLeft,
+        RecordPurchase cmd
+    )
+    {
+        var earned = Decide(account, existing, program, cmd).Single();
+        var after = PointsAccount.Evolve(account, earned);
+        var outcome = CampaignAwards.Decide(Occasion(account, earned), after, program, campaigns, budgetLeft);
+        return [earned, .. outcome.Awards];
+    }
+
+    /// <summary>The purchase as campaigns see it; <paramref name="before"/> says whether it is the first.</summary>
+    public static CampaignOccasion Occasion(PointsAccount before, PointsEarned earned) =>
+        new(
+            before.Purchases == 0
+                ? [CampaignTrigger.Purchase, CampaignTrigger.FirstPurchase]
+                : [CampaignTrigger.Purchase],
+            PurchaseState.Key(earned.Source, earned.TransactionId),
+            earned.At,
+            earned.RecordedAt,
+            earned.By,
+            new PurchaseFacts(earned.Source, earned.TransactionId, earned.StoreId, earned.Channel, earned.Lines)
+        );
 
     /// <summary>
     /// The multipliers in force when the purchase happened, as the member's account knows them when it is recorded:

@@ -1,4 +1,6 @@
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using NodaTime;
@@ -49,6 +51,20 @@ public sealed record ReturnPurchase(
             parsed.Add(new ReturnedUnits(lineId, line.Quantity));
         }
         return new(source, transactionId, id, parsed, occurredAt, recordedAt, by);
+    }
+
+    /// <summary>
+    /// The purchase's own points reversed, then the campaigns' (see <see cref="CampaignReversals"/>).
+    /// </summary>
+    public static IReadOnlyList<IMemberEvent> DecideWithCampaigns(
+        PointsAccount account,
+        PurchaseState? purchase,
+        ReturnPurchase cmd
+    )
+    {
+        var reversed = Decide(account, purchase, cmd).Single();
+        var after = PointsAccount.Evolve(account, reversed);
+        return [reversed, .. CampaignReversals.Following(after, purchase!, cmd)];
     }
 
     public static PointsReversed[] Decide(PointsAccount account, PurchaseState? purchase, ReturnPurchase cmd)

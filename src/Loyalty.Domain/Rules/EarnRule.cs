@@ -23,8 +23,24 @@ public static class EarnRule
     public static int[] PointsPerLine(IReadOnlyList<decimal> amountsPaid, EarnRate rate, decimal multiplier = 1)
     {
         var exact = amountsPaid.Select(amount => amount * rate.Points / rate.PerAmount * multiplier).ToArray();
+        return ByLargestRemainder(exact, (int)decimal.Floor(exact.Sum()));
+    }
+
+    /// <summary>
+    /// <paramref name="total"/> points split over lines in proportion to <paramref name="points"/>, by largest
+    /// remainder: an award cut down by a limit keeps its lines' shares.
+    /// </summary>
+    public static int[] Split(IReadOnlyList<int> points, int total)
+    {
+        var sum = points.Sum();
+        var exact = points.Select(p => sum == 0 ? 0m : (decimal)p * total / sum).ToArray();
+        return ByLargestRemainder(exact, total);
+    }
+
+    private static int[] ByLargestRemainder(decimal[] exact, int total)
+    {
         var points = exact.Select(x => (int)decimal.Floor(x)).ToArray();
-        var remainder = (int)decimal.Floor(exact.Sum()) - points.Sum();
+        var remainder = total - points.Sum();
         var byLargestFraction = Enumerable
             .Range(0, exact.Length)
             .OrderByDescending(i => exact[i] - decimal.Floor(exact[i]))

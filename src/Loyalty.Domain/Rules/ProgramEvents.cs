@@ -13,7 +13,8 @@ public sealed record EarnRate(decimal Points, decimal PerAmount);
 /// The program's settings took effect as rule version <see cref="RuleVersion"/>. Every earning names the
 /// rule version it used, so this event explains it years later. Fields that came later read, in events stored
 /// before them, as what the program did then: <see cref="MembersMayRedeem"/> false, no pending period, points
-/// that never expire (<see cref="Expiry"/> null), no paying with points (<see cref="PointValue"/> null).
+/// that never expire (<see cref="Expiry"/> null), no paying with points (<see cref="PointValue"/> null), no
+/// engagements sent by members themselves (<see cref="MembersMaySendEngagements"/> false).
 /// </summary>
 public sealed record ProgramSettingsChanged(
     int RuleVersion,
@@ -26,7 +27,8 @@ public sealed record ProgramSettingsChanged(
     bool MembersMayRedeem = false,
     int PendingDays = 0,
     ExpiryPolicy? Expiry = null,
-    PointValue? PointValue = null
+    PointValue? PointValue = null,
+    bool MembersMaySendEngagements = false
 ) : IProgramEvent;
 
 /// <summary>

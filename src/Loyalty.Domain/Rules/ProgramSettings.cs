@@ -19,7 +19,8 @@ public sealed record ProgramSettings(
     bool MembersMayRedeem = false,
     int PendingDays = 0,
     ExpiryPolicy? Expiry = null,
-    PointValue? PointValue = null
+    PointValue? PointValue = null,
+    bool MembersMaySendEngagements = false
 )
 {
     public const int MaxPendingDays = 365;
@@ -89,6 +90,7 @@ public sealed record ProgramSettings(
                 PendingDays = e.PendingDays,
                 Expiry = e.Expiry ?? ExpiryPolicy.Never,
                 PointValue = e.PointValue,
+                MembersMaySendEngagements = e.MembersMaySendEngagements,
             },
             // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from
             // then on.
@@ -125,7 +127,8 @@ public sealed record ChangeProgramSettings(
     bool? MembersMayRedeem = null,
     int? PendingDays = null,
     ExpiryPolicy? Expiry = null,
-    PointValue? PointValue = null
+    PointValue? PointValue = null,
+    bool? MembersMaySendEngagements = null
 )
 {
     /// <summary>The settings as sent, checked: each failure names the field.</summary>
@@ -140,7 +143,8 @@ public sealed record ChangeProgramSettings(
         bool? membersMayRedeem = null,
         int? pendingDays = null,
         ExpiryPolicy? expiry = null,
-        PointValue? pointValue = null
+        PointValue? pointValue = null,
+        bool? membersMaySendEngagements = null
     )
     {
         var code = Guard.Currency(currency, "currency");
@@ -152,7 +156,19 @@ public sealed record ChangeProgramSettings(
         if (pendingDays is < 0 or > ProgramSettings.MaxPendingDays)
             throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
         var rate = new EarnRate(earnPoints, earnPerAmount);
-        return new(code, zone, rate, expectedRuleVersion, at, by, membersMayRedeem, pendingDays, expiry, pointValue);
+        return new(
+            code,
+            zone,
+            rate,
+            expectedRuleVersion,
+            at,
+            by,
+            membersMayRedeem,
+            pendingDays,
+            expiry,
+            pointValue,
+            membersMaySendEngagements
+        );
     }
 
     public static IProgramEvent[] Decide(ProgramSettings current, ChangeProgramSettings cmd)
@@ -167,6 +183,7 @@ public sealed record ChangeProgramSettings(
             PendingDays = cmd.PendingDays ?? current.PendingDays,
             Expiry = cmd.Expiry ?? current.Expiry,
             PointValue = cmd.PointValue ?? current.PointValue,
+            MembersMaySendEngagements = cmd.MembersMaySendEngagements ?? current.MembersMaySendEngagements,
         };
         if (current.Exists && next == current)
             return [];
@@ -183,7 +200,8 @@ public sealed record ChangeProgramSettings(
                 next.MembersMayRedeem,
                 next.PendingDays,
                 next.Expiry,
-                next.PointValue
+                next.PointValue,
+                next.MembersMaySendEngagements
             ),
         ];
     }

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
@@ -114,6 +115,27 @@ public sealed partial class AuditEntryProjection : EventProjection
             e.Data.At,
             $"{e.Data.Points:+#;-#} points for member {e.Data.MemberId} ({e.Data.AdjustmentId}): {e.Data.Reason}"
         );
+
+    public AuditEntry Create(IEvent<CampaignChanged> e) =>
+        Entry(
+            e,
+            "campaign-changed",
+            e.Data.By,
+            e.Data.At,
+            $"campaign {e.Data.Code} v{e.Data.Version} ({e.Data.Rules.Status}): {e.Data.Rules.Trigger.Kind}, "
+                + $"{e.Data.Rules.Effect.Describe()}, priority {e.Data.Rules.Priority}"
+                + (e.Data.Rules.Exclusive ? ", exclusive" : "")
+                + (e.Data.Rules.Budget is { } budget ? $", budget {budget}" : "")
+        );
+
+    public AuditEntry Create(IEvent<CampaignPaused> e) =>
+        Entry(e, "campaign-paused", e.Data.By, e.Data.At, $"campaign {e.Data.Code} v{e.Data.Version} paused");
+
+    public AuditEntry Create(IEvent<CampaignResumed> e) =>
+        Entry(e, "campaign-resumed", e.Data.By, e.Data.At, $"campaign {e.Data.Code} v{e.Data.Version} resumed");
+
+    public AuditEntry Create(IEvent<CampaignEnded> e) =>
+        Entry(e, "campaign-ended", e.Data.By, e.Data.At, $"campaign {e.Data.Code} v{e.Data.Version} ended");
 
     private static AuditEntry Entry(IEvent e, string kind, Actor by, Instant at, string summary) =>
         new(e.Id, e.Sequence, kind, by, at, e.StreamId, summary);

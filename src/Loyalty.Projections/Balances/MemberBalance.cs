@@ -1,10 +1,13 @@
+using System.Collections.Immutable;
 using JasperFx.Events;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Common;
 using Marten.Events.Aggregation;
+using NodaTime;
 
 namespace Loyalty.Projections.Balances;
 
@@ -25,11 +28,26 @@ public sealed record MemberBalance(
     TierStanding? Standing = null,
     Membership? Membership = null,
     long? NextStandingCheck = null,
-    bool ConsolidationRecorded = false
+    bool ConsolidationRecorded = false,
+    Instant? EnrolledAt = null,
+    int Purchases = 0,
+    ImmutableDictionary<string, CampaignUse>? Campaigns = null
 )
 {
     public PointsAccount ToAccount() =>
-        new(Id, Enrolled, Closed, Balance, Lots ?? Lots.None, Standing, Membership, ConsolidationRecorded);
+        new(
+            Id,
+            Enrolled,
+            Closed,
+            Balance,
+            Lots ?? Lots.None,
+            Standing,
+            Membership,
+            ConsolidationRecorded,
+            EnrolledAt ?? default,
+            Purchases,
+            Campaigns
+        );
 
     public static MemberBalance Of(PointsAccount account, long version) =>
         new(
@@ -43,7 +61,10 @@ public sealed record MemberBalance(
             account.Standing,
             account.Membership,
             new[] { account.Tier.NextCheck(), account.Membership?.NextCheck() }.Min()?.ToUnixTimeMilliseconds(),
-            account.ConsolidationRecorded
+            account.ConsolidationRecorded,
+            account.Enrolled ? account.EnrolledAt : null,
+            account.Purchases,
+            account.Campaigns
         );
 }
 

@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
@@ -36,7 +37,9 @@ public sealed record LedgerEntry(
     Instant RecordedAt,
     long HeldChange = 0,
     IReadOnlyList<LotPoints>? Lots = null,
-    Money? Value = null
+    Money? Value = null,
+    string? Campaign = null,
+    int? CampaignVersion = null
 )
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
@@ -56,6 +59,9 @@ public sealed record LedgerEntry(
 /// <param name="At">When it happened in business terms (a purchase's <c>occurredAt</c>).</param>
 /// <param name="RecordedAt">When the service recorded it.</param>
 /// <param name="Lots">The lots it touched, and by how many points.</param>
+/// <param name="Campaign">The campaign that gave (or took back) the points, for campaign entries; the reason then
+/// explains them, e.g. "summer-coffee v3: ×2 on COFFEE-1KG, +24".</param>
+/// <param name="CampaignVersion">The version of that campaign.</param>
 public sealed record LedgerLine(
     long Version,
     string Type,
@@ -72,7 +78,9 @@ public sealed record LedgerLine(
     Instant At,
     Instant RecordedAt,
     IReadOnlyList<LotPoints>? Lots,
-    Money? Value
+    Money? Value,
+    string? Campaign = null,
+    int? CampaignVersion = null
 );
 
 /// <summary>
@@ -162,6 +170,28 @@ public static class MemberLedger
                 BonusLot(e),
                 null
             ),
+            CampaignPointsEarned e => (
+                "campaign",
+                new SourceReference(e.Trigger, null, e.Reference),
+                null,
+                e.Explanation,
+                e.By,
+                e.At,
+                e.RecordedAt,
+                CreditLot(e.Lot, e.Points - e.DeficitSettled, e.At, e.AvailableAt, e.ExpiresAt),
+                null
+            ),
+            CampaignPointsReversed e => (
+                "campaign-reversed",
+                new("return", null, $"{e.Reference}/{e.ReturnId}"),
+                null,
+                e.Withdrawn ? $"{e.Campaign} v{e.CampaignVersion}: withdrawn" : $"{e.Campaign} v{e.CampaignVersion}",
+                e.By,
+                e.At,
+                e.RecordedAt,
+                e.Taken,
+                null
+            ),
             PointsExpired e => (
                 "expired",
                 new("expiry", null, $"{e.At.ToUnixTimeMilliseconds()}"),
@@ -223,7 +253,19 @@ public static class MemberLedger
             recordedAt,
             movement.Held,
             lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(),
-            value
+            value,
+            @event switch
+            {
+                CampaignPointsEarned e => e.Campaign,
+                CampaignPointsReversed e => e.Campaign,
+                _ => null,
+            },
+            @event switch
+            {
+                CampaignPointsEarned e => e.CampaignVersion,
+                CampaignPointsReversed e => e.CampaignVersion,
+                _ => null,
+            }
         );
     }
 
@@ -275,7 +317,9 @@ public static class MemberLedger
                     e.At,
                     e.RecordedAt,
                     e.Lots,
-                    e.Value
+                    e.Value,
+                    e.Campaign,
+                    e.CampaignVersion
                 )
             );
             outstanding -= e.Points;

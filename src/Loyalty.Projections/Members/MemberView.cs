@@ -29,6 +29,11 @@ public sealed record MemberView(
 {
     public string Status => ClosedAt is null ? "active" : "closed";
 
+    /// <summary>
+    /// The birthday as month × 100 + day (indexed): the birthday job finds the members whose day is near.
+    /// </summary>
+    public int? BirthdayMonthDay { get; init; } = Birthday is { } day ? day.Month * 100 + day.Day : null;
+
     public Member ToMember() =>
         new(
             Id,

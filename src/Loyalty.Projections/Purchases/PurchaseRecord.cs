@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Marten.Events.Projections;
@@ -15,6 +16,8 @@ public sealed class PurchaseRecordProjection : MultiStreamProjection<PurchaseRec
     {
         Identity<PointsEarned>(e => PurchaseState.Key(e.Source, e.TransactionId));
         Identity<PointsReversed>(e => PurchaseState.Key(e.Source, e.TransactionId));
+        Identities<CampaignPointsEarned>(e => e.ForPurchase ? [e.Reference] : []);
+        Identities<CampaignPointsReversed>(e => [e.Reference]);
     }
 
     public override PurchaseRecord? Evolve(PurchaseRecord? snapshot, string id, IEvent e) =>

@@ -78,6 +78,18 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /staff"] = _ => ("/staff", null),
         ["GET /audit"] = _ => ("/audit", null),
         ["GET /metrics"] = _ => ("/metrics", null),
+        ["PUT /program/campaigns/{code}"] = _ => ("/program/campaigns/matrix", "{}"),
+        ["GET /program/campaigns/{code}"] = _ => ("/program/campaigns/no-such-campaign", null),
+        ["GET /program/campaigns"] = _ => ("/program/campaigns", null),
+        ["POST /program/campaigns/{code}/simulate"] = _ => ("/program/campaigns/matrix/simulate", "{}"),
+        ["POST /members/{id}/engagements"] = g => ($"/members/{g.Member}/engagements", "{}"),
+        ["POST /purchases/quote"] = g =>
+            (
+                "/purchases/quote",
+                $$"""{"transactionId":"{{g.Transaction}}-q","memberId":"{{g.Member}}","storeId":"store-12","""
+                    + "\"occurredAt\":\"2026-11-24T10:00:00Z\",\"currency\":\"USD\","
+                    + "\"lines\":[{\"lineId\":\"1\",\"sku\":\"s\",\"quantity\":1,\"unitPrice\":1}]}"
+            ),
     };
 
     /// <summary>Who each policy lets through (before what the request itself asks, like its store).</summary>
@@ -89,6 +101,8 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         // members only where the program allows: it does not here
         [Permissions.PointsRedeem] = ["key points:redeem", "staff admin"],
         [Permissions.PointsAdjust] = ["key points:adjust", "staff support", "staff admin"],
+        // members only where the program allows: it does not here
+        [Permissions.EngagementWrite] = ["key engagement:write", "staff admin"],
         [Permissions.MembershipsWrite] = ["key memberships:write", "staff admin"],
         [Permissions.ProgramRead] =
         [
@@ -111,6 +125,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
     [
         ("POST /purchases", "key points:earn for another store"),
         ("POST /purchases/{source}/{transactionId}/returns", "key points:earn for another store"),
+        ("POST /purchases/quote", "key points:earn for another store"),
     ];
 
     [Fact]

@@ -1,4 +1,5 @@
 using Loyalty.Api.Tests.Points;
+using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
@@ -28,6 +29,83 @@ public class GoldenRecorder
         Write("every-event", EveryEvent(), Start + Duration.FromDays(400));
         Write("consolidated-by-event", ManyLots(recorded: true), Start + Duration.FromDays(30));
         Write("consolidated-in-fold", ManyLots(recorded: false), Start + Duration.FromDays(30));
+        Write("campaigns", CampaignEvents(), Start + Duration.FromDays(30));
+    }
+
+    /// <summary>
+    /// A welcome bonus, sign-ins under a daily limit, a purchase with a multiplier and a first-purchase bonus, then a
+    /// partial and a full return.
+    /// </summary>
+    private static List<IMemberEvent> CampaignEvents()
+    {
+        var program = Program();
+        var h = Enrolled(recorded: true);
+        Campaign Running(string code, string trigger, CampaignEffect effect, CampaignConditions? conditions = null) =>
+            new(
+                code,
+                [
+                    new CampaignVersion(
+                        1,
+                        Start - Duration.FromDays(2),
+                        new CampaignRules(
+                            code,
+                            null,
+                            CampaignRules.Active,
+                            null,
+                            null,
+                            new CampaignTrigger(trigger, trigger == CampaignTrigger.Engagement ? "sign-in" : null),
+                            conditions ?? CampaignConditions.None,
+                            effect,
+                            [new CampaignLimit(CampaignLimit.Day, Times: 1)],
+                            1000,
+                            0,
+                            false
+                        ),
+                        "changed"
+                    ),
+                ]
+            );
+        var budgets = new Dictionary<string, long>();
+        var welcome = Running("welcome", CampaignTrigger.Enrollment, new(CampaignEffect.PerPurchase, 100));
+        h.Add(WelcomeBonus.Following((MemberEnrolled)h.Events[0], program, [welcome], budgets).Skip(1));
+        var signIn = Running("sign-in", CampaignTrigger.Engagement, new(CampaignEffect.PerPurchase, 5));
+        foreach (var (id, hours) in new[] { ("e1", 1), ("e2", 2), ("e3", 30) })
+        {
+            var at = Start + Duration.FromHours(hours);
+            var engagement = RecordEngagement.Parse(id, "sign-in", at, null, at, By);
+            h.Add(RecordEngagement.Decide(h.Account, program, [signIn], budgets, engagement));
+        }
+        var coffee = Running(
+            "coffee",
+            CampaignTrigger.Purchase,
+            new(CampaignEffect.Multiplies, Multiplier: 2, Qualifying: true, ExpiresAfterDays: 60),
+            new(Skus: ["sku-1"])
+        );
+        var first = Running(
+            "first",
+            CampaignTrigger.FirstPurchase,
+            new(CampaignEffect.PerPurchase, 50),
+            new(MinimumAmount: 20, MinimumOnPurchase: true)
+        );
+        var bought = Start + Duration.FromDays(2);
+        var purchase = RecordPurchase.Parse(
+            "pos",
+            "c1",
+            "store-1",
+            bought,
+            "EUR",
+            [new PurchaseLine("1", "sku-1", "grocery", 3, 10, 0), new PurchaseLine("2", "sku-2", "home", 1, 5, 0)],
+            bought,
+            By
+        );
+        h.Add(RecordPurchase.DecideWithCampaigns(h.Account, null, program, [coffee, first], budgets, purchase));
+        foreach (var (returnId, quantity) in new[] { ("r1", 1m), ("r2", 2m) })
+        {
+            var at = bought + Duration.FromDays(1);
+            var back = ReturnPurchase.Parse("pos", "c1", returnId, [new ReturnLine("1", quantity)], at, at, By);
+            h.Add(ReturnPurchase.DecideWithCampaigns(h.Account, h.Purchase("c1"), back));
+        }
+        return h.Events;
     }
 
     private static ProgramSettings Program()

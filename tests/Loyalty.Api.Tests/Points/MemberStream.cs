@@ -16,16 +16,7 @@ internal sealed class MemberStream(Guid memberId, IEnumerable<IMemberEvent> firs
     public void Add(IEnumerable<IMemberEvent> events) => Events.AddRange(events);
 
     public PurchaseState? Purchase(string transactionId) =>
-        Fold<PurchaseState>(
-            PurchaseState.Evolve,
-            e =>
-                e switch
-                {
-                    PointsEarned x => x.TransactionId,
-                    PointsReversed x => x.TransactionId,
-                    _ => null,
-                } == transactionId
-        );
+        Fold<PurchaseState>(PurchaseState.Evolve, e => PurchaseState.KeyOf(e)?.EndsWith($"/{transactionId}") == true);
 
     public RedemptionState? Redemption(string redemptionId) =>
         Fold<RedemptionState>(

@@ -1,0 +1,98 @@
+using Loyalty.Domain.Members;
+using Loyalty.Domain.Points;
+using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
+
+namespace Loyalty.Domain.Campaigns;
+
+/// <summary>
+/// What a return takes back from the campaigns that gave on the purchase, after the purchase's own points:
+/// <list type="bullet">
+/// <item>an award on lines gives back what the returned units had: <see cref="EarnRule.Reversal"/>, the rounding of
+/// the purchase's own points;</item>
+/// <item>an award is withdrawn whole (the rest of its points, and its use of the member's limits) when the lines
+/// that counted toward its minimum now pay less than it, or when they have all come back; a bonus per purchase
+/// without a minimum is kept until then.</item>
+/// </list>
+/// </summary>
+public static class CampaignReversals
+{
+    /// <param name="account">the member's account after the purchase's own reversal</param>
+    /// <param name="purchase">the purchase before this return</param>
+    public static IReadOnlyList<CampaignPointsReversed> Following(
+        PointsAccount account,
+        PurchaseState purchase,
+        ReturnPurchase cmd
+    )
+    {
+        var reversals = new List<CampaignPointsReversed>();
+        var returned = cmd.Lines.ToDictionary(l => l.LineId, l => l.Quantity);
+        decimal ReturnedAfter(string lineId) =>
+            purchase.Lines[lineId].ReturnedQuantity + returned.GetValueOrDefault(lineId);
+        foreach (var award in purchase.Awards ?? [])
+        {
+            if (award.Withdrawn || award.Points == award.Reversed)
+                continue;
+            var lines = (award.Lines ?? new Dictionary<string, int>())
+                .Where(l => returned.ContainsKey(l.Key))
+                .Select(l =>
+                {
+                    var line = purchase.Lines[l.Key];
+                    var points = EarnRule.Reversal(l.Value, line.Quantity, line.ReturnedQuantity, ReturnedAfter(l.Key));
+                    return new ReversedLine(l.Key, returned[l.Key], points);
+                })
+                .ToList();
+            var withdrawn =
+                award.CountedLines.All(id => ReturnedAfter(id) >= purchase.Lines[id].Quantity)
+                || award.Minimum is { } minimum && StillPaid(purchase, award, ReturnedAfter) < minimum;
+            var points = withdrawn ? award.Points - award.Reversed : lines.Sum(l => l.Points);
+            if (points == 0 && !withdrawn)
+                continue;
+            var reversal = Reversal(account, purchase, award, cmd, lines, points, withdrawn);
+            reversals.Add(reversal);
+            account = PointsAccount.Evolve(account, reversal);
+        }
+        return reversals;
+    }
+
+    private static decimal StillPaid(PurchaseState purchase, AwardState award, Func<string, decimal> returnedAfter) =>
+        award.CountedLines.Sum(id =>
+        {
+            var line = purchase.Lines[id];
+            return (line.AmountPaid ?? 0) * (line.Quantity - returnedAfter(id)) / line.Quantity;
+        });
+
+    private static CampaignPointsReversed Reversal(
+        PointsAccount account,
+        PurchaseState purchase,
+        AwardState award,
+        ReturnPurchase cmd,
+        IReadOnlyList<ReversedLine> lines,
+        int points,
+        bool withdrawn
+    )
+    {
+        var reference = PurchaseState.Key(purchase.Source, purchase.TransactionId);
+        var ownLot = Lot.IdFor(new LotSource(LotSource.Campaign, $"{award.Campaign}/{reference}"));
+        var taken = account.Lots.TakeForReversal(ownLot, points, cmd.RecordedAt);
+        var fromLots = taken.Sum(t => t.Points);
+        var qualifying = award.Qualifying && purchase.At is { } at ? new QualifyingActivity(at, -points, 0, 0) : null;
+        return new CampaignPointsReversed(
+            account.MemberId,
+            award.Campaign,
+            award.Version,
+            reference,
+            cmd.ReturnId,
+            lines,
+            points,
+            withdrawn,
+            fromLots,
+            points - fromLots,
+            taken,
+            qualifying,
+            cmd.OccurredAt,
+            cmd.RecordedAt,
+            cmd.By
+        );
+    }
+}
