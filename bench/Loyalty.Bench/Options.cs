@@ -8,7 +8,8 @@ public sealed record Options(
     TimeSpan WarmUp,
     string[] Scenarios,
     bool Faults,
-    string Output
+    string Output,
+    bool Campaigns = true
 )
 {
     public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
@@ -36,6 +37,7 @@ public sealed record Options(
                 "--scenarios" => options with { Scenarios = Next().Split(',') },
                 "--faults" => options with { Faults = true },
                 "--output" => options with { Output = Next() },
+                "--no-campaigns" => options with { Campaigns = false },
                 "--help" or "-h" => throw new ArgumentException(""),
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
@@ -54,6 +56,7 @@ public sealed record Options(
           --scenarios LIST     earn,mixed,read,hot (default all)
           --faults             also run the fault scenarios (crash, storm, hostile input) at benchmark size
           --output DIR         where latest.json and latest.md go (default bench/results)
+          --no-campaigns       run without the five active campaigns (to measure what they cost)
         """;
 
     public static string RepoRoot()

@@ -51,6 +51,10 @@ var till = new LoyaltyClient(http, issued.Body!["key"]!.GetValue<string>());
 // Tiers and a membership plan, as real programs have them: every purchase counts toward the tiers.
 await ProgramRules.SetUpAsync(admin);
 
+// Five active campaigns, three of which every typical purchase meets.
+if (options.Campaigns)
+    await ProgramCampaigns.SetUpAsync(admin);
+
 var report = new Report(options, Environment.ProcessorCount);
 var cpu = new CpuMeter(api, postgres);
 

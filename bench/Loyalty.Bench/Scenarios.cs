@@ -11,7 +11,8 @@ public sealed class Scenarios(LoyaltyClient client, Guid[] members, Guid[] hot)
             transactionId,
             memberId = member,
             storeId = "store-1",
-            occurredAt = "2026-01-01T10:00:00Z",
+            // now: a campaign gives only for what happens while it runs
+            occurredAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
             currency = "EUR",
             lines = new object[]
             {

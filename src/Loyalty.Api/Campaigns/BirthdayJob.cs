@@ -91,7 +91,7 @@ public sealed record GivingBirthdayGifts(
     Instant Now
 ) : JobWrite(MemberId)
 {
-    protected override IReadOnlyList<Campaign> Campaigns => BirthdayCampaigns;
+    protected override IEnumerable<string> CampaignCodes => BirthdayCampaigns.Select(c => c.Code);
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
         BirthdayGifts.Decide(state.Account, Profile, Program, BirthdayCampaigns, state.BudgetLeft, Now);
@@ -102,25 +102,7 @@ public sealed record GivingBirthdayGifts(
 /// false turns it off.
 /// </summary>
 public sealed class BirthdayScheduler(BirthdayJob job, IConfiguration configuration, ILogger<BirthdayScheduler> log)
-    : BackgroundService
+    : JobScheduler(configuration, log, "Birthdays", 300)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Loyalty:Birthdays:Enabled", true))
-            return;
-        using var timer = new PeriodicTimer(
-            TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Birthdays:CheckSeconds", 300))
-        );
-        do
-        {
-            try
-            {
-                await job.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Birthday gifts failed; they run again at the next check");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => job.RunAsync(ct);
 }

@@ -82,10 +82,11 @@ public sealed record ChangingCampaign(ChangeCampaign Command, IReadOnlyList<Camp
     public async Task<Current<CampaignState>> Load(IBatchedQuery batch)
     {
         var stream = batch.Events.FetchStream(StreamId);
-        var budget = batch.Load<CampaignBudget>(Command.Code);
+        var slices = batch.LoadMany<CampaignBudgetSlice>().ById(CampaignBudgetSlice.IdsFor(Command.Code));
         var events = await stream;
         var campaign = events.Select(e => e.Data).OfType<ICampaignEvent>().Aggregate((Campaign?)null, Campaign.Evolve);
-        return new(new(campaign, await budget), events.Count == 0 ? 0 : events[^1].Version);
+        var budget = CampaignBudget.Of(await slices).Values.SingleOrDefault();
+        return new(new(campaign, budget), events.Count == 0 ? 0 : events[^1].Version);
     }
 
     public IReadOnlyList<ICampaignEvent> Decide(CampaignState state) =>
@@ -101,7 +102,12 @@ public sealed record ChangingCampaign(ChangeCampaign Command, IReadOnlyList<Camp
     }
 
     /// <summary>A change of rules sets the budget with it.</summary>
-    public Task Enlist(IDocumentSession session, IReadOnlyList<ICampaignEvent> events, CancellationToken ct) =>
+    public Task Enlist(
+        IDocumentSession session,
+        CampaignState state,
+        IReadOnlyList<ICampaignEvent> events,
+        CancellationToken ct
+    ) =>
         events.OfType<CampaignChanged>().Any()
             ? CampaignBudgets.SetAsync(session, Command.Code, Command.Rules.Budget, ct)
             : Task.CompletedTask;

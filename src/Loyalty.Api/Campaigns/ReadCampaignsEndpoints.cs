@@ -28,7 +28,8 @@ public static class ReadCampaignsEndpoints
         var view =
             await session.LoadAsync<CampaignView>(Campaign.StreamIdFor(code), ct)
             ?? throw new NotFound("code", "no such campaign");
-        return CampaignResponse.From(view.Campaign, await session.LoadAsync<CampaignBudget>(code, ct));
+        var budgets = await BudgetsOf(session, [code], ct);
+        return CampaignResponse.From(view.Campaign, budgets.GetValueOrDefault(code));
     }
 
     /// <summary>The campaigns, by code; <c>status</c> keeps those whose current version has it.</summary>
@@ -45,9 +46,16 @@ public static class ReadCampaignsEndpoints
         if (status is not null)
             query = query.Where(c => c.Status == status);
         var views = (await query.ToListAsync(ct)).OrderBy(v => v.Code, StringComparer.Ordinal).ToList();
-        var budgets = (
-            await session.LoadManyAsync<CampaignBudget>(ct, views.Select(v => v.Code).ToArray())
-        ).ToDictionary(b => b.Id);
+        var budgets = await BudgetsOf(session, views.Select(v => v.Code), ct);
         return new(views.Select(v => CampaignResponse.From(v.Campaign, budgets.GetValueOrDefault(v.Code))).ToList());
     }
+
+    private static async Task<IReadOnlyDictionary<string, CampaignBudget>> BudgetsOf(
+        IQuerySession session,
+        IEnumerable<string> codes,
+        CancellationToken ct
+    ) =>
+        CampaignBudget.Of(
+            await session.LoadManyAsync<CampaignBudgetSlice>(ct, codes.SelectMany(CampaignBudgetSlice.IdsFor).ToArray())
+        );
 }

@@ -117,7 +117,7 @@ public sealed record RecordingEngagement(
     IReadOnlyList<Campaign> EngagementCampaigns
 ) : MemberWrite<NoRecord, EngagementRecordedResponse>(MemberId, Key)
 {
-    protected override IReadOnlyList<Campaign> Campaigns => EngagementCampaigns;
+    protected override IEnumerable<string> CampaignCodes => EngagementCampaigns.Select(c => c.Code);
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
         RecordEngagement.Decide(state.Account, Program, EngagementCampaigns, state.BudgetLeft, Command);

@@ -78,7 +78,7 @@ public sealed class PointsExpiryScheduler(
     IClock clock,
     IConfiguration configuration,
     ILogger<PointsExpiryScheduler> log
-) : BackgroundService
+) : JobScheduler(configuration, log, "Expiry", 60)
 {
     /// <summary>
     /// Runs the job if the program's current local day has not had its run yet; returns the run, or null.
@@ -97,23 +97,5 @@ public sealed class PointsExpiryScheduler(
         return run;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Loyalty:Expiry:Enabled", true))
-            return;
-        using var timer = new PeriodicTimer(
-            TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Expiry:CheckSeconds", 60))
-        );
-        do
-        {
-            try
-            {
-                await TickAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Points expiry failed; it runs again at the next check");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => TickAsync(ct);
 }

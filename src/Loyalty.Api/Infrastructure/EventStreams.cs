@@ -49,7 +49,8 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
     /// What the events change beyond the stream, in the same transaction (a campaign's budget). A
     /// <see cref="WriteConflict"/> thrown here has the write decided again on what it reads then.
     /// </summary>
-    Task Enlist(IDocumentSession session, IReadOnlyList<TEvent> events, CancellationToken ct) => Task.CompletedTask;
+    Task Enlist(IDocumentSession session, TState state, IReadOnlyList<TEvent> events, CancellationToken ct) =>
+        Task.CompletedTask;
 }
 
 /// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
@@ -172,7 +173,7 @@ public sealed class EventStreams(
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));
                 try
                 {
-                    await write.Enlist(session, events, ct);
+                    await write.Enlist(session, state, events, ct);
                     await session.SaveChangesAsync(ct);
                     return (new Answer(body, status, streamId, Replayed: false), new(response, events));
                 }
@@ -241,7 +242,8 @@ public sealed class EventStreams(
             or JasperFx.Events.ExistingStreamIdCollisionException
             or Marten.Exceptions.ExistingStreamIdCollisionException
             or DocumentAlreadyExistsException => true,
-            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } =>
+                true,
             _ => e.InnerException is { } inner && IsWriteConflict(inner),
         };
 

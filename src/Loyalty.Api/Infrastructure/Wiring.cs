@@ -166,7 +166,7 @@ public static class Wiring
         opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry).Index(b => b.NextStandingCheck);
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         opts.Schema.For<CampaignView>().UniqueIndex(c => c.Code).Index(c => c.Status);
-        opts.Schema.For<CampaignBudget>();
+        opts.Schema.For<CampaignBudgetSlice>();
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
         return opts;
     }

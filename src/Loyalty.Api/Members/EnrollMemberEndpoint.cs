@@ -101,13 +101,8 @@ public sealed record EnrollingMember(
 
     IdempotencyKey? IStreamWrite<IReadOnlyDictionary<string, long>, IMemberEvent, MemberView>.Key => Key;
 
-    public async Task<Current<IReadOnlyDictionary<string, long>>> Load(IBatchedQuery batch)
-    {
-        if (Welcome.Count == 0)
-            return new(new Dictionary<string, long>(), 0);
-        var budgets = await batch.LoadMany<CampaignBudget>().ById(Welcome.Select(c => c.Code).ToArray());
-        return new(budgets.ToDictionary(b => b.Id, b => b.Left), 0);
-    }
+    public async Task<Current<IReadOnlyDictionary<string, long>>> Load(IBatchedQuery batch) =>
+        new(await CampaignBudgets.LoadLeft(batch, Welcome.Select(c => c.Code)), 0);
 
     public IReadOnlyList<IMemberEvent> Decide(IReadOnlyDictionary<string, long> budgetLeft) =>
         WelcomeBonus.Following(Enrolled, Program, Welcome, budgetLeft);
@@ -118,6 +113,10 @@ public sealed record EnrollingMember(
         long version
     ) => Member;
 
-    public Task Enlist(IDocumentSession session, IReadOnlyList<IMemberEvent> events, CancellationToken ct) =>
-        CampaignBudgets.SpendAsync(session, events, ct);
+    public Task Enlist(
+        IDocumentSession session,
+        IReadOnlyDictionary<string, long> budgetLeft,
+        IReadOnlyList<IMemberEvent> events,
+        CancellationToken ct
+    ) => CampaignBudgets.SpendAsync(session, Enrolled.MemberId, budgetLeft.Keys, events, ct);
 }

@@ -58,8 +58,10 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
     /// <summary>The id of the <typeparamref name="TRecord"/> the write decides on too; none by default.</summary>
     protected virtual string? RecordId => null;
 
-    /// <summary>The campaigns the write may award, whose budgets it reads; none by default.</summary>
-    protected virtual IReadOnlyList<Campaign> Campaigns => [];
+    /// <summary>
+    /// The campaigns whose points the write may give or take back: it reads their budgets; none by default.
+    /// </summary>
+    protected virtual IEnumerable<string> CampaignCodes => [];
 
     public abstract IReadOnlyList<IMemberEvent> Decide(MemberState<TRecord> state);
 
@@ -77,21 +79,18 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
         // without reading it again.
         var fetched = batch.Events.FetchForWriting<MemberBalance>(MemberId);
         var record = RecordId is { } id ? batch.Load<TRecord>(id) : Task.FromResult<TRecord?>(null);
-        var budgets =
-            Campaigns.Count == 0
-                ? Task.FromResult<IReadOnlyList<CampaignBudget>>([])
-                : batch.LoadMany<CampaignBudget>().ById(Campaigns.Select(c => c.Code).ToArray());
+        var budgets = CampaignBudgets.LoadLeft(batch, CampaignCodes);
         var balance = (await fetched).Aggregate ?? throw NoSuchMember;
-        var left = (await budgets).ToDictionary(b => b.Id, b => b.Left);
-        return new(new(balance.ToAccount(), await record, left), balance.Version);
+        return new(new(balance.ToAccount(), await record, await budgets), balance.Version);
     }
 
     /// <summary>The campaign points the events give or take back move the campaigns' budgets.</summary>
     Task IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Enlist(
         IDocumentSession session,
+        MemberState<TRecord> state,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
-    ) => CampaignBudgets.SpendAsync(session, events, ct);
+    ) => CampaignBudgets.SpendAsync(session, MemberId, state.BudgetLeft.Keys, events, ct);
 
     /// <summary>What the runner appends: the step's events, then the consolidation of the lots they leave.</summary>
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(

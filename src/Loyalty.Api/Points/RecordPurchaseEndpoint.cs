@@ -303,7 +303,7 @@ public sealed record RecordingPurchase(
 {
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
 
-    protected override IReadOnlyList<Campaign> Campaigns => PurchaseCampaigns;
+    protected override IEnumerable<string> CampaignCodes => PurchaseCampaigns.Select(c => c.Code);
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state)
     {

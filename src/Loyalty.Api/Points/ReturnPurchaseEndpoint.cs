@@ -111,7 +111,14 @@ public static class ReturnPurchaseEndpoint
             ?? throw new NotFound("transactionId", "no such purchase");
         caller.MayUseStore(purchase.Purchase.StoreId);
         var key = streams.Key($"return/{source}/{transactionId}/{command.ReturnId}", "returnId", request);
-        return new ReturningPurchase(purchase.Purchase.MemberId, key, command, await programSettings.CurrentAsync(ct));
+        var campaigns = purchase.Purchase.Awards?.Select(a => a.Campaign).Distinct().ToList() ?? [];
+        return new ReturningPurchase(
+            purchase.Purchase.MemberId,
+            key,
+            command,
+            await programSettings.CurrentAsync(ct),
+            campaigns
+        );
     }
 
     /// <summary>
@@ -143,10 +150,14 @@ public sealed record ReturningPurchase(
     Guid MemberId,
     IdempotencyKey Key,
     ReturnPurchase Command,
-    ProgramSettings Program
+    ProgramSettings Program,
+    IReadOnlyList<string> AwardingCampaigns
 ) : MemberWrite<PurchaseRecord, PointsReversedResponse>(MemberId, Key)
 {
     protected override string RecordId => PurchaseState.Key(Command.Source, Command.TransactionId);
+
+    /// <summary>The campaigns that gave on the purchase: the return gives their budgets back.</summary>
+    protected override IEnumerable<string> CampaignCodes => AwardingCampaigns;
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state) =>
         ReturnPurchase.DecideWithCampaigns(state.Account, state.Record?.Purchase, Command);

@@ -72,25 +72,7 @@ public sealed record ReviewingStanding(Guid MemberId, ProgramSettings Program, I
 /// turns it off.
 /// </summary>
 public sealed class StandingScheduler(StandingJob job, IConfiguration configuration, ILogger<StandingScheduler> log)
-    : BackgroundService
+    : JobScheduler(configuration, log, "Standing", 60)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!configuration.GetValue("Loyalty:Standing:Enabled", true))
-            return;
-        using var timer = new PeriodicTimer(
-            TimeSpan.FromSeconds(configuration.GetValue("Loyalty:Standing:CheckSeconds", 60))
-        );
-        do
-        {
-            try
-            {
-                await job.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Standing review failed; it runs again at the next check");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task RunOnceAsync(CancellationToken ct) => job.RunAsync(ct);
 }

@@ -13,6 +13,13 @@ namespace Loyalty.Domain.Rules;
 /// <item>Returning r of a line's q units reverses floor(linePoints × returnedSoFar ÷ q) minus what earlier
 /// returns of that line reversed: partial returns never exceed, and a full return exactly equals, what
 /// the line earned.</item>
+/// <item>Campaigns come on top (their order is stated in <c>CampaignAwards</c>) and their bonuses add too: a
+/// campaign ×m on some lines adds floor(Σ over those lines of amountPaid × points ÷ perAmount × (m − 1)), one
+/// floor per campaign, split over its lines by largest remainder; its lines' points come back on a return by the
+/// same rule as above. Worked example, 1 point per 1.00: coffee 24.00 and a mug 8.99 by a Gold (×1.5) member with a
+/// Plus (×2) membership, under a ×2 coffee campaign. The purchase earns floor(32.99 × 2.5) = 82 (coffee 60, mug
+/// 22); the campaign adds floor(24.00 × 1) = 24 on the coffee: 106. Multiplied together (×1.5 × 2 × 2 on the
+/// coffee, ×3 on the mug) they would have made 170.</item>
 /// </list>
 /// </summary>
 public static class EarnRule

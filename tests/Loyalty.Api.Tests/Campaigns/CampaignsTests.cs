@@ -1,5 +1,6 @@
 using Alba;
 using Loyalty.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
@@ -134,56 +135,22 @@ public class CampaignsTests(LoyaltyApp app)
         await using var host = await Program();
         var member = await host.WithEnrolledMember();
         await host.Put("/program/campaigns/tea", DoubleOn("TEA"));
+        object Tea(int multiplier, string status = "active", int? expectedVersion = null) =>
+            new
+            {
+                name = $"Tea ×{multiplier}",
+                status,
+                trigger = new { kind = "purchase" },
+                conditions = new { skus = new[] { "TEA" } },
+                effect = new { kind = "multiplier", multiplier },
+                expectedVersion,
+            };
 
-        var changed = await host.Put(
-            "/program/campaigns/tea",
-            new
-            {
-                name = "Tea ×3",
-                status = "active",
-                trigger = new { kind = "purchase" },
-                conditions = new { skus = new[] { "TEA" } },
-                effect = new { kind = "multiplier", multiplier = 3 },
-                expectedVersion = 1,
-            }
-        );
-        var stale = await Refusal(
-            host.Put(
-                "/program/campaigns/tea",
-                new
-                {
-                    name = "Tea ×4",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    conditions = new { skus = new[] { "TEA" } },
-                    effect = new { kind = "multiplier", multiplier = 4 },
-                    expectedVersion = 1,
-                }
-            )
-        );
-        var paused = await host.Put(
-            "/program/campaigns/tea",
-            new
-            {
-                name = "Tea ×3",
-                status = "paused",
-                trigger = new { kind = "purchase" },
-                conditions = new { skus = new[] { "TEA" } },
-                effect = new { kind = "multiplier", multiplier = 3 },
-            }
-        );
+        var changed = await host.Put("/program/campaigns/tea", Tea(3, expectedVersion: 1));
+        var stale = await Refusal(host.Put("/program/campaigns/tea", Tea(4, expectedVersion: 1)));
+        var paused = await host.Put("/program/campaigns/tea", Tea(3, "paused"));
         var whilePaused = await host.Post("/purchases", CoffeePurchase(member, "T-1", "TEA"));
-        var again = await host.Put(
-            "/program/campaigns/tea",
-            new
-            {
-                name = "Tea ×3",
-                status = "paused",
-                trigger = new { kind = "purchase" },
-                conditions = new { skus = new[] { "TEA" } },
-                effect = new { kind = "multiplier", multiplier = 3 },
-            }
-        );
+        var again = await host.Put("/program/campaigns/tea", Tea(3, "paused"));
 
         Assert.Equal(2, changed.Get<int>("version"));
         Assert.Equal((412, "expectedVersion"), stale);
@@ -576,6 +543,73 @@ public class CampaignsTests(LoyaltyApp app)
         // Ada's first coffee: 24; her second: the day's limit; Bob's: the 6 left of the budget
         Assert.Equal(1, simulated["withheld"]["limit reached: 1 time a day"]!.GetValue<int>());
         Assert.Equal(404, (await host.Get("/program/campaigns/coffee-draft")).Status);
+        var future = new
+        {
+            from = Earlier,
+            until = LoyaltyApp.Start + Duration.FromDays(1),
+            campaign = draft,
+        };
+        Assert.Equal((400, "until"), await Refusal(host.Post("/program/campaigns/coffee-draft/simulate", future)));
+        var unknown = new { from = Earlier, until = LoyaltyApp.Start };
+        Assert.Equal((404, "code"), await Refusal(host.Post("/program/campaigns/no-such/simulate", unknown)));
         Assert.Equal(32 * 2, await host.Available(ada));
+    }
+
+    [Fact]
+    public async Task birthday_gifts_come_once_in_each_members_own_zone_across_a_daylight_saving_change_and_a_restart()
+    {
+        // Europe moves its clocks on 28 March 2027 at 01:00 UTC; New York did on 14 March.
+        _clock.Reset(Instant.FromUtc(2027, 3, 27, 12, 0));
+        var database = await app.CreateDatabaseAsync();
+        var options = new HostOptions(
+            Clock: _clock,
+            ConnectionString: database,
+            Settings: new Dictionary<string, string?> { ["Loyalty:Birthdays:Enabled"] = "false" }
+        );
+        var host = await app.StartHostAsync(options);
+        await host.Put("/program/campaigns/birthday", Bonus("birthday", 30));
+        var amsterdam = await Enroll(host, "Europe/Amsterdam");
+        var newYork = await Enroll(host, "America/New_York");
+
+        var before = await RunBirthdays(host, Instant.FromUtc(2027, 3, 27, 22, 30)); // 23:30 in Amsterdam
+        var amsterdamMidnight = await RunBirthdays(host, Instant.FromUtc(2027, 3, 27, 23, 30)); // 00:30 there
+        var afterTheChange = await RunBirthdays(host, Instant.FromUtc(2027, 3, 28, 2, 0)); // 04:00 summer time
+        await host.DisposeAsync();
+        host = await app.StartHostAsync(options);
+        var newYorkMidnight = await RunBirthdays(host, Instant.FromUtc(2027, 3, 28, 4, 30)); // 00:30 there
+        var again = await RunBirthdays(host, Instant.FromUtc(2027, 3, 28, 12, 0));
+
+        Assert.Equal([0, 1, 0, 1, 0], new[] { before, amsterdamMidnight, afterTheChange, newYorkMidnight, again });
+        Assert.Equal((30, 30), (await host.Available(amsterdam), await host.Available(newYork)));
+        var ledger = await host.Get($"/members/{newYork}/ledger");
+        Assert.Equal(
+            "birthday v1: +30 for the birthday of 2027, +30",
+            ledger["entries"][0]!["reason"]!.GetValue<string>()
+        );
+        await host.DisposeAsync();
+    }
+
+    private static async Task<Guid> Enroll(IAlbaHost host, string zone)
+    {
+        var answer = await host.Post(
+            "/members",
+            new
+            {
+                externalId = NewId("card"),
+                name = "Ada",
+                birthday = "1990-03-28",
+                timeZone = zone,
+            }
+        );
+        Assert.Equal(201, answer.Status);
+        return answer.Get<Guid>("id");
+    }
+
+    /// <summary>Runs the birthday job at <paramref name="at"/>; how many members it gave to.</summary>
+    private async Task<int> RunBirthdays(IAlbaHost host, Instant at)
+    {
+        _clock.Reset(at);
+        var job = host.Services.GetRequiredService<Loyalty.Api.Campaigns.BirthdayJob>();
+        return (await job.RunAsync(CancellationToken.None)).Members;
     }
 }

@@ -36,10 +36,10 @@ public class CampaignAwardsTests
     }
 
     [Fact]
-    public void bonuses_add_to_the_tier_multiplier_rather_than_compound()
+    public void bonuses_add_to_the_tier_and_membership_multipliers_as_the_earn_rule_works_it_out()
     {
-        // worked example of EarnRule: a ×1.5 tier earns floor(32.99 × 1.5) = 49; a ×2 campaign on coffee adds
-        // floor(24.00 × (2 − 1)) = 24: 73, not 32.99 × 1.5 × 2.
+        // the worked example of EarnRule: Gold ×1.5 and Plus ×2 earn floor(32.99 × 2.5) = 82; a ×2 campaign on
+        // the coffee adds floor(24.00 × (2 − 1)) = 24: 106.
         var rules = TierRules.From(
             TierRules.QualifyingPoints,
             TierRules.Rolling12Months,
@@ -53,11 +53,21 @@ public class CampaignAwardsTests
             TierVersions = [new TierRulesVersion(1, Yesterday - Duration.FromDays(30), rules)],
         };
         var gold = new TierAssigned(MemberId, "a1", "gold", "vip", Now + Duration.FromDays(300), Yesterday, Till);
+        var plus = new MembershipPlan("plus", "Plus", new Money(9.99m, "EUR"), MembershipPlan.Monthly, 2, null, 0, []);
+        var paid = new MembershipPurchased(
+            MemberId,
+            "p1",
+            plus,
+            Yesterday,
+            Now + Duration.FromDays(20),
+            Yesterday,
+            Till
+        );
         var coffee = Campaign("coffee", Running(CampaignTrigger.Purchase, Multiplier(2), Skus("COFFEE-1KG")));
 
-        var decided = Member(gold).Buy(Coffee("t1"), [coffee], program: program);
+        var decided = Member(gold, paid).Buy(Coffee("t1"), [coffee], program: program);
 
-        Assert.Equal(49, decided.OfType<PointsEarned>().Single().Points);
+        Assert.Equal(82, decided.OfType<PointsEarned>().Single().Points);
         Assert.Equal(24, decided.Awards().Single().Points);
     }
 
