@@ -24,7 +24,12 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
     [Fact]
     public async Task two_nodes_share_the_load_survive_a_killed_node_and_record_each_due_moment_once()
     {
-        MoveClock(Duration.Zero);
+        // The service's day starts at noon in Amsterdam, so that the purchases an hour earlier fall on the same local
+        // day (the tier review's window starts on a local date) whenever the test runs.
+        var amsterdam = DateTimeZoneProviders.Tzdb["Europe/Amsterdam"];
+        var real = SystemClock.Instance.GetCurrentInstant();
+        var toNoon = real.InZone(amsterdam).Date.At(new LocalTime(12, 0)).InZoneLeniently(amsterdam).ToInstant() - real;
+        MoveClock(toNoon);
         await using var scenario = await faults.StartAsync(
             new Dictionary<string, string?>
             {
@@ -35,7 +40,7 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
             nodes: 2
         );
         await ExpireAMonthAfterEarningAsync(scenario.Admin);
-        var start = SystemClock.Instance.GetCurrentInstant();
+        var start = SystemClock.Instance.GetCurrentInstant() + toNoon;
         scenario.PurchasedAt = (start - Duration.FromHours(1)).ToString();
         var aging = await scenario.EnrollAsync(20, pointsEach: 600); // silver, reviewed each anniversary
         foreach (var member in aging)
@@ -49,7 +54,7 @@ public sealed class TwoNodeTests(Faults faults) : IDisposable
             Assert.Equal(201, (await scenario.Admin.Post($"/members/{member}/holds", hold)).Status);
         }
 
-        MoveClock(TwoYearsAndFiveWeeks);
+        MoveClock(toNoon + TwoYearsAndFiveWeeks);
         var now = start + TwoYearsAndFiveWeeks;
         scenario.PurchasedAt = (now - Duration.FromHours(1)).ToString();
         var busy = await scenario.EnrollAsync(10, pointsEach: 200);

@@ -5,6 +5,7 @@ using Loyalty.Api.Rules;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Members;
 using Marten;
 using NodaTime;
@@ -93,8 +94,11 @@ public sealed record GivingBirthdayGifts(
 {
     protected override IEnumerable<string> CampaignCodes => BirthdayCampaigns.Select(c => c.Code);
 
-    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
-        BirthdayGifts.Decide(state.Account, Profile, Program, BirthdayCampaigns, state.BudgetLeft, Now);
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state)
+    {
+        var gifts = BirthdayGifts.Decide(state.Account, Profile, Program, BirthdayCampaigns, state.BudgetLeft, Now);
+        return TierQualification.Following(state.Account, gifts, Program, Now, BirthdayGifts.Job);
+    }
 }
 
 /// <summary>

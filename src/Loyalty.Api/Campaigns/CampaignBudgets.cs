@@ -10,16 +10,19 @@ namespace Loyalty.Api.Campaigns;
 
 /// <summary>
 /// Keeps campaigns within their budgets under any number of writers. A budget is kept in
-/// <see cref="CampaignBudgetSlice.Count"/> slices, and every award is taken whole from one slice that has enough
-/// left, its member's own first, skipping slices another writer holds: writers for different members take from a
-/// budget at once instead of queueing on one row for every commit, and none waits for a second slice while
-/// holding one, so none waits in a circle. An award is therefore cut down to what one slice has left (see
-/// <see cref="LoadLeft"/>); at the end of a budget the slices' last points go in smaller awards. A write whose award
-/// finds no slice with enough is undone and decided again on what is left then (a <see cref="WriteConflict"/>).
-/// A return gives back to the slices in order, each what it had given.
+/// <see cref="CampaignBudgetSlice.Count"/> slices. An award is taken whole from one slice that has enough left, its
+/// member's own first, skipping slices another writer holds: writers for different members take from a budget at
+/// once instead of queueing on one row for every commit. When no free slice has enough (an award larger than a
+/// slice, or the budget's end), the write locks every slice in order and takes from several. A write whose award no
+/// longer fits what is left is undone and decided again on what is left then (a <see cref="WriteConflict"/>). A
+/// return gives back to the slices in order. Every lock on more than one slice is taken in slice order, so no two
+/// writers wait for each other in a circle.
 /// </summary>
 public static class CampaignBudgets
 {
+    /// <summary>The budget of a campaign whose budget was taken away: far more than it could ever give.</summary>
+    public const long NoEnd = 1L << 50;
+
     private const string Take = """
         with slice as (
           select id from {0}
@@ -39,8 +42,8 @@ public static class CampaignBudgets
         """;
 
     /// <summary>
-    /// Queues on the write's batch the budgets of <paramref name="campaigns"/>: for each budgeted one, by code, the
-    /// most one award may take (what its fullest slice has left); campaigns without a budget are not named.
+    /// Queues on the write's batch the budgets of <paramref name="campaigns"/>: what each budgeted one has left, by
+    /// code; campaigns without a budget are not named.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, long>> LoadLeft(
         Marten.Services.BatchQuerying.IBatchedQuery batch,
@@ -51,31 +54,33 @@ public static class CampaignBudgets
         if (ids.Length == 0)
             return new Dictionary<string, long>();
         var slices = await batch.LoadMany<CampaignBudgetSlice>().ById(ids);
-        return slices.GroupBy(s => s.Campaign).ToDictionary(g => g.Key, g => g.Max(s => s.Left));
+        return CampaignBudget.Of(slices).ToDictionary(b => b.Key, b => b.Value.Left);
     }
 
     /// <summary>
-    /// Moves the budgets of the campaigns that have one (<paramref name="budgeted"/>) by what the events give or
-    /// take back; campaigns in code order.
+    /// Moves the budgets by what the events' awards charged to them, or give back to them; campaigns in code order.
     /// </summary>
     public static async Task SpendAsync(
         IDocumentSession session,
         Guid memberId,
-        IEnumerable<string> budgeted,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
     )
     {
         var spends = events
-            .Select(e =>
+            .SelectMany(e =>
                 e switch
                 {
-                    CampaignPointsEarned a => (a.Campaign, Points: (long)a.Points),
-                    CampaignPointsReversed r => (r.Campaign, Points: -(long)r.Points),
-                    _ => (Campaign: "", Points: 0L),
+                    CampaignPointsEarned earned => earned
+                        .Awards.Where(a => a.Charged)
+                        .Select(a => (a.Campaign, Points: (long)a.Points)),
+                    CampaignPointsReversed reversed => reversed
+                        .Reversals.Where(r => r.Charged)
+                        .Select(r => (r.Campaign, Points: -(long)r.Points)),
+                    _ => [],
                 }
             )
-            .Where(s => s.Points != 0 && budgeted.Contains(s.Campaign))
+            .Where(s => s.Points != 0)
             .GroupBy(s => s.Campaign, StringComparer.Ordinal)
             .Select(g => (Campaign: g.Key, Points: g.Sum(s => s.Points)))
             .OrderBy(s => s.Campaign, StringComparer.Ordinal)
@@ -91,12 +96,36 @@ public static class CampaignBudgets
             {
                 var home = slices[CampaignBudgetSlice.HomeOf(memberId)];
                 if (await ScalarAsync(session, string.Format(Take, table), ct, slices, points, home) is null)
-                    throw new WriteConflict($"no slice of campaign {campaign}'s budget has {points} points left");
+                    await TakeFromSeveralAsync(session, table, campaign, slices, points, ct);
                 continue;
             }
             var left = -points;
             foreach (var slice in slices.TakeWhile(_ => left > 0))
                 left -= await ScalarAsync(session, string.Format(GiveBack, table), ct, slice, left) as long? ?? 0;
+        }
+    }
+
+    private static async Task TakeFromSeveralAsync(
+        IDocumentSession session,
+        string table,
+        string campaign,
+        string[] slices,
+        long points,
+        CancellationToken ct
+    )
+    {
+        var left = await UsedAsync(session, table, slices, ct, "(data->>'Budget')::bigint - (data->>'Used')::bigint");
+        if (left.Sum() < points)
+            throw new WriteConflict($"the budget of campaign {campaign} has less than {points} points left");
+        var update =
+            $"update {table} set data = jsonb_set(data, '{{Used}}', to_jsonb((data->>'Used')::bigint + $2)) "
+            + "where id = $1";
+        for (var i = 0; i < slices.Length && points > 0; i++)
+        {
+            var take = Math.Min(left[i], points);
+            if (take > 0)
+                await ScalarAsync(session, update, ct, slices[i], take);
+            points -= take;
         }
     }
 
@@ -116,19 +145,23 @@ public static class CampaignBudgets
     /// <summary>
     /// Sets a campaign's budget with its change: new slices sharing it out, or, for a budget that exists, each slice
     /// keeping what it has given and a share of what is left (under the slices' locks); a budget below what the
-    /// campaign has given is refused. A campaign without a budget has no slices.
+    /// campaign has given is refused. A campaign that never had a budget has no slices; one whose budget is taken
+    /// away keeps its slices with no end (<see cref="NoEnd"/>), still counting what it gives, so a budget set again
+    /// counts everything given since the first.
     /// </summary>
     public static async Task SetAsync(IDocumentSession session, string campaign, long? budget, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
         var table = Table(session);
         var ids = CampaignBudgetSlice.IdsFor(campaign);
+        var used = await UsedAsync(session, table, ids, ct);
         if (budget is not { } total)
         {
-            await ScalarAsync(session, $"delete from {table} where id = any($1)", ct, (object)ids);
+            var noEnd =
+                $"update {table} set data = jsonb_set(data, '{{Budget}}', to_jsonb($2::bigint)) where id = any($1)";
+            await ScalarAsync(session, noEnd, ct, ids, NoEnd);
             return;
         }
-        var used = await UsedAsync(session, table, ids, ct);
         if (used.Count == 0)
         {
             foreach (var (slice, share) in Shares(total, new long[CampaignBudgetSlice.Count]))
@@ -149,15 +182,17 @@ public static class CampaignBudgets
         return used.Select((given, i) => (i, given + rest / used.Length + (i < rest % used.Length ? 1 : 0)));
     }
 
+    /// <summary>Each slice's <paramref name="value"/> (what it has given, by default), locking them in order.</summary>
     private static async Task<List<long>> UsedAsync(
         IDocumentSession session,
         string table,
         string[] ids,
-        CancellationToken ct
+        CancellationToken ct,
+        string value = "(data->>'Used')::bigint"
     )
     {
         await using var command = new NpgsqlCommand(
-            $"select (data->>'Used')::bigint from {table} where id = any($1) order by id for update",
+            $"select {value} from {table} where id = any($1) order by id for update",
             session.Connection
         )
         {

@@ -123,6 +123,8 @@ public sealed record ChangeCampaignRequest(
     public CampaignRules ToRules(ProgramSettings program)
     {
         var zone = program.Zone();
+        if (FromDate?.Year > 9000 || UntilDate?.Year > 9000)
+            throw new InvalidInput(FromDate?.Year > 9000 ? "fromDate" : "untilDate", "must be before the year 9000");
         if (From is not null && FromDate is not null)
             throw new InvalidInput("fromDate", "give from or fromDate, not both");
         if (Until is not null && UntilDate is not null)
@@ -184,11 +186,10 @@ public sealed record ChangeCampaignRequest(
     }
 
     private static IsoDayOfWeek Day(string? day, string field) =>
-        Enum.TryParse<IsoDayOfWeek>(day, ignoreCase: true, out var parsed)
+        Enum.GetValues<IsoDayOfWeek>().Skip(1).FirstOrDefault(d => d.ToString().ToLowerInvariant() == day) is var parsed
         && parsed != IsoDayOfWeek.None
-        && !int.TryParse(day, out _)
             ? parsed
-            : throw new InvalidInput(field, "must be a day of the week: monday … sunday");
+            : throw new InvalidInput(field, "must be a day of the week in lower case: monday … sunday");
 
     private static LocalTime? TimeOf(string? time, string field) =>
         time is null ? null
@@ -334,7 +335,7 @@ public sealed record CampaignResponse(
                     CampaignDefinition.Of(v.Rules)
                 ))
                 .ToList(),
-            budget?.Used,
-            budget?.Left
+            campaign.Current.Rules.Budget is null ? null : budget?.Used,
+            campaign.Current.Rules.Budget is null ? null : budget?.Left
         );
 }

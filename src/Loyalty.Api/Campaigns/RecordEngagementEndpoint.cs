@@ -9,6 +9,7 @@ using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -78,6 +79,8 @@ public static class RecordEngagementEndpoint
                 "type",
                 $"a member reports only {string.Join(" and ", RecordEngagement.ByMembers)} from their app"
             );
+        if (caller.IsMember && command.OccurredAt < command.RecordedAt - RecordEngagement.MemberReportsWithin)
+            throw new InvalidInput("occurredAt", "a member's own engagement is reported as it happens");
         var key = streams.Key($"engagement/{id}/{command.EventId}", "eventId", request);
         var engagement = await campaigns.ForAsync(ct, CampaignTrigger.Engagement);
         return new RecordingEngagement(id, key, command, await programSettings.CurrentAsync(ct), engagement);
@@ -119,8 +122,11 @@ public sealed record RecordingEngagement(
 {
     protected override IEnumerable<string> CampaignCodes => EngagementCampaigns.Select(c => c.Code);
 
-    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state) =>
-        RecordEngagement.Decide(state.Account, Program, EngagementCampaigns, state.BudgetLeft, Command);
+    public override IReadOnlyList<IMemberEvent> Decide(MemberState<NoRecord> state)
+    {
+        var decided = RecordEngagement.Decide(state.Account, Program, EngagementCampaigns, state.BudgetLeft, Command);
+        return TierQualification.Following(state.Account, decided, Program, Command.RecordedAt, Command.By);
+    }
 
     public override EngagementRecordedResponse Answer(MemberWritten<NoRecord> written)
     {

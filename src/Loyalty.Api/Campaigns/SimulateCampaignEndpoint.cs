@@ -52,6 +52,8 @@ public static class SimulateCampaignEndpoint
 {
     public static readonly Duration MaxPeriod = Duration.FromDays(366);
 
+    private static readonly Actor Simulation = Actor.System("simulation");
+
     /// <summary>
     /// Replays a draft or changed campaign (or the current one) over the purchases, engagements or enrolments of a
     /// past period, from the event store, each member's account as it stood then, and answers how many members and
@@ -108,16 +110,22 @@ public static class SimulateCampaignEndpoint
     )
     {
         if (request.Campaign is { } draft)
-            return ChangeCampaign
-                .Parse(
-                    code,
-                    draft.ToRules(program),
-                    null,
-                    program,
-                    clock.GetCurrentInstant(),
-                    Actor.System("simulation")
-                )
-                .Rules;
+        {
+            // the draft's refusals name its fields under "campaign"
+            try
+            {
+                var rules = draft.ToRules(program);
+                return ChangeCampaign.Parse(code, rules, null, program, clock.GetCurrentInstant(), Simulation).Rules;
+            }
+            catch (InvalidInput e)
+            {
+                throw new InvalidInput($"campaign.{e.Field}", e.Reason);
+            }
+            catch (RuleBroken e)
+            {
+                throw new RuleBroken($"campaign.{e.Field}", e.Reason);
+            }
+        }
         var view =
             await session.LoadAsync<CampaignView>(Campaign.StreamIdFor(code), ct)
             ?? throw new NotFound("code", "no such campaign: send one as campaign");

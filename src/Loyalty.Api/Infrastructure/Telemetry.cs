@@ -133,6 +133,12 @@ public sealed class LoyaltyMetrics
                     case PointsReversed reversed:
                         metrics.PointsReversed.Add(reversed.Points);
                         break;
+                    case Domain.Campaigns.CampaignPointsEarned campaigns:
+                        metrics.PointsEarned.Add(campaigns.Points);
+                        break;
+                    case Domain.Campaigns.CampaignPointsReversed campaigns:
+                        metrics.PointsReversed.Add(campaigns.Points);
+                        break;
                 }
             }
             return Task.CompletedTask;

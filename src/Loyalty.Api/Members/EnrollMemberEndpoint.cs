@@ -118,5 +118,5 @@ public sealed record EnrollingMember(
         IReadOnlyDictionary<string, long> budgetLeft,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
-    ) => CampaignBudgets.SpendAsync(session, Enrolled.MemberId, budgetLeft.Keys, events, ct);
+    ) => CampaignBudgets.SpendAsync(session, Enrolled.MemberId, events, ct);
 }

@@ -90,7 +90,7 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
         MemberState<TRecord> state,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
-    ) => CampaignBudgets.SpendAsync(session, MemberId, state.BudgetLeft.Keys, events, ct);
+    ) => CampaignBudgets.SpendAsync(session, MemberId, events, ct);
 
     /// <summary>What the runner appends: the step's events, then the consolidation of the lots they leave.</summary>
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(

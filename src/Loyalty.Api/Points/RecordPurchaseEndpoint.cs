@@ -107,9 +107,10 @@ public sealed record CampaignAwardResponse(
     public static IReadOnlyList<CampaignAwardResponse> Of(IEnumerable<IMemberEvent> events) =>
         events
             .OfType<CampaignPointsEarned>()
+            .SelectMany(e => e.Awards)
             .Select(a => new CampaignAwardResponse(
                 a.Campaign,
-                a.CampaignVersion,
+                a.Version,
                 a.Effect,
                 a.Points,
                 a.Explanation,
@@ -172,7 +173,7 @@ public sealed record PurchaseRecordedResponse(
     {
         var earned = events.OfType<PointsEarned>().Single();
         var upgrade = events.OfType<TierUpgraded>().SingleOrDefault();
-        var awards = events.OfType<CampaignPointsEarned>().ToList();
+        var awards = events.OfType<CampaignPointsEarned>().SelectMany(e => e.Awards).ToList();
         var lines = earned
             .Lines.Select(l => new EarnedLineResponse(
                 l.LineId,
@@ -183,7 +184,7 @@ public sealed record PurchaseRecordedResponse(
                     .SelectMany(a =>
                         (a.Lines ?? [])
                             .Where(p => p.LineId == l.LineId && p.Points > 0)
-                            .Select(p => new LineCampaignPoints(a.Campaign, a.CampaignVersion, a.Effect, p.Points))
+                            .Select(p => new LineCampaignPoints(a.Campaign, a.Version, a.Effect, p.Points))
                     )
                     .ToList()
             ))
@@ -204,7 +205,7 @@ public sealed record PurchaseRecordedResponse(
             TierUpgrade: upgrade is null ? null : new TierReached(upgrade.From, upgrade.To),
             CampaignPoints: awards.Sum(a => a.Points),
             TotalPoints: earned.Points + awards.Sum(a => a.Points),
-            Campaigns: CampaignAwardResponse.Of(awards),
+            Campaigns: CampaignAwardResponse.Of(events),
             Withheld: withheld
         );
     }

@@ -170,7 +170,8 @@ public sealed record ReturningPurchase(
         {
             Campaigns = written
                 .Events.OfType<CampaignPointsReversed>()
-                .Select(r => new CampaignReversedResponse(r.Campaign, r.CampaignVersion, r.Points, r.Withdrawn))
+                .SelectMany(e => e.Reversals)
+                .Select(r => new CampaignReversedResponse(r.Campaign, r.Version, r.Points, r.Withdrawn))
                 .ToList(),
         };
 }

@@ -43,9 +43,9 @@ public static class BirthdayGifts
             if (due.Count == 0)
                 continue;
             var occasion = new CampaignOccasion([CampaignTrigger.Birthday], $"birthday/{year}", now, now, Job);
-            var awards = CampaignAwards.Decide(occasion, account, program, due, budgetLeft).Awards;
-            decided.AddRange(awards);
-            account = awards.Aggregate(account, PointsAccount.Evolve);
+            var gifts = CampaignAwards.Decide(occasion, account, program, due, budgetLeft).Events;
+            decided.AddRange(gifts);
+            account = gifts.Aggregate(account, PointsAccount.Evolve);
         }
         return decided;
     }

@@ -33,13 +33,14 @@ public sealed record CampaignOccasion(
 /// <summary>A campaign that matched and gave nothing, and why (a limit, the budget, an exclusive campaign).</summary>
 public sealed record CampaignWithheld(string Campaign, int Version, string Reason);
 
-/// <summary>What campaigns gave on an occasion, and what matched but gave nothing.</summary>
-public sealed record CampaignOutcome(
-    IReadOnlyList<CampaignPointsEarned> Awards,
-    IReadOnlyList<CampaignWithheld> Withheld
-)
+/// <summary>What campaigns gave on an occasion (one event, or none), and what matched but gave nothing.</summary>
+public sealed record CampaignOutcome(CampaignPointsEarned? Earned, IReadOnlyList<CampaignWithheld> Withheld)
 {
-    public static readonly CampaignOutcome Nothing = new([], []);
+    public static readonly CampaignOutcome Nothing = new(null, []);
+
+    public IReadOnlyList<Members.IMemberEvent> Events => Earned is null ? [] : [Earned];
+
+    public IReadOnlyList<CampaignAward> Awards => Earned?.Awards ?? [];
 }
 
 /// <summary>
@@ -61,6 +62,15 @@ public sealed record CampaignOutcome(
 /// </summary>
 public static class CampaignAwards
 {
+    /// <summary>
+    /// An occasion recorded longer than this after it happened earns no campaign points: a till back online after a
+    /// week still gets its purchases' points, but limits per day cannot be worked around by sending old days.
+    /// </summary>
+    public static readonly Duration MaxLateness = Duration.FromDays(7);
+
+    /// <summary>The most one award gives (as a purchase's points at most).</summary>
+    public const int MaxPointsPerAward = RecordPurchase.MaxPointsPerPurchase;
+
     /// <param name="account">the member's account after what the write decided before (the purchase's earning)</param>
     /// <param name="budgetLeft">points each budgeted campaign may still give, by code (those not named have no
     /// budget)</param>
@@ -79,8 +89,10 @@ public static class CampaignAwards
             .ToList();
         if (taking.Count == 0)
             return CampaignOutcome.Nothing;
+        if (occasion.RecordedAt - occasion.At > MaxLateness)
+            return new(null, [.. taking.Select(c => c.Withheld("recorded too late for campaigns"))]);
 
-        var (awards, withheld) = (new List<CampaignPointsEarned>(), new List<CampaignWithheld>());
+        var (awards, withheld) = (new List<CampaignAward>(), new List<CampaignWithheld>());
         var taken = new HashSet<string>();
         var exclusiveGiven = false;
         var deficit = account.Balance.Deficit;
@@ -110,15 +122,28 @@ public static class CampaignAwards
                 continue;
             var settled = (int)Math.Min(deficit, points);
             deficit -= settled;
-            awards.Add(Award(account.MemberId, candidate, occasion, program, lines, perLine, points, settled));
+            var charged = budgetLeft.ContainsKey(candidate.Code);
+            awards.Add(Award(candidate, occasion, program, lines, perLine, points, settled, charged));
             if (rules.Exclusive)
             {
                 exclusiveGiven = true;
-                foreach (var line in lines ?? [])
+                // a bonus on the whole purchase takes every line
+                foreach (var line in lines ?? occasion.Purchase?.Lines ?? [])
                     taken.Add(line.LineId);
             }
         }
-        return new(awards, withheld);
+        var earned =
+            awards.Count == 0
+                ? null
+                : new CampaignPointsEarned(
+                    account.MemberId,
+                    occasion.Reference,
+                    awards,
+                    occasion.At,
+                    occasion.RecordedAt,
+                    occasion.By
+                );
+        return new(earned, withheld);
     }
 
     /// <summary>A campaign that takes part, and the lines it matches (null off purchases and for whole-purchase
@@ -231,19 +256,17 @@ public static class CampaignAwards
     {
         if (!effect.OnLines || lines is null)
             return (effect.Points!.Value, null);
-        var perLine = effect.Kind switch
+        var (amounts, each) = effect.Kind switch
         {
-            CampaignEffect.Multiplies => EarnRule.PointsPerLine(Paid(lines), rate, effect.Multiplier!.Value - 1),
-            CampaignEffect.PerAmountSpent => EarnRule.PointsPerLine(
+            CampaignEffect.Multiplies => (
                 Paid(lines),
-                new EarnRate(effect.Points!.Value, effect.PerAmount!.Value)
+                new EarnRate(rate.Points * (effect.Multiplier!.Value - 1), rate.PerAmount)
             ),
-            CampaignEffect.PerUnit => EarnRule.PointsPerLine(
-                lines.Select(l => l.Quantity).ToArray(),
-                new EarnRate(effect.Points!.Value, 1)
-            ),
-            _ => lines.Select(_ => effect.Points!.Value).ToArray(),
+            CampaignEffect.PerAmountSpent => (Paid(lines), new EarnRate(effect.Points!.Value, effect.PerAmount!.Value)),
+            CampaignEffect.PerUnit => (lines.Select(l => l.Quantity).ToArray(), new EarnRate(effect.Points!.Value, 1)),
+            _ => (lines.Select(_ => 1m).ToArray(), new EarnRate(effect.Points!.Value, 1)),
         };
+        var perLine = EarnRule.PointsPerLine(amounts, each, cap: MaxPointsPerAward);
         return (perLine.Sum(), perLine);
     }
 
@@ -277,15 +300,15 @@ public static class CampaignAwards
         return (Math.Max(allowed, 0), why);
     }
 
-    private static CampaignPointsEarned Award(
-        Guid memberId,
+    private static CampaignAward Award(
         Candidate candidate,
         CampaignOccasion occasion,
         ProgramSettings program,
         IReadOnlyList<EarnedLine>? lines,
         int[]? perLine,
         int points,
-        int settled
+        int settled,
+        bool charged
     )
     {
         var (rules, at) = (candidate.Rules, occasion.At);
@@ -298,25 +321,21 @@ public static class CampaignAwards
             : (rules.Conditions.MinimumOnPurchase || lines is null ? purchase.Lines : lines)
                 .Select(l => l.LineId)
                 .ToList();
-        return new CampaignPointsEarned(
-            memberId,
+        return new CampaignAward(
             candidate.Code,
             candidate.Version.Version,
             rules.Trigger.Kind,
-            occasion.Reference,
             rules.Effect.Kind,
             Explain(candidate, occasion, lines, points),
             perLine is null ? null : lines!.Select((l, i) => new CampaignLine(l.LineId, perLine[i])).ToList(),
             points,
             settled,
             rules.Effect.Qualifying,
-            at,
-            occasion.RecordedAt,
-            occasion.By,
             purchase is null ? at : program.AvailableAt(at),
             expiresAt,
             purchase is null ? null : rules.Conditions.MinimumAmount,
-            counted
+            counted,
+            charged
         );
     }
 

@@ -10,63 +10,102 @@ namespace Loyalty.Domain.Campaigns;
 public sealed record CampaignLine(string LineId, int Points);
 
 /// <summary>
-/// A campaign gave points: campaign <see cref="Campaign"/> at <see cref="CampaignVersion"/>, through its
-/// <see cref="Effect"/>, for what <see cref="Reference"/> names (a purchase by its source/transactionId, an
-/// engagement, the enrolment, a birthday), explained in words by <see cref="Explanation"/>. For a purchase,
-/// <see cref="Lines"/> says what each line got (none for a bonus per purchase). Like any credit it settles a deficit
-/// first and makes a lot of the rest, pending until <see cref="AvailableAt"/>, expiring at <see cref="ExpiresAt"/>.
-/// While a return leaves the lines in <see cref="CountedLines"/> paying less than <see cref="Minimum"/>, the award
-/// is taken back. <see cref="Qualifying"/> points count toward tiers.
+/// One campaign's award: campaign <see cref="Campaign"/> at <see cref="Version"/>, set off by
+/// <see cref="Trigger"/>, through its <see cref="Effect"/>, explained in words by <see cref="Explanation"/>. For a
+/// purchase, <see cref="Lines"/> says what each line got (none for a bonus per purchase). Like any credit it settles
+/// a deficit first (<see cref="DeficitSettled"/>) and makes a lot of the rest, pending until
+/// <see cref="AvailableAt"/>, expiring at <see cref="ExpiresAt"/>. While a return leaves the lines in
+/// <see cref="CountedLines"/> paying less than <see cref="Minimum"/>, the award is taken back.
+/// <see cref="Qualifying"/> points count toward tiers; <see cref="Charged"/>: the points came out of the campaign's
+/// budget (and a return gives them back to it).
 /// </summary>
-public sealed record CampaignPointsEarned(
-    Guid MemberId,
+public sealed record CampaignAward(
     string Campaign,
-    int CampaignVersion,
+    int Version,
     string Trigger,
-    string Reference,
     string Effect,
     string Explanation,
     IReadOnlyList<CampaignLine>? Lines,
     int Points,
     int DeficitSettled,
     bool Qualifying,
-    Instant At,
-    Instant RecordedAt,
-    Actor By,
     Instant AvailableAt,
     Instant? ExpiresAt,
     decimal? Minimum = null,
-    IReadOnlyList<string>? CountedLines = null
-) : IMemberEvent
+    IReadOnlyList<string>? CountedLines = null,
+    bool Charged = false
+)
 {
-    public LotSource Lot => new(LotSource.Campaign, $"{Campaign}/{Reference}");
-
-    public bool ForPurchase => Trigger is CampaignTrigger.Purchase or CampaignTrigger.FirstPurchase;
+    /// <summary>The lot the award's points make, named by the campaign and what set it off.</summary>
+    public LotSource LotFor(string reference) => new(LotSource.Campaign, $"{Campaign}/{reference}");
 }
 
 /// <summary>
-/// A return took back campaign points: those the returned units had earned (<see cref="Lines"/>), or the whole award
-/// when it is <see cref="Withdrawn"/> (its minimum no longer met, or everything it counted returned), which also
-/// gives the member's limit back its use. Taken as a purchase's reversal is: the award's own lot first, then the
-/// others, the rest a deficit.
+/// Campaigns gave points for what <see cref="Reference"/> names (a purchase by its source/transactionId, an
+/// engagement, the enrolment, a birthday year), one <see cref="Awards"/> entry per campaign, each with a lot of its
+/// own. <see cref="At"/> is when the occasion happened.
 /// </summary>
-public sealed record CampaignPointsReversed(
+public sealed record CampaignPointsEarned(
     Guid MemberId,
-    string Campaign,
-    int CampaignVersion,
     string Reference,
-    string ReturnId,
+    IReadOnlyList<CampaignAward> Awards,
+    Instant At,
+    Instant RecordedAt,
+    Actor By
+) : IMemberEvent
+{
+    public int Points => Awards.Sum(a => a.Points);
+
+    public int DeficitSettled => Awards.Sum(a => a.DeficitSettled);
+
+    public bool ForPurchase => Awards.Any(a => a.Trigger is CampaignTrigger.Purchase or CampaignTrigger.FirstPurchase);
+
+    /// <summary>What the awards count toward tiers, at the occasion's time; null when none is qualifying.</summary>
+    public QualifyingActivity? Qualifying =>
+        Awards.Any(a => a.Qualifying) ? new(At, Awards.Where(a => a.Qualifying).Sum(a => a.Points), 0, 0) : null;
+}
+
+/// <summary>
+/// What a return took back from one campaign's award: the points the returned units had earned
+/// (<see cref="Lines"/>), or the whole rest of the award when it is <see cref="Withdrawn"/> (its minimum no longer
+/// met, or everything it counted returned), which also gives the member's limits back its use. Taken as a
+/// purchase's reversal is: the award's own lot first (<see cref="Taken"/>), then the others, the rest a deficit.
+/// </summary>
+public sealed record CampaignReversal(
+    string Campaign,
+    int Version,
     IReadOnlyList<ReversedLine> Lines,
     int Points,
     bool Withdrawn,
     int TakenFromBalance,
     int AddedToDeficit,
     IReadOnlyList<LotTake> Taken,
+    bool Qualifying,
+    bool Charged
+);
+
+/// <summary>
+/// Return <see cref="ReturnId"/> of the purchase <see cref="Reference"/> took back campaign points, one
+/// <see cref="Reversals"/> entry per award. <see cref="Qualifying"/> is what it took off the tier metric, counted
+/// at the purchase's time.
+/// </summary>
+public sealed record CampaignPointsReversed(
+    Guid MemberId,
+    string Reference,
+    string ReturnId,
+    IReadOnlyList<CampaignReversal> Reversals,
     QualifyingActivity? Qualifying,
     Instant At,
     Instant RecordedAt,
     Actor By
-) : IMemberEvent;
+) : IMemberEvent
+{
+    public int Points => Reversals.Sum(r => r.Points);
+
+    public int TakenFromBalance => Reversals.Sum(r => r.TakenFromBalance);
+
+    public int AddedToDeficit => Reversals.Sum(r => r.AddedToDeficit);
+}
 
 /// <summary>
 /// The member did something the program rewards or may reward later: signed in, shared, reviewed, or a type the

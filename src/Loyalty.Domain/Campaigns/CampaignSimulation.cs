@@ -72,9 +72,9 @@ public static class CampaignSimulation
             for (; next < index; next++)
                 account = PointsAccount.Evolve(account, stream[next]);
             var outcome = Decide(stream[index], account, program, campaign, budgetLeft);
+            account = outcome.Events.Aggregate(account, PointsAccount.Evolve);
             foreach (var award in outcome.Awards)
             {
-                account = PointsAccount.Evolve(account, award);
                 (awards, points) = (awards + 1, points + award.Points);
                 reached.Add(member);
                 if (budgetLeft.ContainsKey(Simulated))

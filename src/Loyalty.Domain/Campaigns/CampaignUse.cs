@@ -4,13 +4,13 @@ using NodaTime;
 namespace Loyalty.Domain.Campaigns;
 
 /// <summary>One award as a member's limits count it: what it named, when, and the points it still holds.</summary>
-public sealed record CampaignAward(string Reference, Instant At, int Points);
+public sealed record AwardUse(string Reference, Instant At, int Points);
 
 /// <summary>
 /// What one member has had from one campaign: awards and points over its lifetime (net of returns), the awards of
 /// the last weeks (enough for day, week and month limits) and the last birthday year it gave for.
 /// </summary>
-public sealed record CampaignUse(int Times, long Points, IReadOnlyList<CampaignAward> Recent, int? LastBirthday = null)
+public sealed record CampaignUse(int Times, long Points, IReadOnlyList<AwardUse> Recent, int? LastBirthday = null)
 {
     /// <summary>Awards older than this cannot fall in any day, week or month a limit counts.</summary>
     public static readonly Duration KeptFor = Duration.FromDays(40);
@@ -39,26 +39,30 @@ public sealed record CampaignUse(int Times, long Points, IReadOnlyList<CampaignA
         };
     }
 
-    public CampaignUse After(CampaignPointsEarned e) =>
+    public CampaignUse After(CampaignAward award, string reference, Instant at) =>
         new(
             Times + 1,
-            Points + e.Points,
-            [.. Recent.Where(a => a.At >= e.At - KeptFor), new CampaignAward(e.Reference, e.At, e.Points)],
-            BirthdayYear(e) ?? LastBirthday
+            Points + award.Points,
+            [.. Recent.Where(a => a.At >= at - KeptFor), new AwardUse(reference, at, award.Points)],
+            award.Trigger == CampaignTrigger.Birthday && int.TryParse(reference.Split('/')[^1], out var year)
+                ? year
+                : LastBirthday
         );
 
-    public CampaignUse After(CampaignPointsReversed e) =>
+    public CampaignUse After(CampaignReversal reversal, string reference) =>
         this with
         {
-            Times = e.Withdrawn ? Times - 1 : Times,
-            Points = Points - e.Points,
-            Recent = e.Withdrawn
-                ? [.. Recent.Where(a => a.Reference != e.Reference)]
-                : [.. Recent.Select(a => a.Reference == e.Reference ? a with { Points = a.Points - e.Points } : a)],
+            Times = reversal.Withdrawn ? Times - 1 : Times,
+            Points = Points - reversal.Points,
+            Recent = reversal.Withdrawn
+                ? [.. Recent.Where(a => a.Reference != reference)]
+                :
+                [
+                    .. Recent.Select(a =>
+                        a.Reference == reference ? a with { Points = a.Points - reversal.Points } : a
+                    ),
+                ],
         };
-
-    private static int? BirthdayYear(CampaignPointsEarned e) =>
-        e.Trigger == CampaignTrigger.Birthday && int.TryParse(e.Reference.Split('/')[^1], out var year) ? year : null;
 
     /// <summary>The member's uses of every campaign after <paramref name="event"/>.</summary>
     public static ImmutableDictionary<string, CampaignUse> Evolve(
@@ -67,8 +71,14 @@ public sealed record CampaignUse(int Times, long Points, IReadOnlyList<CampaignA
     ) =>
         @event switch
         {
-            CampaignPointsEarned e => uses.SetItem(e.Campaign, uses.GetValueOrDefault(e.Campaign, None).After(e)),
-            CampaignPointsReversed e => uses.SetItem(e.Campaign, uses.GetValueOrDefault(e.Campaign, None).After(e)),
+            CampaignPointsEarned e => e.Awards.Aggregate(
+                uses,
+                (u, a) => u.SetItem(a.Campaign, u.GetValueOrDefault(a.Campaign, None).After(a, e.Reference, e.At))
+            ),
+            CampaignPointsReversed e => e.Reversals.Aggregate(
+                uses,
+                (u, r) => u.SetItem(r.Campaign, u.GetValueOrDefault(r.Campaign, None).After(r, e.Reference))
+            ),
             _ => uses,
         };
 }

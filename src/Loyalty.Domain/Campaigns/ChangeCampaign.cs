@@ -202,6 +202,11 @@ public sealed partial record ChangeCampaign(
             );
         if (c.Attributes is { Count: > RecordEngagement.MaxAttributes })
             throw new InvalidInput("conditions.attributes", $"at most {RecordEngagement.MaxAttributes} attributes");
+        foreach (var (key, value) in c.Attributes ?? new Dictionary<string, string>())
+        {
+            Guard.Required(key, "conditions.attributes", RecordEngagement.MaxAttributeKey);
+            Guard.Required(value, $"conditions.attributes.{key}", RecordEngagement.MaxAttributeValue);
+        }
     }
 
     private static void CheckList(IReadOnlyList<string>? list, string field)
@@ -232,8 +237,8 @@ public sealed partial record ChangeCampaign(
         }
         else if (effect.Points is not (> 0 and <= MaxPoints))
             throw new InvalidInput("effect.points", $"must be between 1 and {MaxPoints}");
-        if (effect.Kind == CampaignEffect.PerAmountSpent && effect.PerAmount is not > 0)
-            throw new InvalidInput("effect.perAmount", "must be greater than 0");
+        if (effect.Kind == CampaignEffect.PerAmountSpent && effect.PerAmount is not >= 0.01m)
+            throw new InvalidInput("effect.perAmount", "must be at least 0.01");
         if (effect.ExpiresAfterDays is < 1 or > MaxExpiryDays)
             throw new InvalidInput("effect.expiresAfterDays", $"must be between 1 and {MaxExpiryDays}");
     }

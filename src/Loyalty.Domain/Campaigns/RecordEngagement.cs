@@ -29,6 +29,9 @@ public sealed partial record RecordEngagement(
     /// <summary>What a member may report about themselves from their own app, when the program allows it.</summary>
     public static readonly string[] ByMembers = [SignIn, Share];
 
+    /// <summary>How old a member's own report may be: the app sends it as it happens.</summary>
+    public static readonly Duration MemberReportsWithin = Duration.FromHours(1);
+
     public const int MaxAttributes = 20,
         MaxAttributeKey = 50,
         MaxAttributeValue = 200;
@@ -92,7 +95,7 @@ public sealed partial record RecordEngagement(
             cmd.By
         );
         var outcome = CampaignAwards.Decide(OccasionOf(recorded), account, program, campaigns, budgetLeft);
-        return [recorded, .. outcome.Awards];
+        return [recorded, .. outcome.Events];
     }
 
     public static CampaignOccasion OccasionOf(EngagementRecorded e) =>

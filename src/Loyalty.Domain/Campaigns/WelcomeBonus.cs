@@ -1,6 +1,7 @@
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Tiers;
 
 namespace Loyalty.Domain.Campaigns;
 
@@ -18,7 +19,8 @@ public static class WelcomeBonus
         if (welcome.Count == 0)
             return [enrolled];
         var account = PointsAccount.Evolve(PointsAccount.Initial(enrolled.MemberId), enrolled);
-        return [enrolled, .. CampaignAwards.Decide(OccasionOf(enrolled), account, program, welcome, budgetLeft).Awards];
+        var bonus = CampaignAwards.Decide(OccasionOf(enrolled), account, program, welcome, budgetLeft).Events;
+        return [enrolled, .. TierQualification.Following(account, bonus, program, enrolled.At, enrolled.By)];
     }
 
     public static CampaignOccasion OccasionOf(MemberEnrolled e) =>

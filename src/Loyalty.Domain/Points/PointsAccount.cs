@@ -125,14 +125,26 @@ public sealed record PointsAccount(
             CampaignPointsEarned e => account with
             {
                 Balance = balance,
-                Lots = lots.Add(Lot.Credit(e.Lot, e.Points - e.DeficitSettled, e.At, e.AvailableAt, e.ExpiresAt)),
+                Lots = e.Awards.Aggregate(
+                    lots,
+                    (l, a) =>
+                        l.Add(
+                            Lot.Credit(
+                                a.LotFor(e.Reference),
+                                a.Points - a.DeficitSettled,
+                                e.At,
+                                a.AvailableAt,
+                                a.ExpiresAt
+                            )
+                        )
+                ),
                 Standing = TierStanding.Evolve(tier, e),
                 Campaigns = Uses(account, e),
             },
             CampaignPointsReversed e => account with
             {
                 Balance = balance,
-                Lots = lots.Remove(e.Taken),
+                Lots = lots.Remove([.. e.Reversals.SelectMany(r => r.Taken)]),
                 Standing = TierStanding.Evolve(tier, e),
                 Campaigns = Uses(account, e),
             },

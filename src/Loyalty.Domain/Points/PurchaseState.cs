@@ -30,20 +30,22 @@ public sealed record AwardState(
     bool Qualifying,
     decimal? Minimum,
     IReadOnlyList<string> CountedLines,
-    bool Withdrawn
+    bool Withdrawn,
+    bool Charged = false
 )
 {
-    public static AwardState Of(CampaignPointsEarned e) =>
+    public static AwardState Of(CampaignAward a) =>
         new(
-            e.Campaign,
-            e.CampaignVersion,
-            e.Lines?.ToDictionary(l => l.LineId, l => l.Points),
-            e.Points,
+            a.Campaign,
+            a.Version,
+            a.Lines?.ToDictionary(l => l.LineId, l => l.Points),
+            a.Points,
             0,
-            e.Qualifying,
-            e.Minimum,
-            e.CountedLines ?? [],
-            false
+            a.Qualifying,
+            a.Minimum,
+            a.CountedLines ?? [],
+            false,
+            a.Charged
         );
 }
 
@@ -98,17 +100,17 @@ public sealed record PurchaseState(
             (not null, PointsReversed e) => purchase.Reverse(e),
             (not null, CampaignPointsEarned { ForPurchase: true } e) => purchase with
             {
-                Awards = (purchase.Awards ?? []).Add(AwardState.Of(e)),
+                Awards = (purchase.Awards ?? []).AddRange(e.Awards.Select(AwardState.Of)),
             },
             (not null, CampaignPointsReversed e) => purchase with
             {
                 Awards = purchase
                     .Awards?.Select(a =>
-                        a.Campaign == e.Campaign
+                        e.Reversals.FirstOrDefault(r => r.Campaign == a.Campaign) is { } r
                             ? a with
                             {
-                                Reversed = a.Reversed + e.Points,
-                                Withdrawn = a.Withdrawn || e.Withdrawn,
+                                Reversed = a.Reversed + r.Points,
+                                Withdrawn = a.Withdrawn || r.Withdrawn,
                             }
                             : a
                     )

@@ -155,7 +155,7 @@ public sealed record RecordPurchase(
         var earned = Decide(account, existing, program, cmd).Single();
         var after = PointsAccount.Evolve(account, earned);
         var outcome = CampaignAwards.Decide(Occasion(account, earned), after, program, campaigns, budgetLeft);
-        return [earned, .. outcome.Awards];
+        return [earned, .. outcome.Events];
     }
 
     /// <summary>The purchase as campaigns see it; <paramref name="before"/> says whether it is the first.</summary>

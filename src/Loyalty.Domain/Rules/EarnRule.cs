@@ -27,10 +27,19 @@ public static class EarnRule
     /// <summary>The one multiplier the <paramref name="multipliers"/> make together: their bonuses added.</summary>
     public static decimal Combined(IEnumerable<decimal> multipliers) => 1 + multipliers.Sum(m => m - 1);
 
-    public static int[] PointsPerLine(IReadOnlyList<decimal> amountsPaid, EarnRate rate, decimal multiplier = 1)
+    /// <param name="cap">the most the lines may earn together (a campaign's award); past it, shares of it</param>
+    public static int[] PointsPerLine(
+        IReadOnlyList<decimal> amountsPaid,
+        EarnRate rate,
+        decimal multiplier = 1,
+        int cap = int.MaxValue
+    )
     {
         var exact = amountsPaid.Select(amount => amount * rate.Points / rate.PerAmount * multiplier).ToArray();
-        return ByLargestRemainder(exact, (int)decimal.Floor(exact.Sum()));
+        var total = exact.Sum();
+        if (total <= cap)
+            return ByLargestRemainder(exact, (int)decimal.Floor(total));
+        return ByLargestRemainder(exact.Select(x => x * cap / total).ToArray(), cap);
     }
 
     /// <summary>

@@ -13,9 +13,6 @@ public sealed record QualifyingActivity(Instant At, int Points, decimal Spend, i
 
     /// <summary>A qualifying credit by hand counts its points only.</summary>
     public static QualifyingActivity Of(Points.PointsAdjusted e) => new(e.At, e.Points, 0, 0);
-
-    /// <summary>A campaign's qualifying points count their points only.</summary>
-    public static QualifyingActivity Of(Campaigns.CampaignPointsEarned e) => new(e.At, e.Points, 0, 0);
 }
 
 /// <summary>

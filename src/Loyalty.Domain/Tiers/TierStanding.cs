@@ -55,7 +55,7 @@ public sealed record TierStanding(
             PointsEarned e => standing.Counting(QualifyingActivity.Of(e), e.At),
             PointsReversed { Qualifying: { } q } e => standing.Counting(q, e.At),
             PointsAdjusted { Qualifying: true } e => standing.Counting(QualifyingActivity.Of(e), e.At),
-            Campaigns.CampaignPointsEarned { Qualifying: true } e => standing.Counting(QualifyingActivity.Of(e), e.At),
+            Campaigns.CampaignPointsEarned { Qualifying: { } q } e => standing.Counting(q, e.At),
             Campaigns.CampaignPointsReversed { Qualifying: { } q } e => standing.Counting(q, e.At),
             TierUpgraded e => standing with
             {

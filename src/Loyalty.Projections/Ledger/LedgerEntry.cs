@@ -37,9 +37,7 @@ public sealed record LedgerEntry(
     Instant RecordedAt,
     long HeldChange = 0,
     IReadOnlyList<LotPoints>? Lots = null,
-    Money? Value = null,
-    string? Campaign = null,
-    int? CampaignVersion = null
+    Money? Value = null
 )
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
@@ -59,9 +57,6 @@ public sealed record LedgerEntry(
 /// <param name="At">When it happened in business terms (a purchase's <c>occurredAt</c>).</param>
 /// <param name="RecordedAt">When the service recorded it.</param>
 /// <param name="Lots">The lots it touched, and by how many points.</param>
-/// <param name="Campaign">The campaign that gave (or took back) the points, for campaign entries; the reason then
-/// explains them, e.g. "summer-coffee v3: ×2 on COFFEE-1KG, +24".</param>
-/// <param name="CampaignVersion">The version of that campaign.</param>
 public sealed record LedgerLine(
     long Version,
     string Type,
@@ -78,9 +73,7 @@ public sealed record LedgerLine(
     Instant At,
     Instant RecordedAt,
     IReadOnlyList<LotPoints>? Lots,
-    Money? Value,
-    string? Campaign = null,
-    int? CampaignVersion = null
+    Money? Value
 );
 
 /// <summary>
@@ -172,24 +165,33 @@ public static class MemberLedger
             ),
             CampaignPointsEarned e => (
                 "campaign",
-                new SourceReference(e.Trigger, null, e.Reference),
+                new SourceReference("campaign", null, e.Reference),
                 null,
-                e.Explanation,
+                string.Join("; ", e.Awards.Select(a => a.Explanation)),
                 e.By,
                 e.At,
                 e.RecordedAt,
-                CreditLot(e.Lot, e.Points - e.DeficitSettled, e.At, e.AvailableAt, e.ExpiresAt),
+                e.Awards.SelectMany(a =>
+                        CreditLot(a.LotFor(e.Reference), a.Points - a.DeficitSettled, e.At, a.AvailableAt, a.ExpiresAt)
+                        ?? []
+                    )
+                    .ToList(),
                 null
             ),
             CampaignPointsReversed e => (
                 "campaign-reversed",
                 new("return", null, $"{e.Reference}/{e.ReturnId}"),
                 null,
-                e.Withdrawn ? $"{e.Campaign} v{e.CampaignVersion}: withdrawn" : $"{e.Campaign} v{e.CampaignVersion}",
+                string.Join(
+                    "; ",
+                    e.Reversals.Select(r =>
+                        $"{r.Campaign} v{r.Version}: -{r.Points}{(r.Withdrawn ? ", withdrawn" : "")}"
+                    )
+                ),
                 e.By,
                 e.At,
                 e.RecordedAt,
-                e.Taken,
+                e.Reversals.SelectMany(r => r.Taken).ToList(),
                 null
             ),
             PointsExpired e => (
@@ -253,19 +255,7 @@ public static class MemberLedger
             recordedAt,
             movement.Held,
             lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(),
-            value,
-            @event switch
-            {
-                CampaignPointsEarned e => e.Campaign,
-                CampaignPointsReversed e => e.Campaign,
-                _ => null,
-            },
-            @event switch
-            {
-                CampaignPointsEarned e => e.CampaignVersion,
-                CampaignPointsReversed e => e.CampaignVersion,
-                _ => null,
-            }
+            value
         );
     }
 
@@ -317,9 +307,7 @@ public static class MemberLedger
                     e.At,
                     e.RecordedAt,
                     e.Lots,
-                    e.Value,
-                    e.Campaign,
-                    e.CampaignVersion
+                    e.Value
                 )
             );
             outstanding -= e.Points;

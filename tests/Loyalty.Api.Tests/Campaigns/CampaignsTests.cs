@@ -124,9 +124,10 @@ public class CampaignsTests(LoyaltyApp app)
         var entry = ledger["entries"].AsArray().Single(e => e!["type"]!.GetValue<string>() == "campaign")!;
         Assert.Equal("summer-coffee v1: ×2 on COFFEE-1KG, +24", entry["reason"]!.GetValue<string>());
         Assert.Equal(
-            ("summer-coffee", 1),
-            (entry["campaign"]!.GetValue<string>(), entry["campaignVersion"]!.GetValue<int>())
+            ("campaign", "pos-1/T-1"),
+            (entry["reference"]!["kind"]!.GetValue<string>(), entry["reference"]!["id"]!.GetValue<string>())
         );
+        Assert.Equal("campaign:summer-coffee/pos-1/T-1", entry["lots"]![0]!["lotId"]!.GetValue<string>());
     }
 
     [Fact]
@@ -355,6 +356,24 @@ public class CampaignsTests(LoyaltyApp app)
     }
 
     [Fact]
+    public async Task an_award_larger_than_a_slice_of_the_budget_is_taken_from_several_and_the_last_is_cut_down()
+    {
+        await using var host = await Program();
+        // 1,000 points in eight slices of 125: an award of 300 needs three of them
+        await host.Put("/program/campaigns/big", Bonus("purchase", 300, new { skus = new[] { "BIG" } }, budget: 1000));
+        var member = await host.WithEnrolledMember();
+
+        var given = new List<int>();
+        for (var i = 0; i < 5; i++)
+            given.Add(
+                (await host.Post("/purchases", CoffeePurchase(member, $"T-{i}", "BIG"))).Get<int>("campaignPoints")
+            );
+
+        Assert.Equal([300, 300, 300, 100, 0], given);
+        Assert.Equal(0, (await host.Get("/program/campaigns/big")).Get<long>("budgetLeft"));
+    }
+
+    [Fact]
     public async Task a_return_reverses_campaign_points_line_by_line_and_withdraws_a_bonus_whose_minimum_is_lost()
     {
         await using var host = await Program();
@@ -445,12 +464,12 @@ public class CampaignsTests(LoyaltyApp app)
         var card = NewId("card");
         var member = await host.WithEnrolledMember(card);
         var token = Http.WithToken(Tokens.ForMember(card));
-        object Engagement(string id, string type) =>
+        object Engagement(string id, string type, Instant? at = null) =>
             new
             {
                 eventId = id,
                 type,
-                occurredAt = Earlier,
+                occurredAt = at ?? LoyaltyApp.Start,
             };
 
         var notAllowed = await host.Post($"/members/{member}/engagements", Engagement("E-1", "sign-in"), token);
@@ -459,10 +478,16 @@ public class CampaignsTests(LoyaltyApp app)
         Assert.Equal(200, (await host.Put("/program/settings", settings)).Status);
         var allowed = await host.Post($"/members/{member}/engagements", Engagement("E-2", "sign-in"), token);
         var review = await host.Post($"/members/{member}/engagements", Engagement("E-3", "review"), token);
+        var yesterday = await host.Post(
+            $"/members/{member}/engagements",
+            Engagement("E-4", "sign-in", LoyaltyApp.Start - Duration.FromDays(1)),
+            token
+        );
 
         Assert.Equal(403, notAllowed.Status);
         Assert.Equal(201, allowed.Status);
         Assert.Equal((403, "type"), (review.Status, review.Field));
+        Assert.Equal((400, "occurredAt"), (yesterday.Status, yesterday.Field)); // sent as it happens
     }
 
     [Fact]

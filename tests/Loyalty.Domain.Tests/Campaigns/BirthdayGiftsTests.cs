@@ -49,7 +49,7 @@ public class BirthdayGiftsTests
         var gift = Gifts(member, profile, eveInAmsterdam);
         var again = Gifts(member, profile, eveInAmsterdam + Duration.FromHours(5));
 
-        Assert.Equal("birthday/2027", gift.Awards().Single().Reference);
+        Assert.Equal("birthday/2027", gift.OfType<CampaignPointsEarned>().Single().Reference);
         Assert.Equal("birthday v1: +30 for the birthday of 2027, +30", gift.Awards().Single().Explanation);
         Assert.Empty(again);
         Assert.Empty(Gifts(Member(), Born(1990, 3, 10), eveInAmsterdam)); // in Amsterdam it is not the day yet
@@ -73,7 +73,10 @@ public class BirthdayGiftsTests
 
         Assert.Equal(
             "birthday/2027",
-            Gifts(Member(), profile, Instant.FromUtc(2026, 12, 29, 12, 0), daysBefore: 5).Awards().Single().Reference
+            Gifts(Member(), profile, Instant.FromUtc(2026, 12, 29, 12, 0), daysBefore: 5)
+                .OfType<CampaignPointsEarned>()
+                .Single()
+                .Reference
         );
         Assert.Empty(Gifts(Member(), profile, Instant.FromUtc(2026, 12, 26, 12, 0), daysBefore: 5));
         Assert.Single(Gifts(Member(), profile, Instant.FromUtc(2027, 1, 9, 12, 0))); // seven days late

@@ -27,11 +27,8 @@ public class CampaignAwardsTests
         Assert.Equal(24, award.Points); // ×2 adds the coffee's 24 once more
         Assert.Equal([new CampaignLine("1", 24)], award.Lines);
         Assert.Equal("summer-coffee v1: ×2 on COFFEE-1KG, +24", award.Explanation);
-        Assert.Equal(
-            ("summer-coffee", 1, CampaignEffect.Multiplies),
-            (award.Campaign, award.CampaignVersion, award.Effect)
-        );
-        Assert.Equal(PurchaseState.Key("pos", "t1"), award.Reference);
+        Assert.Equal(("summer-coffee", 1, CampaignEffect.Multiplies), (award.Campaign, award.Version, award.Effect));
+        Assert.Equal(PurchaseState.Key("pos", "t1"), decided.OfType<CampaignPointsEarned>().Single().Reference);
         Assert.Equal(56, Member().Then(decided).Account.Balance.Outstanding);
     }
 
@@ -96,7 +93,10 @@ public class CampaignAwardsTests
         var award = Member().Buy(purchase, [grocery]).Awards().Single();
 
         Assert.Equal(expected, award.Points);
-        Assert.Equal(kind == CampaignEffect.PerPurchase ? null : ["1", "2"], award.Lines?.Select(l => l.LineId));
+        Assert.Equal(
+            kind == CampaignEffect.PerPurchase ? null : new[] { "1", "2" },
+            award.Lines?.Select(l => l.LineId)
+        );
     }
 
     [Fact]
@@ -376,10 +376,51 @@ public class CampaignAwardsTests
 
         var award = member.Buy(Coffee("t1"), [coffee]).Awards().Single();
 
-        var lot = member.Account.Lots.Items.Single(l => l.LotId == Lot.IdFor(award.Lot));
+        var lot = member.Account.Lots.Items.Single(l =>
+            l.LotId == Lot.IdFor(award.LotFor(PurchaseState.Key("pos", "t1")))
+        );
         Assert.Equal(24, lot.Open);
         Assert.Equal(Now + Duration.FromDays(30), lot.ExpiresAt); // no daylight saving change in between
         Assert.True(award.Qualifying);
         Assert.Equal(32 + 24, member.Account.Tier.Qualifying.Sum(s => s.Points));
+    }
+
+    [Fact]
+    public void an_occasion_recorded_more_than_a_week_after_it_happened_earns_no_campaign_points()
+    {
+        var daily = Campaign(
+            "daily",
+            Running(CampaignTrigger.Engagement, PlusFive, engagementType: "sign-in"),
+            effectiveFrom: Now - Duration.FromDays(30)
+        );
+        var lastMonth = Now - Duration.FromDays(8);
+        var old = RecordEngagement.Parse("e1", "sign-in", lastMonth, null, Now, Till);
+        var member = Member();
+
+        var decided = RecordEngagement.Decide(member.Account, Program, [daily], NoBudgets, old);
+        var outcome = CampaignAwards.Decide(
+            RecordEngagement.OccasionOf((EngagementRecorded)decided[0]),
+            member.Account,
+            Program,
+            [daily],
+            NoBudgets
+        );
+
+        Assert.Single(decided); // recorded, earning nothing
+        Assert.Equal("recorded too late for campaigns", outcome.Withheld.Single().Reason);
+    }
+
+    [Fact]
+    public void an_exclusive_bonus_on_the_whole_purchase_leaves_no_line_to_other_campaigns()
+    {
+        var basket = Campaign(
+            "basket",
+            Running(CampaignTrigger.Purchase, Gives(CampaignEffect.PerPurchase, 50), exclusive: true)
+        );
+        var coffee = Campaign("coffee", Running(CampaignTrigger.Purchase, Multiplier(2), Skus("COFFEE-1KG")));
+
+        var awards = Member().Buy(Coffee("t1"), [coffee, basket]).Awards();
+
+        Assert.Equal(["basket"], awards.Select(a => a.Campaign));
     }
 }

@@ -86,9 +86,12 @@ public class CampaignPropertiesTests
         var reversed = member
             .Events.OfType<CampaignPointsReversed>()
             .GroupBy(r => r.Reference)
-            .ToDictionary(g => g.Key, g => (Points: g.Sum(r => r.Points), Withdrawn: g.Any(r => r.Withdrawn)));
+            .ToDictionary(
+                g => g.Key,
+                g => (Points: g.Sum(r => r.Points), Withdrawn: g.Any(r => r.Reversals.Any(x => x.Withdrawn)))
+            );
         return member
-            .Events.Awards()
+            .Events.OfType<CampaignPointsEarned>()
             .GroupBy(a => CampaignUse.PeriodOf(CampaignLimit.Month, a.At, Program.Zone()))
             .Select(g =>
                 (

@@ -18,8 +18,8 @@ public class CampaignReturnsTests
         var member = Member();
         member.Buy(Coffee("t1"), [Doubled]);
 
-        var first = member.Bring(Return("t1", "r1", new ReturnLine("1", 1))).OfType<CampaignPointsReversed>().Single();
-        var rest = member.Bring(Return("t1", "r2", new ReturnLine("1", 1))).OfType<CampaignPointsReversed>().Single();
+        var first = member.Bring(Return("t1", "r1", new ReturnLine("1", 1))).Reversals().Single();
+        var rest = member.Bring(Return("t1", "r2", new ReturnLine("1", 1))).Reversals().Single();
 
         Assert.Equal((12, false), (first.Points, first.Withdrawn)); // floor(24 × 1 ÷ 2)
         Assert.Equal((12, true), (rest.Points, rest.Withdrawn)); // every unit it counted is back
@@ -49,7 +49,7 @@ public class CampaignReturnsTests
         var bag = member.Bring(Return("t1", "r2", new ReturnLine("1", 1))); // 12.00 left
 
         Assert.Empty(mug.OfType<CampaignPointsReversed>());
-        var withdrawn = bag.OfType<CampaignPointsReversed>().Single();
+        var withdrawn = bag.Reversals().Single();
         Assert.Equal((100, true), (withdrawn.Points, withdrawn.Withdrawn));
         Assert.Equal(0, member.Account.CampaignUse("basket").Times); // the limit's use comes back
     }
@@ -62,9 +62,7 @@ public class CampaignReturnsTests
         member.Buy(Coffee("t1"), [bonus]);
 
         Assert.Empty(member.Bring(Return("t1", "r1", new ReturnLine("1", 2))).OfType<CampaignPointsReversed>());
-        Assert.True(
-            member.Bring(Return("t1", "r2", new ReturnLine("2", 1))).OfType<CampaignPointsReversed>().Single().Withdrawn
-        );
+        Assert.True(member.Bring(Return("t1", "r2", new ReturnLine("2", 1))).Reversals().Single().Withdrawn);
     }
 
     [Fact]

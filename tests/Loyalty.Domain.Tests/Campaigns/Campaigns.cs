@@ -127,6 +127,9 @@ public static class Campaigns
             .Aggregate((PurchaseState?)null, PurchaseState.Evolve);
     }
 
-    public static IReadOnlyList<CampaignPointsEarned> Awards(this IEnumerable<IMemberEvent> events) =>
-        events.OfType<CampaignPointsEarned>().ToList();
+    public static IReadOnlyList<CampaignAward> Awards(this IEnumerable<IMemberEvent> events) =>
+        events.OfType<CampaignPointsEarned>().SelectMany(e => e.Awards).ToList();
+
+    public static IReadOnlyList<CampaignReversal> Reversals(this IEnumerable<IMemberEvent> events) =>
+        events.OfType<CampaignPointsReversed>().SelectMany(e => e.Reversals).ToList();
 }
