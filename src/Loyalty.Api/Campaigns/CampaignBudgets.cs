@@ -11,12 +11,13 @@ namespace Loyalty.Api.Campaigns;
 /// <summary>
 /// Keeps campaigns within their budgets under any number of writers. A budget is kept in
 /// <see cref="CampaignBudgetSlice.Count"/> slices. An award is taken whole from one slice that has enough left, its
-/// member's own first, skipping slices another writer holds: writers for different members take from a budget at
-/// once instead of queueing on one row for every commit. When no free slice has enough (an award larger than a
-/// slice, or the budget's end), the write locks every slice in order and takes from several. A write whose award no
-/// longer fits what is left is undone and decided again on what is left then (a <see cref="WriteConflict"/>). A
-/// return gives back to the slices in order. Every lock on more than one slice is taken in slice order, so no two
-/// writers wait for each other in a circle.
+/// member's first, skipping slices another writer holds: writers for different members take from a budget at once
+/// instead of queueing on one row for every commit. When the slices with enough are all busy, the write is decided
+/// again a moment later (a <see cref="WriteConflict"/>, as when another writer changed the member); when no slice
+/// has enough (an award larger than a slice, or the budget's end), it locks every slice in order and takes from
+/// several, or, with too little left in all, is decided again on what is left. A return gives back to the slices
+/// in order. Slices are locked one at a time without waiting, or all in order, and campaigns in code order, so no
+/// two writers wait for each other in a circle.
 /// </summary>
 public static class CampaignBudgets
 {
@@ -31,6 +32,10 @@ public static class CampaignBudgets
         update {0} t set data = jsonb_set(t.data, '{{Used}}', to_jsonb((t.data->>'Used')::bigint + $2))
         from slice where t.id = slice.id
         returning 1
+        """;
+
+    private const string MostInOneSlice = """
+        select max((data->>'Budget')::bigint - (data->>'Used')::bigint) from {0} where id = any($1)
         """;
 
     private const string GiveBack = """
@@ -95,8 +100,15 @@ public static class CampaignBudgets
             if (points > 0)
             {
                 var home = slices[CampaignBudgetSlice.HomeOf(memberId)];
-                if (await ScalarAsync(session, string.Format(Take, table), ct, slices, points, home) is null)
-                    await TakeFromSeveralAsync(session, table, campaign, slices, points, ct);
+                if (await ScalarAsync(session, string.Format(Take, table), ct, slices, points, home) is not null)
+                    continue;
+                // a free slice may have enough in a moment: decided again then; none ever will: take from several
+                if (
+                    await ScalarAsync(session, string.Format(MostInOneSlice, table), ct, slices) is long most
+                    && most >= points
+                )
+                    throw new WriteConflict($"every slice of campaign {campaign}'s budget is taken at the moment");
+                await TakeFromSeveralAsync(session, table, campaign, slices, points, ct);
                 continue;
             }
             var left = -points;
@@ -129,15 +141,17 @@ public static class CampaignBudgets
         }
     }
 
+    // The first value stands apart so that an array given as it is one parameter, not the parameters.
     private static async Task<object?> ScalarAsync(
         IDocumentSession session,
         string sql,
         CancellationToken ct,
-        params object[] values
+        object first,
+        params object[] more
     )
     {
         await using var command = new NpgsqlCommand(sql, session.Connection);
-        foreach (var value in values)
+        foreach (var value in more.Prepend(first))
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         return await command.ExecuteScalarAsync(ct);
     }
