@@ -167,114 +167,48 @@ public class CampaignsTests(LoyaltyApp app)
         Assert.Contains("campaign tea v3 paused", audit.Body!.ToJsonString());
     }
 
+    /// <summary>A purchase campaign with five points a purchase, or what is given instead.</summary>
+    private static object Changed(
+        object? trigger = null,
+        object? effect = null,
+        object? conditions = null,
+        object? limits = null,
+        long? budget = null,
+        string? from = null,
+        string? until = null
+    ) =>
+        new
+        {
+            name = "x",
+            status = "active",
+            trigger = trigger ?? new { kind = "purchase" },
+            effect = effect ?? new { kind = "points-per-purchase", points = 5 },
+            conditions,
+            limits,
+            budget,
+            from,
+            until,
+        };
+
     public static TheoryData<object, int, string> BadCampaigns =>
         new()
         {
+            { Changed(conditions: new { skus = Array.Empty<string>() }), 422, "conditions.skus" },
+            { Changed(effect: new { kind = "multiplier", multiplier = 20 }), 422, "effect.multiplier" },
+            { Changed(budget: -1), 422, "budget" },
+            { Changed(until: "2026-01-01T00:00:00Z"), 422, "until" },
+            { Changed(from: "2026-01-01T00:00:00Z"), 422, "from" },
+            { Changed(trigger: new { kind = "sign-in" }), 400, "trigger.kind" },
             {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    conditions = new { skus = Array.Empty<string>() },
-                    effect = new { kind = "multiplier", multiplier = 2 },
-                },
-                422,
-                "conditions.skus"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    effect = new { kind = "multiplier", multiplier = 20 },
-                },
-                422,
-                "effect.multiplier"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                    budget = -1,
-                },
-                422,
-                "budget"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                    until = "2026-01-01T00:00:00Z",
-                },
-                422,
-                "until"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                    from = "2026-01-01T00:00:00Z",
-                },
-                422,
-                "from"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "sign-in" },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                },
-                400,
-                "trigger.kind"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "engagement", engagementType = "share" },
-                    effect = new { kind = "points-per-line", points = 5 },
-                },
+                Changed(
+                    trigger: new { kind = "engagement", engagementType = "share" },
+                    effect: new { kind = "points-per-line", points = 5 }
+                ),
                 422,
                 "effect.kind"
             },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    conditions = new { daysOfWeek = new[] { "funday" } },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                },
-                400,
-                "conditions.daysOfWeek[0]"
-            },
-            {
-                new
-                {
-                    name = "x",
-                    status = "active",
-                    trigger = new { kind = "purchase" },
-                    effect = new { kind = "points-per-purchase", points = 5 },
-                    limits = new[] { new { period = "day", times = 0 } },
-                },
-                422,
-                "limits[0].times"
-            },
+            { Changed(conditions: new { daysOfWeek = new[] { "funday" } }), 400, "conditions.daysOfWeek[0]" },
+            { Changed(limits: new[] { new { period = "day", times = 0 } }), 422, "limits[0].times" },
         };
 
     [Theory]
