@@ -356,7 +356,10 @@ public static class CampaignAwards
             _ when lines is null => " on the purchase",
             _ => " on " + Skus(lines),
         };
-        return $"{candidate.Code} v{candidate.Version.Version}: {candidate.Rules.Effect.Describe()}{on}, +{points}";
+        var effect = candidate.Rules.Effect;
+        // a bonus says its points already, unless a limit or the budget cut it down
+        var given = effect.Kind == CampaignEffect.PerPurchase && points == effect.Points ? "" : $", +{points}";
+        return $"{candidate.Code} v{candidate.Version.Version}: {effect.Describe()}{on}{given}";
     }
 
     private static string Skus(IReadOnlyList<EarnedLine> lines)

@@ -541,10 +541,7 @@ public class CampaignsTests(LoyaltyApp app)
         Assert.Equal([0, 1, 0, 1, 0], new[] { before, amsterdamMidnight, afterTheChange, newYorkMidnight, again });
         Assert.Equal((30, 30), (await host.Available(amsterdam), await host.Available(newYork)));
         var ledger = await host.Get($"/members/{newYork}/ledger");
-        Assert.Equal(
-            "birthday v1: +30 for the birthday of 2027, +30",
-            ledger["entries"][0]!["reason"]!.GetValue<string>()
-        );
+        Assert.Equal("birthday v1: +30 for the birthday of 2027", ledger["entries"][0]!["reason"]!.GetValue<string>());
         await host.DisposeAsync();
     }
 

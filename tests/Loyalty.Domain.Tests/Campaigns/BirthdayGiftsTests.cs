@@ -50,7 +50,7 @@ public class BirthdayGiftsTests
         var again = Gifts(member, profile, eveInAmsterdam + Duration.FromHours(5));
 
         Assert.Equal("birthday/2027", gift.OfType<CampaignPointsEarned>().Single().Reference);
-        Assert.Equal("birthday v1: +30 for the birthday of 2027, +30", gift.Awards().Single().Explanation);
+        Assert.Equal("birthday v1: +30 for the birthday of 2027", gift.Awards().Single().Explanation);
         Assert.Empty(again);
         Assert.Empty(Gifts(Member(), Born(1990, 3, 10), eveInAmsterdam)); // in Amsterdam it is not the day yet
     }

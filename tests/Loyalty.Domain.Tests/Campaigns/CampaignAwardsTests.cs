@@ -193,7 +193,7 @@ public class CampaignAwardsTests
         var review = member.Engage(Engagement("e3", "review", Now, new() { ["network"] = "instagram" }), [share]);
 
         Assert.IsType<EngagementRecorded>(onInstagram[0]);
-        Assert.Equal("insta-share v1: +20 for share, +20", onInstagram.Awards().Single().Explanation);
+        Assert.Equal("insta-share v1: +20 for share", onInstagram.Awards().Single().Explanation);
         Assert.Empty(elsewhere.Awards());
         Assert.Single(review); // recorded, earning nothing
     }
