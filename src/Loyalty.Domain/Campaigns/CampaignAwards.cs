@@ -52,7 +52,9 @@ public sealed record CampaignOutcome(CampaignPointsEarned? Earned, IReadOnlyList
 /// that moment, its trigger is the occasion's, and all its conditions hold; article conditions choose the lines.</item>
 /// <item>Exclusive campaigns go first, highest priority first (then by code): each takes the lines it matches that no
 /// exclusive campaign took before it, and nothing else applies on them. Stackable campaigns follow, in the same
-/// order, on the lines left; they add up. Off purchases, one exclusive award leaves nothing to the others.</item>
+/// order, on the lines left; they add up. A bonus on the whole purchase stands on every line: an exclusive one takes
+/// them all, and none is given once an exclusive campaign has given. Off purchases, one exclusive award leaves
+/// nothing to the others.</item>
 /// <item>Each campaign's points are worked out on its lines (see <see cref="EarnRule"/>: one floor per award, split
 /// over the lines by largest remainder); a multiplier adds its bonus (×2 adds the lines' points at the earn rate
 /// once more), as the tier's and membership's do.</item>
