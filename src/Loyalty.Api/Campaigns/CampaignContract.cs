@@ -117,7 +117,8 @@ public sealed record ChangeCampaignRequest(
     int? ExpectedVersion = null
 )
 {
-    private static readonly LocalTimePattern Time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
+    /// <summary>Local times of day, as campaigns are sent and shown.</summary>
+    internal static readonly LocalTimePattern Time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
 
     /// <summary>The rules the request sets, with dates placed in the program's zone.</summary>
     public CampaignRules ToRules(ProgramSettings program)
@@ -247,8 +248,6 @@ public sealed record CampaignDefinition(
     bool Exclusive
 )
 {
-    private static readonly LocalTimePattern Time = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
-
     public static CampaignDefinition Of(CampaignRules r)
     {
         var c = r.Conditions;
@@ -269,8 +268,8 @@ public sealed record CampaignDefinition(
                 c.MinimumAmount,
                 c.MinimumOnPurchase,
                 c.DaysOfWeek?.Select(d => d.ToString().ToLowerInvariant()).ToList(),
-                c.FromTime is { } from ? Time.Format(from) : null,
-                c.UntilTime is { } until ? Time.Format(until) : null,
+                c.FromTime is { } from ? ChangeCampaignRequest.Time.Format(from) : null,
+                c.UntilTime is { } until ? ChangeCampaignRequest.Time.Format(until) : null,
                 c.EnrolledAtLeastDays,
                 c.EnrolledAtMostDays,
                 c.Attributes

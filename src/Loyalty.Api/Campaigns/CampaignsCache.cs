@@ -29,7 +29,9 @@ public sealed class CampaignsCache(IDocumentStore store, Microsoft.Extensions.Op
     /// </summary>
     public async ValueTask<IReadOnlyList<Campaign>> ForAsync(CancellationToken ct, params string[] triggers) =>
         (await AllAsync(ct))
-            .Where(c => c.Versions.Any(v => triggers.Contains(v.Rules.Trigger.Kind) && v.Rules.Status == "active"))
+            .Where(c =>
+                c.Versions.Any(v => triggers.Contains(v.Rules.Trigger.Kind) && v.Rules.Status == CampaignRules.Active)
+            )
             .ToList();
 
     public void Forget() => Forget(0);

@@ -37,7 +37,10 @@ public sealed record CampaignAward(
 )
 {
     /// <summary>The lot the award's points make, named by the campaign and what set it off.</summary>
-    public LotSource LotFor(string reference) => new(LotSource.Campaign, $"{Campaign}/{reference}");
+    public LotSource LotFor(string reference) => LotOf(Campaign, reference);
+
+    public static LotSource LotOf(string campaign, string reference) =>
+        new(LotSource.Campaign, $"{campaign}/{reference}");
 }
 
 /// <summary>

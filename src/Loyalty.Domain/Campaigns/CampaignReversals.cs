@@ -52,7 +52,7 @@ public static class CampaignReversals
             var points = withdrawn ? left : lines.Sum(l => l.Points);
             if (points == 0 && !withdrawn)
                 continue;
-            var ownLot = Lot.IdFor(new LotSource(LotSource.Campaign, $"{award.Campaign}/{reference}"));
+            var ownLot = Lot.IdFor(CampaignAward.LotOf(award.Campaign, reference));
             var taken = lots.TakeForReversal(ownLot, points, cmd.RecordedAt);
             lots = lots.Remove(taken);
             var fromLots = taken.Sum(t => t.Points);
