@@ -14,6 +14,9 @@ public sealed record Options(
 {
     public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
 
+    /// <summary>Also known: the earn scenario with the campaigns paused for it, to measure what they cost.</summary>
+    public static readonly string[] KnownScenarios = [.. AllScenarios, "earn-paused"];
+
     public static Options Parse(string[] args)
     {
         var options = new Options(
@@ -42,8 +45,10 @@ public sealed record Options(
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
-        if (options.Scenarios.Except(AllScenarios).FirstOrDefault() is { } unknown)
+        if (options.Scenarios.Except(KnownScenarios).FirstOrDefault() is { } unknown)
             throw new ArgumentException($"unknown scenario {unknown}");
+        if (!options.Campaigns && options.Scenarios.Contains("earn-paused"))
+            throw new ArgumentException("earn-paused pauses the campaigns that --no-campaigns leaves out");
         return options;
     }
 
@@ -53,7 +58,8 @@ public sealed record Options(
           --clients 1,4,16,64  concurrent clients; each scenario runs once per count (default 16)
           --duration SECONDS   how long each scenario runs (default 15)
           --warmup SECONDS     uncounted load before measuring, so the JIT has finished optimising (default 30)
-          --scenarios LIST     earn,mixed,read,hot (default all)
+          --scenarios LIST     earn,mixed,read,hot (default all); also earn-paused: earn with the campaigns paused
+                               for it; a scenario may be listed more than once
           --faults             also run the fault scenarios (crash, storm, hostile input) at benchmark size
           --output DIR         where latest.json and latest.md go (default bench/results)
           --no-campaigns       run without the five active campaigns (to measure what they cost)

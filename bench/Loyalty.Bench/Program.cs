@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Bench;
 using Loyalty.Harness;
@@ -121,16 +122,24 @@ await Load.RunAsync("warm-up, read (not counted)", 16, options.WarmUp / 3, scena
 await Ceiling.PrepareAsync(postgres.ConnectionString, options.Members);
 foreach (var clients in options.Clients)
 {
-    foreach (var scenario in options.Scenarios)
+    foreach (var (scenario, nth) in options.Scenarios.Select((s, i) => (s, i)))
     {
+        var paused = scenario == "earn-paused";
+        if (paused)
+            await PauseCampaignsAsync(true, clients);
         var cpuBefore = cpu.Now();
+        var retriedBefore = await WritesRetriedAsync(admin);
         var (tally, elapsed) = await Load.RunAsync(
             $"{scenario} × {clients} clients",
             clients,
             options.Duration,
-            scenarios.For(scenario, $"{scenario}{clients}")
+            scenarios.For(scenario, $"{scenario}{clients}-{nth}")
         );
-        report.Scenario(scenario, clients, tally, elapsed, cpu.Now() - cpuBefore, api.Memory().Peak);
+        var used = cpu.Now() - cpuBefore;
+        var retried = await WritesRetriedAsync(admin) - retriedBefore;
+        report.Scenario(scenario, clients, tally, elapsed, used, retried, api.Memory().Peak);
+        if (paused)
+            await PauseCampaignsAsync(false, clients);
     }
     foreach (var ceiling in new[] { "earn", "read" })
     {
@@ -214,3 +223,24 @@ catch (UnauthorizedAccessException) { }
 if (report.Violated)
     Console.Error.WriteLine("An invariant was violated: see the faults in the report.");
 return report.Violated ? 1 : 0;
+
+// Pauses or resumes the five campaigns, then sends uncounted purchases until the API's campaign cache has seen it.
+async Task PauseCampaignsAsync(bool pause, int clients)
+{
+    await ProgramCampaigns.SetUpAsync(admin, pause ? "paused" : "active");
+    var settling = TimeSpan.FromSeconds(new Loyalty.Api.Rules.ProgramDefaults().CacheSeconds + 1);
+    var label = pause ? "campaigns paused (not counted)" : "campaigns resumed (not counted)";
+    await Load.RunAsync(label, clients, settling, scenarios.For("earn", $"settle{pause}{clients}-{Guid.NewGuid():N}"));
+}
+
+// The API's own count of writes decided again, from its metrics.
+static async Task<long> WritesRetriedAsync(LoyaltyClient admin)
+{
+    var metrics = await admin.Get("/metrics");
+    return (metrics.Text ?? "")
+        .Split('\n')
+        .Where(line => line.StartsWith("loyalty_writes_retried"))
+        .Sum(line =>
+            (long)double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)
+        );
+}

@@ -17,6 +17,7 @@ public sealed class Report(Options options, int cores)
         double P99,
         long Errors,
         long Refused,
+        long Retried,
         double ApiCpuMs,
         double DatabaseCpuMs,
         double LoadCpuMs,
@@ -58,7 +59,15 @@ public sealed class Report(Options options, int cores)
         };
     }
 
-    public void Scenario(string scenario, int clients, Tally tally, TimeSpan elapsed, CpuUse cpu, long peakRss)
+    public void Scenario(
+        string scenario,
+        int clients,
+        Tally tally,
+        TimeSpan elapsed,
+        CpuUse cpu,
+        long retried,
+        long peakRss
+    )
     {
         double PerRequest(TimeSpan used) => used.TotalMilliseconds / Math.Max(1, tally.Requests);
         _scenarios.Add(
@@ -72,6 +81,7 @@ public sealed class Report(Options options, int cores)
                 tally.Percentile(99),
                 tally.Errors,
                 tally.Refused,
+                retried,
                 PerRequest(cpu.Api),
                 PerRequest(cpu.Database),
                 PerRequest(cpu.LoadGenerator),
@@ -218,17 +228,17 @@ public sealed class Report(Options options, int cores)
         );
         md.AppendLine();
         md.AppendLine(
-            "| scenario | clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | refused | "
+            "| scenario | clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | refused | retried | "
                 + "ceiling /s | of ceiling | "
                 + "CPU ms per request: API / database / load | CPU-bound /s | peak RSS MB |"
         );
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in _scenarios)
         {
             var ceiling = CeilingOf(s.Scenario == "read" ? "read" : "earn", s.Clients);
             md.AppendLine(
                 $"| {s.Scenario} | {s.Clients} | {s.Requests:N0} | {s.PerSecond:N0} | {s.P50:0.0} | {s.P95:0.0} "
-                    + $"| {s.P99:0.0} | {s.Errors} | {s.Refused} | "
+                    + $"| {s.P99:0.0} | {s.Errors} | {s.Refused} | {s.Retried} | "
                     + $"{ceiling:N0} | {s.PerSecond / ceiling:P0} | {s.ApiCpuMs:0.00} / {s.DatabaseCpuMs:0.00} "
                     + $"/ {s.LoadCpuMs:0.00} | "
                     + $"{s.CpuBound(cores):N0} | {Mb(s.PeakRssBytes)} |"
@@ -239,7 +249,8 @@ public sealed class Report(Options options, int cores)
             $"CPU-bound /s: {cores} cores' worth of CPU time divided by the CPU time one request cost the API, "
                 + $"PostgreSQL and the "
                 + "load generator together; the most that request mix could reach on this machine without "
-                + "making a request cheaper."
+                + "making a request cheaper. Retried: writes the API decided again because another writer got "
+                + "there first (a member, a budget's slice), each costing the API a second go."
         );
         md.AppendLine();
         md.AppendLine("| database ceiling (pgbench) | clients | per second | average ms |");

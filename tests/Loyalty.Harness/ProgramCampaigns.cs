@@ -7,12 +7,14 @@ namespace Loyalty.Harness;
 /// </summary>
 public static class ProgramCampaigns
 {
-    public static async Task SetUpAsync(LoyaltyClient admin)
+    /// <summary>Sets the five campaigns up, or changes them all to <paramref name="status"/>.</summary>
+    public static async Task SetUpAsync(LoyaltyClient admin, string status = "active")
     {
         await Put(
             admin,
             "coffee-double",
             Campaign(
+                status,
                 new { kind = "multiplier", multiplier = 2 },
                 new { skus = new[] { "COFFEE" } },
                 new[] { new { period = "day", times = 3 } }
@@ -21,21 +23,23 @@ public static class ProgramCampaigns
         await Put(
             admin,
             "bakery-points",
-            Campaign(new { kind = "points-per-unit", points = 1 }, new { categories = new[] { "bakery" } })
+            Campaign(status, new { kind = "points-per-unit", points = 1 }, new { categories = new[] { "bakery" } })
         );
         await Put(
             admin,
             "basket-bonus",
             Campaign(
+                status,
                 new { kind = "points-per-purchase", points = 20 },
                 new { minimumAmount = 30, minimumOnPurchase = true },
-                budget: 1_000_000_000
+                budget: Environment.GetEnvironmentVariable("BENCH_NO_BUDGET") is null ? 1_000_000_000 : null
             )
         );
         await Put(
             admin,
             "weekend-tea",
             Campaign(
+                status,
                 new { kind = "multiplier", multiplier = 3 },
                 new { skus = new[] { "TEA" }, daysOfWeek = new[] { "saturday", "sunday" } }
             )
@@ -43,15 +47,21 @@ public static class ProgramCampaigns
         await Put(
             admin,
             "app-only",
-            Campaign(new { kind = "points-per-purchase", points = 50 }, new { channels = new[] { "app" } })
+            Campaign(status, new { kind = "points-per-purchase", points = 50 }, new { channels = new[] { "app" } })
         );
     }
 
-    private static object Campaign(object effect, object conditions, object? limits = null, long? budget = null) =>
+    private static object Campaign(
+        string status,
+        object effect,
+        object conditions,
+        object? limits = null,
+        long? budget = null
+    ) =>
         new
         {
             name = "benchmark campaign",
-            status = "active",
+            status,
             trigger = new { kind = "purchase" },
             conditions,
             effect,

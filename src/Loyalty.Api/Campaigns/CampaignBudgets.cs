@@ -1,10 +1,16 @@
+using System.Data.Common;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Projections.Campaigns;
 using Marten;
+using Marten.Internal.Operations;
 using Npgsql;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using IStorageSession = Weasel.Storage.IStorageSession;
+using OperationRole = Weasel.Core.OperationRole;
 
 namespace Loyalty.Api.Campaigns;
 
@@ -12,39 +18,18 @@ namespace Loyalty.Api.Campaigns;
 /// Keeps campaigns within their budgets under any number of writers. A budget is kept in
 /// <see cref="CampaignBudgetSlice.Count"/> slices. An award is taken whole from one slice that has enough left, its
 /// member's first, skipping slices another writer holds: writers for different members take from a budget at once
-/// instead of queueing on one row for every commit. When the slices with enough are all busy, the write is decided
-/// again a moment later (a <see cref="WriteConflict"/>, as when another writer changed the member); when no slice
-/// has enough (an award larger than a slice, or the budget's end), it locks every slice in order and takes from
-/// several, or, with too little left in all, is decided again on what is left. A return gives back to the slices
-/// in order. Slices are locked one at a time without waiting, or all in order, and campaigns in code order, so no
+/// instead of queueing on one row for every commit. When the slices with enough are all held, the write is decided
+/// again a moment later (as when another writer changed the member): it does not wait holding a connection. When
+/// no slice has enough (an award larger than a slice, or the budget's end), it locks every slice in order and takes
+/// from several, or, with too little left in all, is decided again on what is left. A return gives back to the
+/// slices in order. All of it happens in the write's own batch (<see cref="MoveFunction"/>), with no round trip of
+/// its own. Slices are locked one at a time without waiting, or all in order, and campaigns in code order, so no
 /// two writers wait for each other in a circle.
 /// </summary>
 public static class CampaignBudgets
 {
     /// <summary>The budget of a campaign whose budget was taken away: far more than it could ever give.</summary>
     public const long NoEnd = 1L << 50;
-
-    private const string Take = """
-        with slice as (
-          select id from {0}
-          where id = any($1) and (data->>'Budget')::bigint - (data->>'Used')::bigint >= $2
-          order by id = $3 desc, id limit 1 for update skip locked)
-        update {0} t set data = jsonb_set(t.data, '{{Used}}', to_jsonb((t.data->>'Used')::bigint + $2))
-        from slice where t.id = slice.id
-        returning 1
-        """;
-
-    private const string MostInOneSlice = """
-        select max((data->>'Budget')::bigint - (data->>'Used')::bigint) from {0} where id = any($1)
-        """;
-
-    private const string GiveBack = """
-        with slice as (
-          select id, least((data->>'Used')::bigint, $2) as points from {0} where id = $1 for update)
-        update {0} t set data = jsonb_set(t.data, '{{Used}}', to_jsonb((t.data->>'Used')::bigint - slice.points))
-        from slice where t.id = slice.id
-        returning slice.points
-        """;
 
     /// <summary>
     /// Queues on the write's batch the budgets of <paramref name="campaigns"/>: what each budgeted one has left, by
@@ -63,14 +48,10 @@ public static class CampaignBudgets
     }
 
     /// <summary>
-    /// Moves the budgets by what the events' awards charged to them, or give back to them; campaigns in code order.
+    /// Moves the budgets by what the events' awards charged to them, or give back to them, in the write's own batch;
+    /// campaigns in code order.
     /// </summary>
-    public static async Task SpendAsync(
-        IDocumentSession session,
-        Guid memberId,
-        IReadOnlyList<IMemberEvent> events,
-        CancellationToken ct
-    )
+    public static void Spend(IDocumentSession session, Guid memberId, IReadOnlyList<IMemberEvent> events)
     {
         var spends = events
             .SelectMany(e =>
@@ -88,57 +69,105 @@ public static class CampaignBudgets
             .Where(s => s.Points != 0)
             .GroupBy(s => s.Campaign, StringComparer.Ordinal)
             .Select(g => (Campaign: g.Key, Points: g.Sum(s => s.Points)))
-            .OrderBy(s => s.Campaign, StringComparer.Ordinal)
-            .ToList();
-        if (spends.Count == 0)
-            return;
-        await session.BeginTransactionAsync(ct);
-        var table = Table(session);
+            .OrderBy(s => s.Campaign, StringComparer.Ordinal);
+        var home = CampaignBudgetSlice.HomeOf(memberId);
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
         foreach (var (campaign, points) in spends)
-        {
-            var slices = CampaignBudgetSlice.IdsFor(campaign);
-            if (points > 0)
-            {
-                var home = slices[CampaignBudgetSlice.HomeOf(memberId)];
-                if (await ScalarAsync(session, string.Format(Take, table), ct, slices, points, home) is not null)
-                    continue;
-                // a free slice may have enough in a moment: decided again then; none ever will: take from several
-                if (
-                    await ScalarAsync(session, string.Format(MostInOneSlice, table), ct, slices) is long most
-                    && most >= points
-                )
-                    throw new WriteConflict($"every slice of campaign {campaign}'s budget is taken at the moment");
-                await TakeFromSeveralAsync(session, table, campaign, slices, points, ct);
-                continue;
-            }
-            var left = -points;
-            foreach (var slice in slices.TakeWhile(_ => left > 0))
-                left -= await ScalarAsync(session, string.Format(GiveBack, table), ct, slice, left) as long? ?? 0;
-        }
+            session.QueueOperation(new MoveBudget(schema, campaign, points, home));
     }
 
-    private static async Task TakeFromSeveralAsync(
-        IDocumentSession session,
-        string table,
-        string campaign,
-        string[] slices,
-        long points,
-        CancellationToken ct
-    )
+    /// <summary>
+    /// The SQLSTATE <see cref="MoveFunction"/> fails with when the budget cannot give what the write decided on now:
+    /// every slice with enough is held by another writer, or other writers took what was left. The write is decided
+    /// again.
+    /// </summary>
+    public const string TakenMeanwhile = "LB409";
+
+    /// <summary>
+    /// The function that moves a budget by some points, as <see cref="MoveBudget"/> calls it. Taking: a whole slice
+    /// with enough, the member's own first, skipping slices other writers hold; when those with enough are all held,
+    /// failing with <see cref="TakenMeanwhile"/>; when no slice has enough, locking every slice in order and taking
+    /// from several, or failing too when they have too little left in all. Giving back: to the slices in order, never
+    /// below what each has given.
+    /// </summary>
+    public static Function MoveFunction(string schema)
     {
-        var left = await UsedAsync(session, table, slices, ct, "(data->>'Budget')::bigint - (data->>'Used')::bigint");
-        if (left.Sum() < points)
-            throw new WriteConflict($"the budget of campaign {campaign} has less than {points} points left");
-        var update =
-            $"update {table} set data = jsonb_set(data, '{{Used}}', to_jsonb((data->>'Used')::bigint + $2)) "
-            + "where id = $1";
-        for (var i = 0; i < slices.Length && points > 0; i++)
+        var table = $"{schema}.mt_doc_campaignbudgetslice";
+        const string left = "(data->>'Budget')::bigint - (data->>'Used')::bigint";
+        const string used = "(data->>'Used')::bigint";
+        return new Function(
+            new PostgresqlObjectName(schema, "move_campaign_budget", SchemaUtils.IdentifierUsage.Function),
+            $$"""
+            create or replace function {{schema}}.move_campaign_budget(slices text[], points bigint, home text)
+            returns void language plpgsql as $fn$
+            declare
+              rest bigint := abs(points);
+              slice record;
+            begin
+              if points < 0 then
+                for slice in select id, {{used}} as used from {{table}} where id = any(slices)
+                             order by id for update loop
+                  exit when rest = 0;
+                  update {{table}} set data = jsonb_set(data, '{Used}', to_jsonb(slice.used - least(slice.used, rest)))
+                  where id = slice.id;
+                  rest := rest - least(slice.used, rest);
+                end loop;
+                return;
+              end if;
+              -- a slice with enough that no other writer holds, the member's own first
+              update {{table}} t set data = jsonb_set(t.data, '{Used}', to_jsonb((t.data->>'Used')::bigint + points))
+              from (select id from {{table}} where id = any(slices) and {{left}} >= points
+                    order by id = home desc, id limit 1 for update skip locked) taken
+              where t.id = taken.id;
+              if found then
+                return;
+              end if;
+              -- every slice with enough is held by another writer: decided again in a moment
+              if (select max({{left}}) from {{table}} where id = any(slices)) >= points then
+                raise exception 'every slice of % with % points left is held', slices[1], points
+                  using errcode = '{{TakenMeanwhile}}';
+              end if;
+              -- no slice has enough: take from several
+              perform 1 from {{table}} where id = any(slices) order by id for update;
+              if (select coalesce(sum(greatest({{left}}, 0)), 0) from {{table}} where id = any(slices)) < points then
+                raise exception 'the budget of % has less than % points left', slices[1], points
+                  using errcode = '{{TakenMeanwhile}}';
+              end if;
+              for slice in select id, greatest({{left}}, 0) as spare from {{table}} where id = any(slices)
+                           order by id loop
+                exit when rest = 0;
+                update {{table}} set data = jsonb_set(data, '{Used}', to_jsonb({{used}} + least(slice.spare, rest)))
+                where id = slice.id;
+                rest := rest - least(slice.spare, rest);
+              end loop;
+            end
+            $fn$;
+            """
+        );
+    }
+
+    /// <summary>One campaign's budget moved by <paramref name="Points"/> (given back when negative).</summary>
+    private sealed record MoveBudget(string Schema, string Campaign, long Points, int Home) : IStorageOperation
+    {
+        public Type DocumentType => typeof(CampaignBudgetSlice);
+
+        public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
         {
-            var take = Math.Min(left[i], points);
-            if (take > 0)
-                await ScalarAsync(session, update, ct, slices[i], take);
-            points -= take;
+            var slices = CampaignBudgetSlice.IdsFor(Campaign);
+            builder.Append($"select {Schema}.move_campaign_budget(");
+            builder.AppendParameter(slices);
+            builder.Append(", ");
+            builder.AppendParameter(Points);
+            builder.Append(", ");
+            builder.AppendParameter(slices[Home]);
+            builder.Append(")");
         }
+
+        // The call answers one row of nothing; the batch steps past it. Failures come as the function's SQLSTATE.
+        public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) =>
+            Task.CompletedTask;
+
+        public OperationRole Role() => OperationRole.Other;
     }
 
     // The first value stands apart so that an array given as it is one parameter, not the parameters.

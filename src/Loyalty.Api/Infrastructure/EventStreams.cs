@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JasperFx;
+using Loyalty.Api.Campaigns;
 using Loyalty.Domain.Common;
 using Marten;
 using Marten.Services.BatchQuerying;
@@ -242,8 +243,12 @@ public sealed class EventStreams(
             or JasperFx.Events.ExistingStreamIdCollisionException
             or Marten.Exceptions.ExistingStreamIdCollisionException
             or DocumentAlreadyExistsException => true,
-            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } =>
-                true,
+            PostgresException
+            {
+                SqlState: PostgresErrorCodes.UniqueViolation
+                    or PostgresErrorCodes.DeadlockDetected
+                    or CampaignBudgets.TakenMeanwhile,
+            } => true,
             _ => e.InnerException is { } inner && IsWriteConflict(inner),
         };
 

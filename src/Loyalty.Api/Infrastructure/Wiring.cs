@@ -167,6 +167,7 @@ public static class Wiring
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         opts.Schema.For<CampaignView>().UniqueIndex(c => c.Code).Index(c => c.Status);
         opts.Schema.For<CampaignBudgetSlice>();
+        opts.Storage.ExtendedSchemaObjects.Add(CampaignBudgets.MoveFunction(opts.DatabaseSchemaName));
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
         return opts;
     }

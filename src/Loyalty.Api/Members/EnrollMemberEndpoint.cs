@@ -118,5 +118,9 @@ public sealed record EnrollingMember(
         IReadOnlyDictionary<string, long> budgetLeft,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
-    ) => CampaignBudgets.SpendAsync(session, Enrolled.MemberId, events, ct);
+    )
+    {
+        CampaignBudgets.Spend(session, Enrolled.MemberId, events);
+        return Task.CompletedTask;
+    }
 }

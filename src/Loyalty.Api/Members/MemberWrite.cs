@@ -90,7 +90,11 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
         MemberState<TRecord> state,
         IReadOnlyList<IMemberEvent> events,
         CancellationToken ct
-    ) => CampaignBudgets.SpendAsync(session, MemberId, events, ct);
+    )
+    {
+        CampaignBudgets.Spend(session, MemberId, events);
+        return Task.CompletedTask;
+    }
 
     /// <summary>What the runner appends: the step's events, then the consolidation of the lots they leave.</summary>
     IReadOnlyList<IMemberEvent> IStreamWrite<MemberState<TRecord>, IMemberEvent, TResponse>.Decide(
