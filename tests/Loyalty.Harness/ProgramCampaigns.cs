@@ -32,7 +32,7 @@ public static class ProgramCampaigns
                 status,
                 new { kind = "points-per-purchase", points = 20 },
                 new { minimumAmount = 30, minimumOnPurchase = true },
-                budget: Environment.GetEnvironmentVariable("BENCH_NO_BUDGET") is null ? 1_000_000_000 : null
+                budget: 1_000_000_000
             )
         );
         await Put(

@@ -69,11 +69,14 @@ public static class Wiring
 
         services
             .AddMarten(sp =>
-                StoreOptionsFor(
+            {
+                var opts = StoreOptionsFor(
                     sp.GetRequiredService<LoyaltyDatabase>().DataSource,
                     sp.GetRequiredService<LoyaltyMetrics>()
-                )
-            )
+                );
+                opts.Logger(new MartenLog(sp.GetRequiredService<ILogger<IDocumentStore>>()));
+                return opts;
+            })
             .UseLightweightSessions()
             .AddAsyncDaemon(DaemonMode.HotCold)
             .ApplyAllDatabaseChangesOnStartup()
