@@ -6,7 +6,9 @@ using Npgsql;
 
 namespace Loyalty.Api.Tests.Infrastructure;
 
-/// <summary>Failed commands are logged without their SQL or values; write conflicts, which are retried, at Debug.</summary>
+/// <summary>
+/// Failed commands are logged without their SQL or values; write conflicts, which are retried, at Debug.
+/// </summary>
 public class MartenLogTests
 {
     private const string Sql = "insert into loyalty.mt_doc_memberview (id, data) values ($1, $2)";
