@@ -1,0 +1,205 @@
+using Loyalty.Domain.Common;
+using Loyalty.Domain.Referrals;
+using NodaTime;
+
+namespace Loyalty.Domain.Tests.Referrals;
+
+public class ReferralLifecycleTests
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 11, 28, 12, 0);
+    private static readonly Actor Till = new("api-key", "pos", "pos");
+    private static readonly Guid Ada = new("aaaaaaaa-0000-0000-0000-000000000001");
+    private static readonly Guid Grace = new("bbbbbbbb-0000-0000-0000-000000000002");
+    private static readonly ReferralSignals AdaSignals = new("ada@gmail.com", "+31611111111", "phone-a", null);
+    private static readonly ReferralSignals GraceSignals = new("grace@example.com", "+31622222222", "phone-g", null);
+
+    private static readonly ReferralRules Rules = new(
+        true,
+        new(500, false),
+        new(250, true),
+        ReferralRules.FirstPurchase,
+        20m,
+        null,
+        null,
+        ReferralRules.ClawBack,
+        3,
+        Duration.FromDays(1),
+        null
+    );
+
+    private static ReferrerFacts AdaFacts(params Instant[] recent) => new(Ada, false, AdaSignals, recent);
+
+    private static MakeReferral GraceJoins(ReferralSignals? signals = null, int purchases = 0) =>
+        new(Grace, "K7Q4MX2P", signals ?? GraceSignals, purchases, Now, Till);
+
+    private static IReadOnlyList<IReferralEvent> Make(
+        MakeReferral? cmd = null,
+        ReferrerFacts? referrer = null,
+        ReferralRules? rules = null,
+        Referral? existing = null
+    ) => MakeReferral.Decide(cmd ?? GraceJoins(), referrer ?? AdaFacts(), existing, rules ?? Rules, 4, 14);
+
+    private static Referral? Fold(IEnumerable<IReferralEvent> events, Referral? from = null) =>
+        events.Aggregate(from, Referral.Evolve);
+
+    [Fact]
+    public void a_referral_is_made_on_the_terms_in_force_and_waits_for_the_first_purchase()
+    {
+        var made = Assert.IsType<ReferralMade>(Assert.Single(Make()));
+
+        Assert.Equal((Ada, Grace, "K7Q4MX2P"), (made.ReferrerId, made.ReferredId, made.Code));
+        Assert.Equal(Referral.StreamIdFor(Grace), made.ReferralId);
+        Assert.Equal(
+            new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", 20m, "claw-back", 14),
+            made.Terms
+        );
+        var referral = Fold([made])!;
+        Assert.Equal(Referral.Referred, referral.Status);
+        Assert.False(referral.Held);
+    }
+
+    [Fact]
+    public void with_the_enrollment_as_trigger_it_qualifies_and_is_due_at_once()
+    {
+        var events = Make(rules: Rules with { Trigger = ReferralRules.Enrollment, MinimumPaid = null });
+
+        var qualified = Assert.IsType<ReferralQualified>(events[^1]);
+        Assert.Equal((Now, Now), (qualified.At, qualified.RewardDue));
+        Assert.Equal(Referral.Qualified, Fold(events)!.Status);
+    }
+
+    public static TheoryData<string, Func<IReadOnlyList<IReferralEvent>>> Refusals =>
+        new()
+        {
+            { "the program takes no referrals", () => Make(rules: Rules with { Enabled = false }) },
+            { "belongs to no member", () => MakeReferral.Decide(GraceJoins(), null, null, Rules, 4, 14) },
+            { "is the member's own", () => Make(referrer: AdaFacts() with { MemberId = Grace }) },
+            { "belongs to a member who left the program", () => Make(referrer: AdaFacts() with { Closed = true }) },
+            { "comes after the member's first purchase", () => Make(GraceJoins(purchases: 1)) },
+        };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void a_referral_that_cannot_be_is_refused_on_the_code(
+        string reason,
+        Func<IReadOnlyList<IReferralEvent>> decide
+    )
+    {
+        var refused = Assert.Throws<RuleBroken>(decide);
+        Assert.Equal(("referralCode", reason), (refused.Field, refused.Reason));
+    }
+
+    [Fact]
+    public void a_member_is_referred_once()
+    {
+        var existing = Fold(Make());
+
+        var refused = Assert.Throws<Conflict>(() => Make(existing: existing));
+        Assert.Equal("referralCode", refused.Field);
+    }
+
+    [Fact]
+    public void shared_signals_and_a_fast_referrer_hold_the_referral_with_the_reasons()
+    {
+        var sameInbox = GraceSignals with { Email = "A.D.A+friend@googlemail.com", Device = "phone-a" };
+        var recent = new[] { Now - Duration.FromHours(2), Now - Duration.FromHours(5), Now - Duration.FromHours(9) };
+
+        var events = Make(GraceJoins(sameInbox), AdaFacts(recent));
+
+        var held = Assert.IsType<ReferralHeld>(events[1]);
+        Assert.Equal(["same-email", "same-device", MakeReferral.Velocity], held.Reasons);
+        Assert.True(Fold(events)!.Held);
+    }
+
+    [Fact]
+    public void the_first_purchase_qualifies_it_with_the_reward_due_after_the_return_window()
+    {
+        var referral = Fold(Make());
+
+        var events = QualifyReferral.OnFirstPurchase(referral, "pos/T1", 25m, Now);
+
+        var qualified = Assert.IsType<ReferralQualified>(Assert.Single(events));
+        Assert.Equal(
+            ("pos/T1", 25m, Now + Duration.FromDays(14)),
+            (qualified.Purchase, qualified.Paid, qualified.RewardDue)
+        );
+        Assert.Empty(QualifyReferral.OnFirstPurchase(Fold(events, referral), "pos/T2", 90m, Now));
+    }
+
+    [Fact]
+    public void a_first_purchase_below_the_minimum_fails_it()
+    {
+        var events = QualifyReferral.OnFirstPurchase(Fold(Make()), "pos/T1", 19.99m, Now);
+
+        Assert.IsType<ReferralFailed>(Assert.Single(events));
+        Assert.Equal(Referral.Failed, Fold(events, Fold(Make()))!.Status);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(19.99, true)]
+    [InlineData(20, false)]
+    public void a_return_inside_the_window_fails_it_when_the_purchase_no_longer_pays_the_minimum(
+        decimal stillPaid,
+        bool fails
+    )
+    {
+        var made = Fold(Make());
+        var qualified = Fold(QualifyReferral.OnFirstPurchase(made, "pos/T1", 25m, Now), made);
+
+        var events = FailReferral.OnReturn(qualified, "pos/T1", stillPaid, Now + Duration.FromDays(3));
+
+        Assert.Equal(fails, events.Count == 1);
+        Assert.Empty(FailReferral.OnReturn(qualified, "pos/OTHER", 0m, Now));
+    }
+
+    [Fact]
+    public void a_member_who_leaves_before_the_reward_fails_it()
+    {
+        var failed = FailReferral.OnMemberClosed(Fold(Make()), Now);
+
+        Assert.Equal("the member left the program", Assert.IsType<ReferralFailed>(Assert.Single(failed)).Reason);
+        Assert.Empty(FailReferral.OnMemberClosed(Fold(failed, Fold(Make())), Now));
+    }
+
+    [Fact]
+    public void a_held_referral_is_approved_or_rejected_with_a_reason_and_a_rejected_one_is_final()
+    {
+        var held = Fold(Make(GraceJoins(AdaSignals)))!;
+        var manager = new Actor("staff", "pm-1", "Pat");
+
+        var approved = ReviewReferral.Decide(ReviewReferral.Parse(held.Id, "approve", "checked", Now, manager), held);
+        Assert.False(Referral.Evolve(held, approved)!.Held);
+
+        var rejected = ReviewReferral.Decide(
+            ReviewReferral.Parse(held.Id, "reject", "same person", Now, manager),
+            held
+        );
+        var ended = Referral.Evolve(held, rejected)!;
+        Assert.Equal((Referral.Rejected, "same person"), (ended.Status, ended.Reason));
+        Assert.Throws<Conflict>(() =>
+            ReviewReferral.Decide(ReviewReferral.Parse(held.Id, "approve", "again", Now, manager), ended)
+        );
+    }
+
+    [Fact]
+    public void only_a_held_referral_can_be_approved_and_a_review_needs_a_decision_and_a_reason()
+    {
+        var open = Fold(Make())!;
+
+        Assert.Throws<Conflict>(() =>
+            ReviewReferral.Decide(ReviewReferral.Parse(open.Id, "approve", "ok", Now, Till), open)
+        );
+        Assert.Throws<NotFound>(() =>
+            ReviewReferral.Decide(ReviewReferral.Parse(open.Id, "reject", "x", Now, Till), null)
+        );
+        Assert.Equal(
+            "decision",
+            Assert.Throws<InvalidInput>(() => ReviewReferral.Parse(open.Id, "maybe", "x", Now, Till)).Field
+        );
+        Assert.Equal(
+            "reason",
+            Assert.Throws<InvalidInput>(() => ReviewReferral.Parse(open.Id, "reject", " ", Now, Till)).Field
+        );
+    }
+}
