@@ -19,7 +19,7 @@ public static class FailReferral
     {
         if (referral is not { Status: Referral.Qualified } || referral.Purchase != purchase)
             return [];
-        if (stillPaid > 0 && stillPaid >= (referral.Terms.MinimumPaid ?? 0m))
+        if (referral.StillQualifiedBy(stillPaid))
             return [];
         return [new ReferralFailed(referral.Id, "the qualifying purchase was returned", at)];
     }

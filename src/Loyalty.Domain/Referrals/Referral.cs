@@ -27,12 +27,16 @@ public sealed record Referral(
     public const string Rewarded = "rewarded";
     public const string Failed = "failed";
     public const string Rejected = "rejected";
+    public const string ClawedBack = "clawed-back";
 
     /// <summary>Held for review and not yet approved or rejected.</summary>
     public bool Held => HeldFor.Count > 0;
 
     /// <summary>Whether it may still pay: neither failed nor rejected, nor paid already.</summary>
     public bool Open => Status is Referred or Qualified;
+
+    /// <summary>Whether its purchase, after a return, still pays something and at least the minimum.</summary>
+    public bool StillQualifiedBy(decimal stillPaid) => stillPaid > 0 && stillPaid >= (Terms.MinimumPaid ?? 0m);
 
     public static Guid StreamIdFor(Guid referredId) =>
         new(MD5.HashData([.. "loyalty-referral/"u8, .. referredId.ToByteArray()]));
@@ -53,6 +57,8 @@ public sealed record Referral(
                 RewardDue = e.RewardDue,
             },
             (_, ReferralFailed e) => referral with { Status = Failed, Reason = e.Reason },
+            (_, ReferralRewarded) => referral with { Status = Rewarded },
+            (_, ReferralClawedBack e) => referral with { Status = ClawedBack, Reason = e.Reason },
             _ => referral,
         };
 }

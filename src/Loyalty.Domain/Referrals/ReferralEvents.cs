@@ -19,7 +19,9 @@ public sealed record ReferralTerms(
     string Trigger,
     decimal? MinimumPaid,
     string OnReturn,
-    int PendingDays
+    int PendingDays,
+    int? MonthlyCap = null,
+    int? LifetimeCap = null
 )
 {
     public static ReferralTerms Of(ReferralRules rules, int rulesVersion, int pendingDays) =>
@@ -30,7 +32,9 @@ public sealed record ReferralTerms(
             rules.Trigger,
             rules.MinimumPaid,
             rules.OnReturn,
-            pendingDays
+            pendingDays,
+            rules.MonthlyCap,
+            rules.LifetimeCap
         );
 }
 
@@ -62,3 +66,18 @@ public sealed record ReferralQualified(Guid ReferralId, string? Purchase, decima
 
 /// <summary>It will never pay: the reason says why (a return inside the window, a closed member…).</summary>
 public sealed record ReferralFailed(Guid ReferralId, string Reason, Instant At) : IReferralEvent;
+
+/// <summary>
+/// Both sides' rewards were decided, once the return window passed: the points each is given (the referrer's may
+/// be 0, withheld by a cap, with the reason). The points themselves are events of each member's stream.
+/// </summary>
+public sealed record ReferralRewarded(
+    Guid ReferralId,
+    int ReferrerPoints,
+    int ReferredPoints,
+    string? ReferrerWithheld,
+    Instant At
+) : IReferralEvent;
+
+/// <summary>The qualifying purchase was returned after the reward, and the terms take rewards back.</summary>
+public sealed record ReferralClawedBack(Guid ReferralId, string Reason, Instant At) : IReferralEvent;

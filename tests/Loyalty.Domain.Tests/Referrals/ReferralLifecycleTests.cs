@@ -203,3 +203,109 @@ public class ReferralLifecycleTests
         );
     }
 }
+
+public class ReferralRewardTests
+{
+    private static readonly DateTimeZone Amsterdam = DateTimeZoneProviders.Tzdb["Europe/Amsterdam"];
+    private static readonly Instant Bought = Instant.FromUtc(2026, 11, 10, 12, 0);
+    private static readonly Instant Due = Bought + Duration.FromDays(14);
+
+    private static Referral Qualified(int? monthlyCap = null, int? lifetimeCap = null, string onReturn = "claw-back")
+    {
+        var terms = new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", 20m, onReturn, 14)
+        {
+            MonthlyCap = monthlyCap,
+            LifetimeCap = lifetimeCap,
+        };
+        var made = new ReferralMade(
+            Guid.NewGuid(),
+            Guid.NewGuid(),
+            Guid.NewGuid(),
+            "K7Q4MX2P",
+            terms,
+            Bought,
+            Actor.System("t")
+        );
+        return new[]
+        {
+            (IReferralEvent)made,
+            new ReferralQualified(made.ReferralId, "pos/T1", 25m, Bought, Due),
+        }.Aggregate((Referral?)null, Referral.Evolve)!;
+    }
+
+    [Fact]
+    public void nothing_is_rewarded_before_the_return_window_has_passed_and_once_after()
+    {
+        var referral = Qualified();
+
+        Assert.Empty(RewardReferral.WhenDue(referral, [], Amsterdam, Due - Duration.FromSeconds(1)));
+        var rewarded = Assert.IsType<ReferralRewarded>(
+            Assert.Single(RewardReferral.WhenDue(referral, [], Amsterdam, Due))
+        );
+        Assert.Equal(
+            (500, 250, (string?)null),
+            (rewarded.ReferrerPoints, rewarded.ReferredPoints, rewarded.ReferrerWithheld)
+        );
+        Assert.Empty(RewardReferral.WhenDue(Referral.Evolve(referral, rewarded), [], Amsterdam, Due));
+    }
+
+    [Fact]
+    public void a_held_referral_waits_for_approval()
+    {
+        var held = Referral.Evolve(Qualified(), new ReferralHeld(Guid.Empty, ["same-device"], Bought))!;
+
+        Assert.Empty(RewardReferral.WhenDue(held, [], Amsterdam, Due));
+        var approved = Referral.Evolve(held, new ReferralApproved(held.Id, "ok", Due, Actor.System("pm")));
+        Assert.Single(RewardReferral.WhenDue(approved, [], Amsterdam, Due));
+    }
+
+    [Fact]
+    public void the_referrers_caps_count_local_months_and_never_withhold_the_new_members_share()
+    {
+        // Due on 24 November; 1 November 00:30 in Amsterdam is still 31 October in UTC.
+        var earlierThisMonth = new[] { Instant.FromUtc(2026, 10, 31, 23, 30), Instant.FromUtc(2026, 11, 20, 9, 0) };
+        var lastMonth = new[] { Instant.FromUtc(2026, 10, 31, 22, 30) };
+
+        var monthly = RewardReferral.WhenDue(Qualified(monthlyCap: 2), earlierThisMonth, Amsterdam, Due);
+        var underCap = RewardReferral.WhenDue(Qualified(monthlyCap: 2), lastMonth, Amsterdam, Due);
+        var lifetime = RewardReferral.WhenDue(
+            Qualified(lifetimeCap: 3),
+            [.. earlierThisMonth, .. lastMonth],
+            Amsterdam,
+            Due
+        );
+
+        var capped = Assert.IsType<ReferralRewarded>(Assert.Single(monthly));
+        Assert.Equal(
+            (0, 250, "the monthly cap of 2 is reached"),
+            (capped.ReferrerPoints, capped.ReferredPoints, capped.ReferrerWithheld)
+        );
+        Assert.Equal(500, Assert.IsType<ReferralRewarded>(Assert.Single(underCap)).ReferrerPoints);
+        Assert.Equal(
+            "the lifetime cap of 3 is reached",
+            Assert.IsType<ReferralRewarded>(Assert.Single(lifetime)).ReferrerWithheld
+        );
+    }
+
+    [Theory]
+    [InlineData("claw-back", 0, true)]
+    [InlineData("claw-back", 19.99, true)]
+    [InlineData("claw-back", 20, false)]
+    [InlineData("keep", 0, false)]
+    public void a_return_after_the_reward_claws_it_back_only_when_the_terms_say_so(
+        string onReturn,
+        decimal stillPaid,
+        bool clawedBack
+    )
+    {
+        var referral = Qualified(onReturn: onReturn);
+        var rewarded = Referral.Evolve(referral, RewardReferral.WhenDue(referral, [], Amsterdam, Due).Single());
+
+        var events = RewardReferral.OnReturn(rewarded, "pos/T1", stillPaid, Due + Duration.FromDays(2));
+
+        Assert.Equal(clawedBack, events.Count == 1);
+        Assert.Empty(FailReferral.OnReturn(rewarded, "pos/T1", 0m, Due));
+        if (clawedBack)
+            Assert.Equal(Referral.ClawedBack, Referral.Evolve(rewarded, events[0])!.Status);
+    }
+}
