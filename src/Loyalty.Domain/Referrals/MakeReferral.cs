@@ -33,7 +33,8 @@ public sealed record MakeReferral(
         Referral? existing,
         ReferralRules rules,
         int rulesVersion,
-        int pendingDays
+        int pendingDays,
+        string currency
     )
     {
         if (!rules.Enabled)
@@ -50,7 +51,7 @@ public sealed record MakeReferral(
             throw new Conflict("referralCode", "the member was referred already");
 
         var id = Referral.StreamIdFor(cmd.ReferredId);
-        var terms = ReferralTerms.Of(rules, rulesVersion, pendingDays);
+        var terms = ReferralTerms.Of(rules, rulesVersion, pendingDays, currency);
         var events = new List<IReferralEvent>
         {
             new ReferralMade(id, referrer.MemberId, cmd.ReferredId, cmd.Code, terms, cmd.At, cmd.By),

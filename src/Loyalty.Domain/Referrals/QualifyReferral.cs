@@ -1,3 +1,4 @@
+using Loyalty.Domain.Common;
 using NodaTime;
 
 namespace Loyalty.Domain.Referrals;
@@ -13,13 +14,13 @@ public static class QualifyReferral
     public static IReadOnlyList<IReferralEvent> OnFirstPurchase(
         Referral? referral,
         string purchase,
-        decimal paid,
+        Money paid,
         Instant at
     )
     {
         if (referral is not { Status: Referral.Referred, Terms.Trigger: ReferralRules.FirstPurchase })
             return [];
-        if (paid < (referral.Terms.MinimumPaid ?? 0m))
+        if (paid.Amount < (referral.Terms.MinimumPaid?.Amount ?? 0m))
             return [new ReferralFailed(referral.Id, $"the first purchase paid {paid}, below the minimum", at)];
         var due = at + Duration.FromDays(referral.Terms.PendingDays);
         return [new ReferralQualified(referral.Id, purchase, paid, at, due)];

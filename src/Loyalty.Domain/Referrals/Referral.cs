@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Loyalty.Domain.Common;
 using NodaTime;
 
 namespace Loyalty.Domain.Referrals;
@@ -17,7 +18,7 @@ public sealed record Referral(
     Instant MadeAt,
     IReadOnlyList<string> HeldFor,
     string? Purchase = null,
-    decimal? Paid = null,
+    Money? Paid = null,
     Instant? RewardDue = null,
     string? Reason = null
 )
@@ -36,7 +37,7 @@ public sealed record Referral(
     public bool Open => Status is Referred or Qualified;
 
     /// <summary>Whether its purchase, after a return, still pays something and at least the minimum.</summary>
-    public bool StillQualifiedBy(decimal stillPaid) => stillPaid > 0 && stillPaid >= (Terms.MinimumPaid ?? 0m);
+    public bool StillQualifiedBy(decimal stillPaid) => stillPaid > 0 && stillPaid >= (Terms.MinimumPaid?.Amount ?? 0m);
 
     public static Guid StreamIdFor(Guid referredId) =>
         new(MD5.HashData([.. "loyalty-referral/"u8, .. referredId.ToByteArray()]));

@@ -17,20 +17,20 @@ public sealed record ReferralTerms(
     ReferralReward Referrer,
     ReferralReward Referred,
     string Trigger,
-    decimal? MinimumPaid,
+    Money? MinimumPaid,
     string OnReturn,
     int PendingDays,
     int? MonthlyCap = null,
     int? LifetimeCap = null
 )
 {
-    public static ReferralTerms Of(ReferralRules rules, int rulesVersion, int pendingDays) =>
+    public static ReferralTerms Of(ReferralRules rules, int rulesVersion, int pendingDays, string currency) =>
         new(
             rulesVersion,
             rules.Referrer,
             rules.Referred,
             rules.Trigger,
-            rules.MinimumPaid,
+            rules.MinimumPaid is { } minimum ? new Money(minimum, currency) : null,
             rules.OnReturn,
             pendingDays,
             rules.MonthlyCap,
@@ -61,7 +61,7 @@ public sealed record ReferralRejected(Guid ReferralId, string Reason, Instant At
 /// The trigger happened: the enrollment itself, or the new member's first purchase (<paramref name="Purchase"/>,
 /// paying <paramref name="Paid"/>). Rewards are due once the purchase's return window has passed.
 /// </summary>
-public sealed record ReferralQualified(Guid ReferralId, string? Purchase, decimal? Paid, Instant At, Instant RewardDue)
+public sealed record ReferralQualified(Guid ReferralId, string? Purchase, Money? Paid, Instant At, Instant RewardDue)
     : IReferralEvent;
 
 /// <summary>It will never pay: the reason says why (a return inside the window, a closed member…).</summary>

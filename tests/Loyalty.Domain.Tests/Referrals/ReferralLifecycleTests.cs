@@ -6,6 +6,8 @@ namespace Loyalty.Domain.Tests.Referrals;
 
 public class ReferralLifecycleTests
 {
+    internal static Money Eur(decimal amount) => new(amount, "EUR");
+
     private static readonly Instant Now = Instant.FromUtc(2026, 11, 28, 12, 0);
     private static readonly Actor Till = new("api-key", "pos", "pos");
     private static readonly Guid Ada = new("aaaaaaaa-0000-0000-0000-000000000001");
@@ -37,7 +39,7 @@ public class ReferralLifecycleTests
         ReferrerFacts? referrer = null,
         ReferralRules? rules = null,
         Referral? existing = null
-    ) => MakeReferral.Decide(cmd ?? GraceJoins(), referrer ?? AdaFacts(), existing, rules ?? Rules, 4, 14);
+    ) => MakeReferral.Decide(cmd ?? GraceJoins(), referrer ?? AdaFacts(), existing, rules ?? Rules, 4, 14, "EUR");
 
     private static Referral? Fold(IEnumerable<IReferralEvent> events, Referral? from = null) =>
         events.Aggregate(from, Referral.Evolve);
@@ -50,7 +52,7 @@ public class ReferralLifecycleTests
         Assert.Equal((Ada, Grace, "K7Q4MX2P"), (made.ReferrerId, made.ReferredId, made.Code));
         Assert.Equal(Referral.StreamIdFor(Grace), made.ReferralId);
         Assert.Equal(
-            new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", 20m, "claw-back", 14),
+            new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", Eur(20m), "claw-back", 14),
             made.Terms
         );
         var referral = Fold([made])!;
@@ -72,7 +74,7 @@ public class ReferralLifecycleTests
         new()
         {
             { "the program takes no referrals", () => Make(rules: Rules with { Enabled = false }) },
-            { "belongs to no member", () => MakeReferral.Decide(GraceJoins(), null, null, Rules, 4, 14) },
+            { "belongs to no member", () => MakeReferral.Decide(GraceJoins(), null, null, Rules, 4, 14, "EUR") },
             { "is the member's own", () => Make(referrer: AdaFacts() with { MemberId = Grace }) },
             { "belongs to a member who left the program", () => Make(referrer: AdaFacts() with { Closed = true }) },
             { "comes after the member's first purchase", () => Make(GraceJoins(purchases: 1)) },
@@ -116,20 +118,20 @@ public class ReferralLifecycleTests
     {
         var referral = Fold(Make());
 
-        var events = QualifyReferral.OnFirstPurchase(referral, "pos/T1", 25m, Now);
+        var events = QualifyReferral.OnFirstPurchase(referral, "pos/T1", Eur(25m), Now);
 
         var qualified = Assert.IsType<ReferralQualified>(Assert.Single(events));
         Assert.Equal(
-            ("pos/T1", 25m, Now + Duration.FromDays(14)),
+            ("pos/T1", Eur(25m), Now + Duration.FromDays(14)),
             (qualified.Purchase, qualified.Paid, qualified.RewardDue)
         );
-        Assert.Empty(QualifyReferral.OnFirstPurchase(Fold(events, referral), "pos/T2", 90m, Now));
+        Assert.Empty(QualifyReferral.OnFirstPurchase(Fold(events, referral), "pos/T2", Eur(90m), Now));
     }
 
     [Fact]
     public void a_first_purchase_below_the_minimum_fails_it()
     {
-        var events = QualifyReferral.OnFirstPurchase(Fold(Make()), "pos/T1", 19.99m, Now);
+        var events = QualifyReferral.OnFirstPurchase(Fold(Make()), "pos/T1", Eur(19.99m), Now);
 
         Assert.IsType<ReferralFailed>(Assert.Single(events));
         Assert.Equal(Referral.Failed, Fold(events, Fold(Make()))!.Status);
@@ -145,7 +147,7 @@ public class ReferralLifecycleTests
     )
     {
         var made = Fold(Make());
-        var qualified = Fold(QualifyReferral.OnFirstPurchase(made, "pos/T1", 25m, Now), made);
+        var qualified = Fold(QualifyReferral.OnFirstPurchase(made, "pos/T1", Eur(25m), Now), made);
 
         var events = FailReferral.OnReturn(qualified, "pos/T1", stillPaid, Now + Duration.FromDays(3));
 
@@ -206,13 +208,15 @@ public class ReferralLifecycleTests
 
 public class ReferralRewardTests
 {
+    private static Money Eur(decimal amount) => ReferralLifecycleTests.Eur(amount);
+
     private static readonly DateTimeZone Amsterdam = DateTimeZoneProviders.Tzdb["Europe/Amsterdam"];
     private static readonly Instant Bought = Instant.FromUtc(2026, 11, 10, 12, 0);
     private static readonly Instant Due = Bought + Duration.FromDays(14);
 
     private static Referral Qualified(int? monthlyCap = null, int? lifetimeCap = null, string onReturn = "claw-back")
     {
-        var terms = new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", 20m, onReturn, 14)
+        var terms = new ReferralTerms(4, new(500, false), new(250, true), "first-purchase", Eur(20m), onReturn, 14)
         {
             MonthlyCap = monthlyCap,
             LifetimeCap = lifetimeCap,
@@ -229,7 +233,7 @@ public class ReferralRewardTests
         return new[]
         {
             (IReferralEvent)made,
-            new ReferralQualified(made.ReferralId, "pos/T1", 25m, Bought, Due),
+            new ReferralQualified(made.ReferralId, "pos/T1", Eur(25m), Bought, Due),
         }.Aggregate((Referral?)null, Referral.Evolve)!;
     }
 
