@@ -31,24 +31,4 @@ public static class RewardReferral
         var referrerPoints = withheld is null ? terms.Referrer.Points : 0;
         return [new ReferralRewarded(referral.Id, referrerPoints, terms.Referred.Points, withheld, at)];
     }
-
-    /// <summary>
-    /// The qualifying purchase returned after the reward, so that it no longer pays the minimum: taken back when the
-    /// terms say so (through each member's ledger and its deficit rule), kept otherwise.
-    /// </summary>
-    public static IReadOnlyList<IReferralEvent> OnReturn(
-        Referral? referral,
-        string purchase,
-        decimal stillPaid,
-        Instant at
-    )
-    {
-        if (referral is not { Status: Referral.Rewarded } || referral.Purchase != purchase)
-            return [];
-        if (referral.StillQualifiedBy(stillPaid))
-            return [];
-        return referral.Terms.OnReturn == ReferralRules.ClawBack
-            ? [new ReferralClawedBack(referral.Id, "the qualifying purchase was returned", at)]
-            : [];
-    }
 }

@@ -149,10 +149,10 @@ public class ReferralLifecycleTests
         var made = Fold(Make());
         var qualified = Fold(QualifyReferral.OnFirstPurchase(made, "pos/T1", Eur(25m), Now), made);
 
-        var events = FailReferral.OnReturn(qualified, "pos/T1", stillPaid, Now + Duration.FromDays(3));
+        var events = ReturnQualifyingPurchase.Decide(qualified, "pos/T1", stillPaid, Now + Duration.FromDays(3));
 
         Assert.Equal(fails, events.Count == 1);
-        Assert.Empty(FailReferral.OnReturn(qualified, "pos/OTHER", 0m, Now));
+        Assert.Empty(ReturnQualifyingPurchase.Decide(qualified, "pos/OTHER", 0m, Now));
     }
 
     [Fact]
@@ -305,10 +305,9 @@ public class ReferralRewardTests
         var referral = Qualified(onReturn: onReturn);
         var rewarded = Referral.Evolve(referral, RewardReferral.WhenDue(referral, [], Amsterdam, Due).Single());
 
-        var events = RewardReferral.OnReturn(rewarded, "pos/T1", stillPaid, Due + Duration.FromDays(2));
+        var events = ReturnQualifyingPurchase.Decide(rewarded, "pos/T1", stillPaid, Due + Duration.FromDays(2));
 
         Assert.Equal(clawedBack, events.Count == 1);
-        Assert.Empty(FailReferral.OnReturn(rewarded, "pos/T1", 0m, Due));
         if (clawedBack)
             Assert.Equal(Referral.ClawedBack, Referral.Evolve(rewarded, events[0])!.Status);
     }
