@@ -77,7 +77,7 @@ public sealed record ReferralRules(
         if (rules.VelocityLimit < 1)
             throw new InvalidInput("velocityLimit", "must be 1 or more");
         if (rules.VelocityWindow <= Duration.Zero || rules.VelocityWindow > Duration.FromDays(366))
-            throw new InvalidInput("velocityWindow", "must be more than nothing and at most 366 days");
+            throw new InvalidInput("velocityWindowHours", "must be from 1 hour to 366 days");
         if (rules.ShareLink is { } link && !IsShareLink(link))
             throw new InvalidInput("shareLink", "must be an absolute https URL with {code} in it");
         if (rules.Enabled && rules.Referrer.Points == 0 && rules.Referred.Points == 0)

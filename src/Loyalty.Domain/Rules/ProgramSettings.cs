@@ -1,5 +1,6 @@
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Memberships;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Tiers;
 using NodaTime;
 
@@ -40,6 +41,9 @@ public sealed record ProgramSettings(
     public IReadOnlyList<TierRulesVersion> TierVersions { get; init; } = [];
 
     public IReadOnlyList<MembershipPlan> MembershipPlans { get; init; } = [];
+
+    /// <summary>The referral rules in force: none taken before a program manager sets them.</summary>
+    public ReferralRules Referrals { get; init; } = ReferralRules.Off;
 
     /// <summary>How long a membership whose payment failed stays active after its period's end.</summary>
     public int MembershipGraceDays { get; init; }
@@ -109,6 +113,7 @@ public sealed record ProgramSettings(
                 MembershipPlans = e.Plans,
                 MembershipGraceDays = e.GraceDays,
             },
+            ReferralRulesChanged e => state with { RuleVersion = e.RuleVersion, Referrals = e.Rules },
             _ => state,
         };
 }

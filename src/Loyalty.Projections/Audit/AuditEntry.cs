@@ -3,6 +3,7 @@ using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
 using Marten.Events.Projections;
 using NodaTime;
@@ -84,6 +85,18 @@ public sealed partial class AuditEntryProjection : EventProjection
             $"rule version {e.Data.RuleVersion} from {e.Data.EffectiveFrom}: {e.Data.Rules.Metric} over "
                 + $"{e.Data.Rules.Window}, "
                 + string.Join(", ", e.Data.Rules.Tiers.Select(t => $"{t.Code} at {t.Threshold} ×{t.EarnMultiplier}"))
+        );
+
+    public AuditEntry Create(IEvent<ReferralRulesChanged> e) =>
+        Entry(
+            e,
+            "referral-rules-changed",
+            e.Data.By,
+            e.Data.At,
+            $"rule version {e.Data.RuleVersion}: "
+                + (e.Data.Rules.Enabled ? "on" : "off")
+                + $", {e.Data.Rules.Referrer.Points} points to the referrer and {e.Data.Rules.Referred.Points} to the "
+                + $"new member on {e.Data.Rules.Trigger}"
         );
 
     public AuditEntry Create(IEvent<MembershipPlansChanged> e) =>

@@ -61,6 +61,8 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /program/tiers/report"] = _ => ("/program/tiers/report", null),
         ["GET /program/membership-plans"] = _ => ("/program/membership-plans", null),
         ["PUT /program/membership-plans"] = _ => ("/program/membership-plans", "{}"),
+        ["GET /program/referrals/rules"] = _ => ("/program/referrals/rules", null),
+        ["PUT /program/referrals"] = _ => ("/program/referrals", "{}"),
         ["GET /members/{id}/membership"] = g => ($"/members/{g.Member}/membership", null),
         ["POST /members/{id}/membership/purchased"] = g => ($"/members/{g.Member}/membership/purchased", "{}"),
         ["POST /members/{id}/membership/renewed"] = g => ($"/members/{g.Member}/membership/renewed", "{}"),
