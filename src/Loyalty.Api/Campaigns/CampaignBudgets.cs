@@ -77,18 +77,11 @@ public static class CampaignBudgets
     }
 
     /// <summary>
-    /// The SQLSTATE <see cref="MoveFunction"/> fails with when the budget cannot give what the write decided on now:
-    /// every slice with enough is held by another writer, or other writers took what was left. The write is decided
-    /// again.
-    /// </summary>
-    public const string TakenMeanwhile = "LB409";
-
-    /// <summary>
     /// The function that moves a budget by some points, as <see cref="MoveBudget"/> calls it. Taking: a whole slice
     /// with enough, the member's own first, skipping slices other writers hold; when those with enough are all held,
-    /// failing with <see cref="TakenMeanwhile"/>; when no slice has enough, locking every slice in order and taking
-    /// from several, or failing too when they have too little left in all. Giving back: to the slices in order, never
-    /// below what each has given.
+    /// failing with <see cref="WriteConflict.SqlState"/> (decided again); when no slice has enough, locking every
+    /// slice in order and taking from several, or failing too when they have too little left in all. Giving back: to
+    /// the slices in order, never below what each has given.
     /// </summary>
     public static Function MoveFunction(string schema)
     {
@@ -125,13 +118,13 @@ public static class CampaignBudgets
               -- every slice with enough is held by another writer: decided again in a moment
               if (select max({{left}}) from {{table}} where id = any(slices)) >= points then
                 raise exception 'every slice of % with % points left is held', slices[1], points
-                  using errcode = '{{TakenMeanwhile}}';
+                  using errcode = '{{WriteConflict.SqlState}}';
               end if;
               -- no slice has enough: take from several
               perform 1 from {{table}} where id = any(slices) order by id for update;
               if (select coalesce(sum(greatest({{left}}, 0)), 0) from {{table}} where id = any(slices)) < points then
                 raise exception 'the budget of % has less than % points left', slices[1], points
-                  using errcode = '{{TakenMeanwhile}}';
+                  using errcode = '{{WriteConflict.SqlState}}';
               end if;
               for slice in select id, greatest({{left}}, 0) as spare from {{table}} where id = any(slices)
                            order by id loop
@@ -225,17 +218,16 @@ public static class CampaignBudgets
         return used.Select((given, i) => (i, given + rest / used.Length + (i < rest % used.Length ? 1 : 0)));
     }
 
-    /// <summary>Each slice's <paramref name="value"/> (what it has given, by default), locking them in order.</summary>
+    /// <summary>What each slice has given, locking them in order.</summary>
     private static async Task<List<long>> UsedAsync(
         IDocumentSession session,
         string table,
         string[] ids,
-        CancellationToken ct,
-        string value = "(data->>'Used')::bigint"
+        CancellationToken ct
     )
     {
         await using var command = new NpgsqlCommand(
-            $"select {value} from {table} where id = any($1) order by id for update",
+            $"select (data->>'Used')::bigint from {table} where id = any($1) order by id for update",
             session.Connection
         )
         {

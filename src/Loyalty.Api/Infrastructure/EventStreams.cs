@@ -1,6 +1,5 @@
 using System.Text.Json;
 using JasperFx;
-using Loyalty.Api.Campaigns;
 using Loyalty.Domain.Common;
 using Marten;
 using Marten.Services.BatchQuerying;
@@ -48,14 +47,19 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
 
     /// <summary>
     /// What the events change beyond the stream, in the same transaction (a campaign's budget). A
-    /// <see cref="WriteConflict"/> thrown here has the write decided again on what it reads then.
+    /// <see cref="WriteConflict"/> thrown here, or raised by the database as <see cref="WriteConflict.SqlState"/>, has
+    /// the write decided again on what it reads then.
     /// </summary>
     Task Enlist(IDocumentSession session, TState state, IReadOnlyList<TEvent> events, CancellationToken ct) =>
         Task.CompletedTask;
 }
 
 /// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
-public sealed class WriteConflict(string what) : Exception(what);
+public sealed class WriteConflict(string what) : Exception(what)
+{
+    /// <summary>The SQLSTATE the project's own database code raises for the same.</summary>
+    public const string SqlState = "LB409";
+}
 
 /// <summary>What a write committed: its answer and its events (none when nothing changed).</summary>
 public sealed record Committed<TEvent, TResponse>(TResponse Response, IReadOnlyList<TEvent> Events);
@@ -247,7 +251,7 @@ public sealed class EventStreams(
             {
                 SqlState: PostgresErrorCodes.UniqueViolation
                     or PostgresErrorCodes.DeadlockDetected
-                    or CampaignBudgets.TakenMeanwhile,
+                    or WriteConflict.SqlState,
             } => true,
             _ => e.InnerException is { } inner && IsWriteConflict(inner),
         };

@@ -38,9 +38,7 @@ public static class ReferralCode
     /// </summary>
     public static string Parse(string? typed, string field)
     {
-        var code = Normalize(Guard.Required(typed, field, 40));
-        if (code.Length is < 4 or > 20 || !code.All(char.IsAsciiLetterOrDigit))
-            throw new InvalidInput(field, "is not a referral code");
+        var code = Shaped(typed, field, "is not a referral code");
         if (IsGenerated(code) && Check(code.AsSpan(0, BodyLength)) != code[BodyLength])
             throw new InvalidInput(field, "has a mistyped character");
         return code;
@@ -51,16 +49,24 @@ public static class ReferralCode
     /// </summary>
     public static string Vanity(string? chosen, string field)
     {
-        var code = Normalize(Guard.Required(chosen, field, 40));
-        if (code.Length is < 4 or > 20 || !code.All(char.IsAsciiLetterOrDigit))
-            throw new InvalidInput(field, "must be 4 to 20 letters and digits");
+        var code = Shaped(chosen, field, "must be 4 to 20 letters and digits");
         if (IsGenerated(code))
             throw new InvalidInput(field, $"must not be {BodyLength + 1} characters of the generated codes' alphabet");
         return code;
     }
 
-    private static string Normalize(string typed) =>
-        new(typed.Where(c => c is not (' ' or '-')).Select(char.ToUpperInvariant).ToArray());
+    /// <summary>
+    /// Upper case without spaces and hyphens: 4 to 20 letters and digits, or refused with <paramref name="reason"/>.
+    /// </summary>
+    private static string Shaped(string? typed, string field, string reason)
+    {
+        var code = new string(
+            Guard.Required(typed, field, 40).Where(c => c is not (' ' or '-')).Select(char.ToUpperInvariant).ToArray()
+        );
+        if (code.Length is < 4 or > 20 || !code.All(char.IsAsciiLetterOrDigit))
+            throw new InvalidInput(field, reason);
+        return code;
+    }
 
     /// <summary>Shaped like a generated code: eight characters, all from the alphabet.</summary>
     private static bool IsGenerated(string code) =>

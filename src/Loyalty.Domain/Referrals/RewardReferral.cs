@@ -1,3 +1,4 @@
+using Loyalty.Domain.Campaigns;
 using NodaTime;
 
 namespace Loyalty.Domain.Referrals;
@@ -22,8 +23,8 @@ public static class RewardReferral
         if (referral is not { Status: Referral.Qualified, Held: false, RewardDue: { } due } || due > at)
             return [];
         var terms = referral.Terms;
-        var month = at.InZone(zone).Date.With(DateAdjusters.StartOfMonth);
-        var inMonth = referrerRewards.Count(r => r.InZone(zone).Date.With(DateAdjusters.StartOfMonth) == month);
+        var month = CampaignUse.PeriodOf(CampaignLimit.Month, at, zone);
+        var inMonth = referrerRewards.Count(r => CampaignUse.PeriodOf(CampaignLimit.Month, r, zone) == month);
         var withheld =
             referrerRewards.Count >= terms.LifetimeCap ? $"the lifetime cap of {terms.LifetimeCap} is reached"
             : inMonth >= terms.MonthlyCap ? $"the monthly cap of {terms.MonthlyCap} is reached"

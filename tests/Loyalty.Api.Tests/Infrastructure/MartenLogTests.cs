@@ -1,4 +1,3 @@
-using Loyalty.Api.Campaigns;
 using Loyalty.Api.Infrastructure;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -18,14 +17,14 @@ public class MartenLogTests
     public void a_write_conflict_is_one_debug_line_naming_its_kind()
     {
         var logger = new ListLogger();
-        var conflict = new PostgresException("every slice is held", "ERROR", "ERROR", CampaignBudgets.TakenMeanwhile);
+        var conflict = new PostgresException("every slice is held", "ERROR", "ERROR", WriteConflict.SqlState);
 
         new MartenLog(logger).LogFailure(Batch(), conflict);
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Debug, entry.Level);
         Assert.Null(entry.Exception);
-        Assert.Contains(CampaignBudgets.TakenMeanwhile, entry.Message);
+        Assert.Contains(WriteConflict.SqlState, entry.Message);
         Assert.DoesNotContain("insert", entry.Message);
     }
 
