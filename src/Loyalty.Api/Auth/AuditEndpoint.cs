@@ -36,37 +36,19 @@ public static class AuditEndpoint
         CancellationToken ct
     )
     {
-        var size = limit ?? 50;
-        if (size is < 1 or > 500)
-            throw new InvalidInput("limit", "must be between 1 and 500");
+        var size = QueryValues.PageSize(limit);
         var query = session.Query<AuditEntry>().AsQueryable();
         if (!string.IsNullOrWhiteSpace(actor))
             query = query.Where(e => e.By.Id == actor);
         if (!string.IsNullOrWhiteSpace(kind))
             query = query.Where(e => e.Kind == kind);
-        if (InstantOf(from, "from")?.ToUnixTimeMilliseconds() is { } start)
+        if (QueryValues.Instant(from, "from")?.ToUnixTimeMilliseconds() is { } start)
             query = query.Where(e => e.AtUnixMilliseconds >= start);
-        if (InstantOf(to, "to")?.ToUnixTimeMilliseconds() is { } end)
+        if (QueryValues.Instant(to, "to")?.ToUnixTimeMilliseconds() is { } end)
             query = query.Where(e => e.AtUnixMilliseconds < end);
-        if (cursor is not null)
-        {
-            var before =
-                long.TryParse(cursor, out var c) && c > 0
-                    ? c
-                    : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
+        if (QueryValues.Cursor(cursor) is { } before)
             query = query.Where(e => e.Sequence < before);
-        }
         var page = await query.OrderByDescending(e => e.Sequence).Take(size + 1).ToListAsync(ct);
         return new AuditPage(page.Take(size).ToList(), page.Count > size ? page[size - 1].Sequence.ToString() : null);
-    }
-
-    private static Instant? InstantOf(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return null;
-        var parsed = InstantPattern.ExtendedIso.Parse(value);
-        return parsed.Success
-            ? parsed.Value
-            : throw new InvalidInput(field, "is not an ISO instant, e.g. 2026-11-24T10:00:00Z");
     }
 }

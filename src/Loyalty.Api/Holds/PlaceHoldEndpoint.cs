@@ -89,7 +89,10 @@ public sealed record PlacingHold(Guid MemberId, IdempotencyKey Key, PlaceHold Co
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<HoldRecord> state) =>
         PlaceHold.Decide(state.Account, state.Record?.Hold, Program, Command);
 
-    public override IEnumerable<ScheduledMessage> Schedule(IReadOnlyList<IMemberEvent> events) =>
+    public override IEnumerable<ScheduledMessage> Schedule(
+        MemberState<HoldRecord> state,
+        IReadOnlyList<IMemberEvent> events
+    ) =>
         events
             .OfType<PointsHeld>()
             .Select(held => new ScheduledMessage(new ReleaseExpiredHold(MemberId, HoldId), held.ExpiresAt - held.At));

@@ -43,7 +43,7 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
     TResponse Answer(TState state, IReadOnlyList<TEvent> events, long version);
 
     /// <summary>Messages that commit with the events (through Wolverine's outbox) or not at all.</summary>
-    IEnumerable<ScheduledMessage> Schedule(IReadOnlyList<TEvent> events) => [];
+    IEnumerable<ScheduledMessage> Schedule(TState state, IReadOnlyList<TEvent> events) => [];
 
     /// <summary>
     /// What the events change beyond the stream, in the same transaction (a campaign's budget). A
@@ -172,7 +172,7 @@ public sealed class EventStreams(
                 var version = read + events.Count;
                 Append(session, streamId, read, events);
                 var response = write.Answer(state, events, version);
-                await using var outbox = await EnlistAsync(session, write.Schedule(events).ToList());
+                await using var outbox = await EnlistAsync(session, write.Schedule(state, events).ToList());
                 var body = JsonSerializer.Serialize(response, response.GetType(), Json);
                 if (key is not null)
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));
@@ -219,7 +219,10 @@ public sealed class EventStreams(
         var outbox = scope.ServiceProvider.GetRequiredService<IMartenOutbox>();
         outbox.Enroll(session);
         foreach (var (message, after) in messages)
-            await outbox.ScheduleAsync(message, after.ToTimeSpan());
+            if (after > Duration.Zero)
+                await outbox.ScheduleAsync(message, after.ToTimeSpan());
+            else
+                await outbox.SendAsync(message);
         return scope;
     }
 

@@ -139,6 +139,12 @@ public sealed class LoyaltyMetrics
                     case Domain.Campaigns.CampaignPointsReversed campaigns:
                         metrics.PointsReversed.Add(campaigns.Points);
                         break;
+                    case Domain.Referrals.ReferralPointsEarned referral:
+                        metrics.PointsEarned.Add(referral.Points);
+                        break;
+                    case Domain.Referrals.ReferralPointsClawedBack referral:
+                        metrics.PointsReversed.Add(referral.Points);
+                        break;
                 }
             }
             return Task.CompletedTask;

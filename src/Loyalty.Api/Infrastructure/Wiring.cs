@@ -5,11 +5,13 @@ using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Campaigns;
 using Loyalty.Api.Expiry;
+using Loyalty.Api.Referrals;
 using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Access;
 using Loyalty.Projections.Audit;
@@ -20,6 +22,7 @@ using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
 using Loyalty.Projections.Purchases;
+using Loyalty.Projections.Referrals;
 using Marten;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -90,6 +93,8 @@ public static class Wiring
         services.AddHostedService<StandingScheduler>();
         services.AddSingleton<BirthdayJob>();
         services.AddHostedService<BirthdayScheduler>();
+        services.AddSingleton<ReferralRewardJob>();
+        services.AddHostedService<ReferralRewardScheduler>();
         builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
@@ -155,6 +160,7 @@ public static class Wiring
         opts.Projections.Add<HoldRecordProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ProgramSettingsProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<CampaignViewProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<ReferralViewProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
@@ -172,6 +178,9 @@ public static class Wiring
         opts.Schema.For<CampaignBudgetSlice>();
         opts.Storage.ExtendedSchemaObjects.Add(CampaignBudgets.MoveFunction(opts.DatabaseSchemaName));
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
+        opts.Schema.For<ReferralView>().Index(v => v.ReferrerId).Index(v => v.Status).Index(v => v.Sequence);
+        opts.Schema.For<ReferralCodeHolder>();
+        opts.Schema.For<PurchaseRecord>().Index(p => p.Purchase.PaymentFingerprint);
         return opts;
     }
 
@@ -180,7 +189,8 @@ public static class Wiring
             .Implementing<IMemberEvent>()
             .Concat(DomainEvents.Implementing<IProgramEvent>())
             .Concat(DomainEvents.Implementing<IAccessEvent>())
-            .Concat(DomainEvents.Implementing<ICampaignEvent>());
+            .Concat(DomainEvents.Implementing<ICampaignEvent>())
+            .Concat(DomainEvents.Implementing<IReferralEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
+using Loyalty.Api.Referrals;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Members;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using NodaTime;
 using Wolverine.Http;
 
 namespace Loyalty.Api.Members;
@@ -42,4 +44,8 @@ public static class CloseMemberEndpoint
 public sealed record ClosingMember(Guid MemberId, CloseMember Command) : ProfileWrite(MemberId)
 {
     public override IReadOnlyList<IMemberEvent> Decide(Member member) => CloseMember.Decide(member, Command);
+
+    /// <summary>A referral of the member that has not paid fails.</summary>
+    public override IEnumerable<ScheduledMessage> Schedule(Member member, IReadOnlyList<IMemberEvent> events) =>
+        events.Count == 0 ? [] : [new(new ReferredMemberClosed(MemberId), Duration.Zero)];
 }

@@ -68,7 +68,10 @@ public abstract record MemberWrite<TRecord, TResponse>(Guid MemberId, Idempotenc
     public abstract TResponse Answer(MemberWritten<TRecord> written);
 
     /// <summary>Messages that commit with the events (through Wolverine's outbox); none by default.</summary>
-    public virtual IEnumerable<ScheduledMessage> Schedule(IReadOnlyList<IMemberEvent> events) => [];
+    public virtual IEnumerable<ScheduledMessage> Schedule(
+        MemberState<TRecord> state,
+        IReadOnlyList<IMemberEvent> events
+    ) => [];
 
     public async Task<Current<MemberState<TRecord>>> Load(IBatchedQuery batch)
     {

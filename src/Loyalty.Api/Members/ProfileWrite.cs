@@ -19,6 +19,8 @@ public abstract record ProfileWrite(Guid MemberId) : IStreamWrite<Member, IMembe
 
     public abstract IReadOnlyList<IMemberEvent> Decide(Member member);
 
+    public virtual IEnumerable<ScheduledMessage> Schedule(Member member, IReadOnlyList<IMemberEvent> events) => [];
+
     public async Task<Current<Member>> Load(IBatchedQuery batch)
     {
         var balance = batch.Load<MemberBalance>(MemberId);

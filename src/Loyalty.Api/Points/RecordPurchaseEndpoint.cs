@@ -3,6 +3,7 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Campaigns;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
+using Loyalty.Api.Referrals;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
@@ -49,6 +50,8 @@ public sealed record PurchaseLineRequest(
 /// <param name="Currency">The purchase's currency, ISO 4217; it must be the program's.</param>
 /// <param name="Lines">The receipt's lines; points are earned per line.</param>
 /// <param name="Channel">Where it was bought (e.g. <c>store</c>, <c>online</c>, <c>app</c>), for campaigns.</param>
+/// <param name="PaymentFingerprint">The payment card's or account's fingerprint from the payment provider, for the
+/// referral fraud controls; only a hash of it is kept.</param>
 /// <example>
 /// {"transactionId":"T-1001","memberExternalId":"card-4711","storeId":"store-12","occurredAt":"2026-11-24T10:00:00Z",
 ///  "currency":"EUR","lines":[
@@ -64,7 +67,8 @@ public sealed record RecordPurchaseRequest(
     [Required] Instant? OccurredAt,
     [Required] string? Currency,
     [Required] IReadOnlyList<PurchaseLineRequest>? Lines,
-    string? Channel = null
+    string? Channel = null,
+    string? PaymentFingerprint = null
 );
 
 /// <summary>What one campaign gave one line.</summary>
@@ -242,7 +246,8 @@ public static class RecordPurchaseEndpoint
             lines,
             streams.Now,
             caller.Actor,
-            request.Channel
+            request.Channel,
+            request.PaymentFingerprint
         );
         var memberId = await MemberOf(request, session, ct);
         var key = streams.Key($"purchase/{command.Source}/{command.TransactionId}", "transactionId", request);
@@ -319,6 +324,15 @@ public sealed record RecordingPurchase(
         );
         return TierQualification.Following(account, earned, Program, Command.RecordedAt, Command.By);
     }
+
+    /// <summary>A member's first purchase may qualify the referral that brought them.</summary>
+    public override IEnumerable<ScheduledMessage> Schedule(
+        MemberState<PurchaseRecord> state,
+        IReadOnlyList<IMemberEvent> events
+    ) =>
+        state.Account.Purchases == 0 && events.Count > 0
+            ? [new(new ReferredPurchaseChanged(MemberId, RecordId, true), Duration.Zero)]
+            : [];
 
     public override PurchaseRecordedResponse Answer(MemberWritten<PurchaseRecord> written) =>
         PurchaseRecordedResponse.From(

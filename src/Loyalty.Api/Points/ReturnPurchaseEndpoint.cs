@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Members;
+using Loyalty.Api.Referrals;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
@@ -161,6 +162,12 @@ public sealed record ReturningPurchase(
 
     public override IReadOnlyList<IMemberEvent> Decide(MemberState<PurchaseRecord> state) =>
         ReturnPurchase.DecideWithCampaigns(state.Account, state.Record?.Purchase, Command);
+
+    /// <summary>A referral this purchase qualified hears of the return.</summary>
+    public override IEnumerable<ScheduledMessage> Schedule(
+        MemberState<PurchaseRecord> state,
+        IReadOnlyList<IMemberEvent> events
+    ) => events.Count == 0 ? [] : [new(new ReferredPurchaseChanged(MemberId, RecordId, false), Duration.Zero)];
 
     public override PointsReversedResponse Answer(MemberWritten<PurchaseRecord> written) =>
         PointsReversedResponse.From(

@@ -18,6 +18,7 @@ public static class Permissions
     public const string AuditRead = "audit:read";
     public const string AccessManage = "access:manage";
     public const string MetricsRead = "metrics:read";
+    public const string ReferralsRead = "referrals:read";
 
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
@@ -31,6 +32,7 @@ public static class Permissions
         MembershipsWrite,
         ProgramRead,
         MetricsRead,
+        ReferralsRead,
     };
 
     public const string ProgramManager = "program-manager";
@@ -43,8 +45,8 @@ public static class Permissions
         IReadOnlySet<string>
     >
     {
-        [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite },
-        [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead },
+        [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite, ReferralsRead },
+        [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead, ReferralsRead },
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
@@ -60,6 +62,7 @@ public static class Permissions
             AuditRead,
             AccessManage,
             MetricsRead,
+            ReferralsRead,
         },
     };
 

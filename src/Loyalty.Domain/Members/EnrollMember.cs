@@ -4,7 +4,14 @@ using NodaTime;
 namespace Loyalty.Domain.Members;
 
 /// <summary>A new member joins under the caller's id for them, in their zone or else the program's.</summary>
-public sealed record EnrollMember(Guid MemberId, string ExternalId, MemberProfile Profile, Instant At, Actor By)
+public sealed record EnrollMember(
+    Guid MemberId,
+    string ExternalId,
+    MemberProfile Profile,
+    Instant At,
+    Actor By,
+    string? Device = null
+)
 {
     public static EnrollMember Parse(
         Guid memberId,
@@ -16,12 +23,16 @@ public sealed record EnrollMember(Guid MemberId, string ExternalId, MemberProfil
         string? timeZone,
         string programTimeZone,
         Instant at,
-        Actor by
+        Actor by,
+        string? deviceId = null
     )
     {
         var id = Guard.Required(externalId, "externalId", 100);
         var profile = ProfileRules.Check(name, email, phone, birthday, timeZone ?? programTimeZone, at);
-        return new(memberId, id, profile, at, by);
+        var device = Guard.Optional(deviceId, "deviceId", 200) is { } given
+            ? Referrals.SelfReferral.Hashed(given)
+            : null;
+        return new(memberId, id, profile, at, by, device);
     }
 
     /// <summary>A new member's lots are consolidated by recorded events (<c>LotsConsolidated</c>).</summary>
@@ -33,7 +44,8 @@ public sealed record EnrollMember(Guid MemberId, string ExternalId, MemberProfil
             cmd.Profile,
             cmd.At,
             cmd.By,
-            ConsolidationRecorded: true
+            ConsolidationRecorded: true,
+            Device: cmd.Device
         );
     }
 }

@@ -15,6 +15,7 @@ public sealed record MemberProfile(string Name, string? Email, string? Phone, Lo
 /// <summary>
 /// A member joined. <see cref="ConsolidationRecorded"/>: their lots are consolidated by <c>LotsConsolidated</c>
 /// events; members enrolled before that had their lots consolidated by the fold (see <c>FrozenFoldRules</c>).
+/// <see cref="Device"/>: a hash of the device they enrolled on, when the caller named one.
 /// </summary>
 public sealed record MemberEnrolled(
     Guid MemberId,
@@ -22,7 +23,8 @@ public sealed record MemberEnrolled(
     MemberProfile Profile,
     Instant At,
     Actor By,
-    bool? ConsolidationRecorded = null
+    bool? ConsolidationRecorded = null,
+    string? Device = null
 ) : IMemberEvent;
 
 public sealed record MemberProfileUpdated(Guid MemberId, MemberProfile Profile, Instant At, Actor By) : IMemberEvent;

@@ -46,6 +46,16 @@ public sealed record Movement(
                 0
             ),
             Campaigns.CampaignPointsReversed e => new(-e.TakenFromBalance, 0, e.AddedToDeficit, -e.Points, 0, 0, 0),
+            Referrals.ReferralPointsEarned e => new(
+                e.Points - e.DeficitSettled,
+                0,
+                -e.DeficitSettled,
+                e.Points,
+                0,
+                0,
+                0
+            ),
+            Referrals.ReferralPointsClawedBack e => new(-e.TakenFromBalance, 0, e.AddedToDeficit, -e.Points, 0, 0, 0),
             PointsExpired e => new(-e.Points, 0, 0, 0, 0, 0, e.Points),
             PointsHeld e => new(0, e.Points, 0, 0, 0, 0, 0),
             HoldCaptured e => new(-e.Points, -e.Points - e.Released.Sum(t => t.Points), 0, 0, e.Points, 0, 0),

@@ -3,6 +3,7 @@ using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points.Frozen;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Tiers;
 using NodaTime;
 
@@ -26,7 +27,8 @@ public sealed record PointsAccount(
     bool ConsolidationRecorded = false,
     Instant EnrolledAt = default,
     int Purchases = 0,
-    ImmutableDictionary<string, CampaignUse>? Campaigns = null
+    ImmutableDictionary<string, CampaignUse>? Campaigns = null,
+    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null
 )
 {
     public TierStanding Tier => Standing ?? TierStanding.None;
@@ -34,6 +36,13 @@ public sealed record PointsAccount(
     /// <summary>What the member has had from campaign <paramref name="code"/>, for its limits.</summary>
     public CampaignUse CampaignUse(string code) =>
         Campaigns?.GetValueOrDefault(code) ?? Domain.Campaigns.CampaignUse.None;
+
+    /// <summary>The reward a referral gave the member and still holds, if any.</summary>
+    public ReferralCredit? Referral(Guid referralId) => Referrals?.GetValueOrDefault(referralId);
+
+    /// <summary>When each referral the member made was rewarded (not clawed back): for the referrer's caps.</summary>
+    public IReadOnlyList<Instant> ReferrerRewards =>
+        Referrals?.Values.Where(r => r.Role == ReferralRole.Referrer).Select(r => r.At).ToList() ?? [];
 
     public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
@@ -148,6 +157,23 @@ public sealed record PointsAccount(
                 Standing = TierStanding.Evolve(tier, e),
                 Campaigns = Uses(account, e),
             },
+            ReferralPointsEarned e => account with
+            {
+                Balance = balance,
+                Lots = lots.Add(Lot.Credit(e.Lot, e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt)),
+                Standing = TierStanding.Evolve(tier, e),
+                Referrals = (account.Referrals ?? ImmutableDictionary<Guid, ReferralCredit>.Empty).SetItem(
+                    e.ReferralId,
+                    new(e.Role, e.Points, e.Qualifying, e.At)
+                ),
+            },
+            ReferralPointsClawedBack e => account with
+            {
+                Balance = balance,
+                Lots = lots.Remove(e.Taken),
+                Standing = TierStanding.Evolve(tier, e),
+                Referrals = account.Referrals?.Remove(e.ReferralId),
+            },
             PointsExpired e => account with { Balance = balance, Lots = lots.Remove(e.Lots) },
             PointsHeld e => account with { Balance = balance, Lots = lots.Hold(e.Taken) },
             HoldCaptured e => account with
@@ -185,6 +211,8 @@ public sealed record PointsAccount(
             MembershipBonusEarned e => e.At,
             CampaignPointsEarned e => e.At,
             CampaignPointsReversed e => e.At,
+            ReferralPointsEarned e => e.At,
+            ReferralPointsClawedBack e => e.At,
             HoldCaptured e => e.At,
             HoldReleased e => e.At,
             _ => null,

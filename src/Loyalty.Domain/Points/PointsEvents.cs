@@ -62,7 +62,8 @@ public sealed record PointsEarned(
     Instant? OpenLotsExpireAt = null,
     int? BasePoints = null,
     IReadOnlyList<EarnMultiplier>? Multipliers = null,
-    string? Channel = null
+    string? Channel = null,
+    string? PaymentFingerprint = null
 ) : IMemberEvent;
 
 /// <summary>Units of a purchase line came back, and the points they had earned.</summary>

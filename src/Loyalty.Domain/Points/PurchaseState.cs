@@ -63,9 +63,23 @@ public sealed record PurchaseState(
     int ReversedPoints,
     ImmutableHashSet<string> ReturnIds,
     Instant? At = null,
-    ImmutableList<AwardState>? Awards = null
+    ImmutableList<AwardState>? Awards = null,
+    string? PaymentFingerprint = null
 )
 {
+    /// <summary>
+    /// What the purchase still pays after its returns: each line's amount paid for the units not returned, rounded
+    /// to the cent half away from zero.
+    /// </summary>
+    public decimal StillPaid =>
+        Math.Round(
+            Lines.Values.Sum(l =>
+                l.Quantity == 0 ? 0m : (l.AmountPaid ?? 0m) * (l.Quantity - l.ReturnedQuantity) / l.Quantity
+            ),
+            2,
+            MidpointRounding.AwayFromZero
+        );
+
     public static string Key(string source, string transactionId) => $"{source}/{transactionId}";
 
     /// <summary>The purchase an event belongs to, if any: its earning, its returns and its campaigns' awards.</summary>
@@ -95,7 +109,8 @@ public sealed record PurchaseState(
                 e.Points,
                 0,
                 ImmutableHashSet<string>.Empty,
-                e.At
+                e.At,
+                PaymentFingerprint: e.PaymentFingerprint
             ),
             (not null, PointsReversed e) => purchase.Reverse(e),
             (not null, CampaignPointsEarned { ForPurchase: true } e) => purchase with

@@ -40,7 +40,8 @@ public sealed record RecordPurchase(
     IReadOnlyList<ReceiptLine> Lines,
     Instant RecordedAt,
     Actor By,
-    string? Channel = null
+    string? Channel = null,
+    string? PaymentFingerprint = null
 )
 {
     public const int MaxLines = 500;
@@ -56,7 +57,8 @@ public sealed record RecordPurchase(
         IReadOnlyList<PurchaseLine?>? lines,
         Instant recordedAt,
         Actor by,
-        string? channel = null
+        string? channel = null,
+        string? paymentFingerprint = null
     )
     {
         var from = Guard.Required(source, "source", 100);
@@ -66,7 +68,10 @@ public sealed record RecordPurchase(
         var code = Guard.Currency(currency, "currency");
         Guard.NotInFuture(at, recordedAt, "occurredAt");
         var through = Guard.Optional(channel, "channel", 50);
-        return new(from, transaction, store, at, code, ParseLines(lines), recordedAt, by, through);
+        var payment = Guard.Optional(paymentFingerprint, "paymentFingerprint", 200) is { } given
+            ? Referrals.SelfReferral.Hashed(given)
+            : null;
+        return new(from, transaction, store, at, code, ParseLines(lines), recordedAt, by, through, payment);
     }
 
     /// <param name="existing">the purchase already recorded under the same source and transaction id, if any</param>
@@ -134,7 +139,8 @@ public sealed record RecordPurchase(
                 OpenLotsExpireAt: program.OpenLotsExpireAfter(cmd.OccurredAt),
                 BasePoints: basePoints.Sum(),
                 Multipliers: multipliers,
-                Channel: cmd.Channel
+                Channel: cmd.Channel,
+                PaymentFingerprint: cmd.PaymentFingerprint
             ),
         ];
     }

@@ -20,7 +20,10 @@ public sealed record Referral(
     string? Purchase = null,
     Money? Paid = null,
     Instant? RewardDue = null,
-    string? Reason = null
+    string? Reason = null,
+    int ReferrerPoints = 0,
+    int ReferredPoints = 0,
+    string? ReferrerWithheld = null
 )
 {
     public const string Referred = "referred";
@@ -58,7 +61,13 @@ public sealed record Referral(
                 RewardDue = e.RewardDue,
             },
             (_, ReferralFailed e) => referral with { Status = Failed, Reason = e.Reason },
-            (_, ReferralRewarded) => referral with { Status = Rewarded },
+            (_, ReferralRewarded e) => referral with
+            {
+                Status = Rewarded,
+                ReferrerPoints = e.ReferrerPoints,
+                ReferredPoints = e.ReferredPoints,
+                ReferrerWithheld = e.ReferrerWithheld,
+            },
             (_, ReferralClawedBack e) => referral with { Status = ClawedBack, Reason = e.Reason },
             _ => referral,
         };

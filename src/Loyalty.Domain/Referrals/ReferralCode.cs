@@ -34,13 +34,13 @@ public static class ReferralCode
 
     /// <summary>
     /// A code as a member typed it: case, spaces and hyphens do not matter. Refused when it cannot be a code, or when
-    /// it is a generated code with a character mistyped.
+    /// it is a generated code with a character mistyped (a broken rule, like a code no one holds).
     /// </summary>
     public static string Parse(string? typed, string field)
     {
         var code = Shaped(typed, field, "is not a referral code");
         if (IsGenerated(code) && Check(code.AsSpan(0, BodyLength)) != code[BodyLength])
-            throw new InvalidInput(field, "has a mistyped character");
+            throw new RuleBroken(field, "has a mistyped character");
         return code;
     }
 

@@ -7,6 +7,8 @@ namespace Loyalty.Domain.Referrals;
 public interface IReferralEvent
 {
     Guid ReferralId { get; }
+
+    Instant At { get; }
 }
 
 /// <summary>
@@ -77,7 +79,10 @@ public sealed record ReferralRewarded(
     int ReferredPoints,
     string? ReferrerWithheld,
     Instant At
-) : IReferralEvent;
+) : IReferralEvent
+{
+    public int PointsFor(string role) => role == ReferralRole.Referrer ? ReferrerPoints : ReferredPoints;
+}
 
 /// <summary>The qualifying purchase was returned after the reward, and the terms take rewards back.</summary>
 public sealed record ReferralClawedBack(Guid ReferralId, string Reason, Instant At) : IReferralEvent;

@@ -11,6 +11,15 @@ public sealed record ReferralSignals(string? Email, string? Phone, string? Devic
 /// <summary>Signs that a referral is a member referring themselves, or a referrer farming rewards.</summary>
 public static class SelfReferral
 {
+    /// <summary>
+    /// A device id or payment fingerprint as it is kept: hashed, so the value given is never stored, and equal
+    /// values still compare equal.
+    /// </summary>
+    public static string Hashed(string value) =>
+        Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"loyalty/{value}"))
+        )[..32];
+
     /// <summary>Providers that ignore dots in the mailbox name.</summary>
     private static readonly HashSet<string> DotsIgnored = ["gmail.com", "googlemail.com"];
 

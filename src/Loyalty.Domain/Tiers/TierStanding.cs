@@ -57,6 +57,8 @@ public sealed record TierStanding(
             PointsAdjusted { Qualifying: true } e => standing.Counting(QualifyingActivity.Of(e), e.At),
             Campaigns.CampaignPointsEarned { Qualifying: { } q } e => standing.Counting(q, e.At),
             Campaigns.CampaignPointsReversed { Qualifying: { } q } e => standing.Counting(q, e.At),
+            Referrals.ReferralPointsEarned { QualifyingActivity: { } q } e => standing.Counting(q, e.At),
+            Referrals.ReferralPointsClawedBack { Qualifying: { } q } e => standing.Counting(q, e.At),
             TierUpgraded e => standing with
             {
                 Earned = e.To,

@@ -99,6 +99,12 @@ public sealed partial class AuditEntryProjection : EventProjection
                 + $"new member on {e.Data.Rules.Trigger}"
         );
 
+    public AuditEntry Create(IEvent<ReferralApproved> e) =>
+        Entry(e, "referral-approved", e.Data.By, e.Data.At, $"referral {e.Data.ReferralId}: {e.Data.Reason}");
+
+    public AuditEntry Create(IEvent<ReferralRejected> e) =>
+        Entry(e, "referral-rejected", e.Data.By, e.Data.At, $"referral {e.Data.ReferralId}: {e.Data.Reason}");
+
     public AuditEntry Create(IEvent<MembershipPlansChanged> e) =>
         Entry(
             e,

@@ -4,6 +4,7 @@ using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Common;
 using Marten.Events.Aggregation;
@@ -31,7 +32,8 @@ public sealed record MemberBalance(
     bool ConsolidationRecorded = false,
     Instant? EnrolledAt = null,
     int Purchases = 0,
-    ImmutableDictionary<string, CampaignUse>? Campaigns = null
+    ImmutableDictionary<string, CampaignUse>? Campaigns = null,
+    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null
 )
 {
     public PointsAccount ToAccount() =>
@@ -46,7 +48,8 @@ public sealed record MemberBalance(
             ConsolidationRecorded,
             EnrolledAt ?? default,
             Purchases,
-            Campaigns
+            Campaigns,
+            Referrals
         );
 
     public static MemberBalance Of(PointsAccount account, long version) =>
@@ -64,7 +67,8 @@ public sealed record MemberBalance(
             account.ConsolidationRecorded,
             account.Enrolled ? account.EnrolledAt : null,
             account.Purchases,
-            account.Campaigns
+            account.Campaigns,
+            account.Referrals
         );
 }
 

@@ -4,6 +4,7 @@ using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Referrals;
 using Marten;
 using Marten.Events.Projections;
 using NodaTime;
@@ -192,6 +193,28 @@ public static class MemberLedger
                 e.At,
                 e.RecordedAt,
                 e.Reversals.SelectMany(r => r.Taken).ToList(),
+                null
+            ),
+            ReferralPointsEarned e => (
+                "referral",
+                new SourceReference("referral", e.Role, $"{e.ReferralId}"),
+                (int?)e.RulesVersion,
+                (string?)null,
+                e.By,
+                e.At,
+                e.At,
+                CreditLot(e.Lot, e.Points - e.DeficitSettled, e.At, e.At, e.ExpiresAt),
+                (Money?)null
+            ),
+            ReferralPointsClawedBack e => (
+                "referral-clawed-back",
+                new("referral", e.Role, $"{e.ReferralId}"),
+                null,
+                e.Reason,
+                e.By,
+                e.At,
+                e.At,
+                e.Taken,
                 null
             ),
             PointsExpired e => (

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Loyalty.Domain.Members;
+using Loyalty.Domain.Referrals;
 using Marten.Events.Aggregation;
 using NodaTime;
 
@@ -24,7 +25,9 @@ public sealed record MemberView(
     string TimeZone,
     int ProfileVersion,
     Instant EnrolledAt,
-    Instant? ClosedAt
+    Instant? ClosedAt,
+    string? Device = null,
+    string? ReferralCode = null
 )
 {
     public string Status => ClosedAt is null ? "active" : "closed";
@@ -41,7 +44,9 @@ public sealed record MemberView(
             new MemberProfile(Name, Email, Phone, Birthday, TimeZone),
             ProfileVersion,
             EnrolledAt,
-            ClosedAt
+            ClosedAt,
+            Device,
+            ReferralCode
         );
 }
 
@@ -54,11 +59,12 @@ public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Gu
         IncludeType<MemberEnrolled>();
         IncludeType<MemberProfileUpdated>();
         IncludeType<MemberClosed>();
+        IncludeType<ReferralCodeAssigned>();
     }
 
     public override MemberView? Evolve(MemberView? snapshot, Guid id, IEvent e)
     {
-        if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed))
+        if (e.Data is not (MemberEnrolled or MemberProfileUpdated or MemberClosed or ReferralCodeAssigned))
             return snapshot;
         var member = Member.Evolve(snapshot?.ToMember(), (IMemberEvent)e.Data);
         return member is null ? snapshot : From(member);
@@ -75,6 +81,8 @@ public sealed class MemberViewProjection : SingleStreamProjection<MemberView, Gu
             m.Profile.TimeZone,
             m.Version,
             m.EnrolledAt,
-            m.ClosedAt
+            m.ClosedAt,
+            m.Device,
+            m.ReferralCode
         );
 }

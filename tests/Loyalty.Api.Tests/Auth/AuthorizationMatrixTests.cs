@@ -63,6 +63,12 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["PUT /program/membership-plans"] = _ => ("/program/membership-plans", "{}"),
         ["GET /program/referrals/rules"] = _ => ("/program/referrals/rules", null),
         ["PUT /program/referrals"] = _ => ("/program/referrals", "{}"),
+        ["GET /program/referrals"] = _ => ("/program/referrals", null),
+        ["GET /program/referrals/report"] = _ => ("/program/referrals/report", null),
+        ["POST /program/referrals/{referralId}/review"] = g => ($"/program/referrals/{g.Member}/review", "{}"),
+        ["GET /members/{id}/referral"] = g => ($"/members/{g.Member}/referral", null),
+        ["PUT /members/{id}/referral/code"] = g => ($"/members/{g.Member}/referral/code", "{}"),
+        ["POST /members/{id}/referrer"] = g => ($"/members/{g.Member}/referrer", "{}"),
         ["GET /members/{id}/membership"] = g => ($"/members/{g.Member}/membership", null),
         ["POST /members/{id}/membership/purchased"] = g => ($"/members/{g.Member}/membership/purchased", "{}"),
         ["POST /members/{id}/membership/renewed"] = g => ($"/members/{g.Member}/membership/renewed", "{}"),
@@ -120,6 +126,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.AuditRead] = ["staff finance", "staff admin"],
         [Permissions.AccessManage] = ["staff admin"],
         [Permissions.MetricsRead] = ["key metrics:read", "staff admin"],
+        [Permissions.ReferralsRead] = ["key referrals:read", "staff program-manager", "staff finance", "staff admin"],
     };
 
     /// <summary>Refused for what the request asks, though the policy lets the caller in.</summary>

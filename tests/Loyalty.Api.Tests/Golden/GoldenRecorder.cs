@@ -4,6 +4,7 @@ using Loyalty.Domain.Common;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
 using NodaTime;
@@ -30,6 +31,44 @@ public class GoldenRecorder
         Write("consolidated-by-event", ManyLots(recorded: true), Start + Duration.FromDays(30));
         Write("consolidated-in-fold", ManyLots(recorded: false), Start + Duration.FromDays(30));
         Write("campaigns", CampaignEvents(), Start + Duration.FromDays(30));
+        Write("referrals", ReferralEvents(), Start + Duration.FromDays(30));
+    }
+
+    /// <summary>
+    /// A new member enrolled on a device, with a generated and then a vanity code, a first purchase paid by a
+    /// fingerprinted card, the referral's reward when due, and its claw-back.
+    /// </summary>
+    private static List<IMemberEvent> ReferralEvents()
+    {
+        var program = Program();
+        var joined = Start - Duration.FromDays(1);
+        var h = Enrolled(recorded: true);
+        h.Events[0] = (MemberEnrolled)h.Events[0] with { Device = SelfReferral.Hashed("device-1") };
+        h.Add([new ReferralCodeAssigned(MemberId, ReferralCode.For(MemberId), false, joined, By)]);
+        h.Add([new ReferralCodeAssigned(MemberId, "ADA2026", true, joined + Duration.FromHours(1), By)]);
+        var bought = Start + Duration.FromDays(1);
+        var line = new PurchaseLine("1", "sku-1", "grocery", 1, 30, 0);
+        var purchase = RecordPurchase.Parse("pos", "f1", "store-1", bought, "EUR", [line], bought, By, null, "card-1");
+        h.Add(RecordPurchase.Decide(h.Account, null, program, purchase));
+        var terms = new ReferralTerms(
+            1,
+            new(500, false),
+            new(250, true),
+            "first-purchase",
+            new(20, "EUR"),
+            "claw-back",
+            14
+        );
+        var referrer = Guid.Parse("dddddddd-0000-0000-0000-000000000001");
+        var id = Referral.StreamIdFor(MemberId);
+        var referral = new Referral(id, referrer, MemberId, terms, Referral.Rewarded, joined, []);
+        var due = bought + Duration.FromDays(14);
+        h.Add(
+            ReferralPoints.Following(new ReferralRewarded(id, 500, 250, null, due), referral, h.Account, program, By)
+        );
+        var returned = new ReferralClawedBack(id, "the qualifying purchase was returned", due + Duration.FromDays(1));
+        h.Add(ReferralPoints.Following(returned, referral, h.Account, program, By));
+        return h.Events;
     }
 
     /// <summary>

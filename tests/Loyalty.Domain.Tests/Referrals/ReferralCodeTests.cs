@@ -48,7 +48,7 @@ public class ReferralCodeTests
                 foreach (var other in ReferralCode.Alphabet.Where(c => c != code[i]))
                 {
                     var typed = code[..i] + other + code[(i + 1)..];
-                    var refused = Assert.Throws<InvalidInput>(() => ReferralCode.Parse(typed, "referralCode"));
+                    var refused = Assert.Throws<RuleBroken>(() => ReferralCode.Parse(typed, "referralCode"));
                     Assert.Equal("referralCode", refused.Field);
                     Assert.Equal("has a mistyped character", refused.Reason);
                 }
@@ -63,7 +63,7 @@ public class ReferralCodeTests
                 if (code[i] == code[i + 1])
                     continue;
                 var typed = code[..i] + code[i + 1] + code[i] + code[(i + 2)..];
-                Assert.Throws<InvalidInput>(() => ReferralCode.Parse(typed, "referralCode"));
+                Assert.Throws<RuleBroken>(() => ReferralCode.Parse(typed, "referralCode"));
             }
     }
 

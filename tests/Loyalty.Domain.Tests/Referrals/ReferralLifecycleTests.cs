@@ -137,6 +137,31 @@ public class ReferralLifecycleTests
         Assert.Equal(Referral.Failed, Fold(events, Fold(Make()))!.Status);
     }
 
+    [Fact]
+    public void a_first_purchase_returned_in_full_before_it_is_heard_of_fails_it_even_without_a_minimum()
+    {
+        var made = Fold(Make(rules: Rules with { MinimumPaid = null }));
+
+        var events = QualifyReferral.OnFirstPurchase(made, "pos/T1", Eur(0m), Now);
+
+        Assert.Equal(
+            "the first purchase paid 0 EUR, below the minimum",
+            Assert.IsType<ReferralFailed>(Assert.Single(events)).Reason
+        );
+    }
+
+    [Fact]
+    public void a_first_purchase_paid_with_the_referrers_card_holds_it_as_it_qualifies()
+    {
+        var made = Fold(Make());
+
+        var events = QualifyReferral.OnFirstPurchase(made, "pos/T1", Eur(25m), Now, ["same-payment"]);
+
+        Assert.Equal(["same-payment"], Assert.IsType<ReferralHeld>(events[0]).Reasons);
+        var referral = Fold(events, made)!;
+        Assert.Equal((Referral.Qualified, true), (referral.Status, referral.Held));
+    }
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(19.99, true)]
@@ -288,6 +313,18 @@ public class ReferralRewardTests
         Assert.Equal(
             "the lifetime cap of 3 is reached",
             Assert.IsType<ReferralRewarded>(Assert.Single(lifetime)).ReferrerWithheld
+        );
+    }
+
+    [Fact]
+    public void a_referrer_who_left_is_given_nothing_and_the_new_member_still_is()
+    {
+        var rewarded = RewardReferral.WhenDue(Qualified(), [], Amsterdam, Due, referrerLeft: true);
+
+        var reward = Assert.IsType<ReferralRewarded>(Assert.Single(rewarded));
+        Assert.Equal(
+            (0, 250, "the referrer left the program"),
+            (reward.ReferrerPoints, reward.ReferredPoints, reward.ReferrerWithheld)
         );
     }
 

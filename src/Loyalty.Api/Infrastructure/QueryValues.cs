@@ -1,0 +1,31 @@
+using Loyalty.Domain.Common;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Loyalty.Api.Infrastructure;
+
+/// <summary>Values read from a query string, refused with the parameter's name when they do not parse.</summary>
+public static class QueryValues
+{
+    public static Instant? Instant(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        var parsed = InstantPattern.ExtendedIso.Parse(value);
+        return parsed.Success
+            ? parsed.Value
+            : throw new InvalidInput(field, "is not an ISO instant, e.g. 2026-11-24T10:00:00Z");
+    }
+
+    /// <summary>A list's page size: 50 unless asked, at most 500.</summary>
+    public static int PageSize(int? limit) =>
+        limit is null ? 50
+        : limit is >= 1 and <= 500 ? limit.Value
+        : throw new InvalidInput("limit", "must be between 1 and 500");
+
+    /// <summary>A cursor a list gave: a positive event sequence.</summary>
+    public static long? Cursor(string? value) =>
+        value is null ? null
+        : long.TryParse(value, out var c) && c > 0 ? c
+        : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
+}

@@ -1,0 +1,343 @@
+using Alba;
+using Loyalty.Api.Referrals;
+using Loyalty.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using NodaTime.Text;
+using Wolverine;
+using Wolverine.Tracking;
+using static Loyalty.Api.Tests.Infrastructure.Scenarios;
+
+namespace Loyalty.Api.Tests.Referrals;
+
+/// <summary>
+/// Referrals through the API, each test on a database of its own (the rules are program-wide), with the reward job
+/// run by the test at the moments it chooses.
+/// </summary>
+public class ReferralsTests(LoyaltyApp app)
+{
+    private readonly FakeClock _clock = new(LoyaltyApp.Start);
+    private HostOptions? _options;
+
+    private async Task<IAlbaHost> Program(
+        int monthlyCap = 3,
+        string onReturn = "claw-back",
+        string trigger = "first-purchase"
+    )
+    {
+        _options = new HostOptions(
+            Clock: _clock,
+            ConnectionString: await app.CreateDatabaseAsync(),
+            Settings: new Dictionary<string, string?> { ["Loyalty:Referrals:Enabled"] = "false" }
+        );
+        var host = await app.StartHostAsync(_options);
+        var settings = await host.Put(
+            "/program/settings",
+            new
+            {
+                currency = "EUR",
+                timeZone = "Europe/Amsterdam",
+                earnRate = new { points = 1, perAmount = 1 },
+                pendingDays = 14,
+            }
+        );
+        Assert.Equal(200, settings.Status);
+        var rules = await host.Put(
+            "/program/referrals",
+            new
+            {
+                enabled = true,
+                referrer = new { points = 500 },
+                referred = new { points = 250 },
+                trigger,
+                minimumPaid = 20m,
+                monthlyCap,
+                onReturn,
+                shareLink = "https://shop.example/join?ref={code}",
+            }
+        );
+        Assert.Equal(200, rules.Status);
+        return host;
+    }
+
+    private Task<IAlbaHost> Restart() => app.StartHostAsync(_options);
+
+    private static async Task<Guid> Enroll(
+        IAlbaHost host,
+        string name,
+        string? code = null,
+        string? email = null,
+        string? deviceId = null
+    )
+    {
+        var answer = await host.Post(
+            "/members",
+            new
+            {
+                externalId = NewId("card"),
+                name,
+                email = email ?? $"{NewId(name.ToLowerInvariant())}@example.com",
+                referralCode = code,
+                deviceId,
+            }
+        );
+        Assert.True(answer.Status == 201, answer.ToString());
+        return answer.Get<Guid>("id");
+    }
+
+    private static async Task<string> CodeOf(IAlbaHost host, Guid member) =>
+        (await host.Get($"/members/{member}/referral")).Get<string>("code");
+
+    private object Bought(Guid member, string transactionId, decimal amount, string? paymentFingerprint = null) =>
+        new
+        {
+            source = "pos-1",
+            transactionId,
+            memberId = member,
+            storeId = "store-12",
+            occurredAt = _clock.GetCurrentInstant(),
+            currency = "EUR",
+            lines = new[] { Line("1", 1, amount) },
+            paymentFingerprint,
+        };
+
+    /// <summary>A request, and every message it sends handled before the answer is looked at.</summary>
+    private static async Task<Answer> WithMessages(IAlbaHost host, Func<Task<Answer>> request)
+    {
+        Answer? answer = null;
+        await host.TrackActivity()
+            .Timeout(TimeSpan.FromSeconds(60))
+            .ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async _ => answer = await request()));
+        return answer!;
+    }
+
+    private static async Task<ReferralRewardRun> RunRewards(IAlbaHost host) =>
+        await host.Services.GetRequiredService<ReferralRewardJob>().RunAsync(CancellationToken.None);
+
+    /// <summary>The referral that brought <paramref name="referred"/>, as their referral page shows it.</summary>
+    private static async Task<Answer> ReferralOf(IAlbaHost host, Guid referred)
+    {
+        var page = await host.Get($"/members/{referred}/referral");
+        return page with { Body = page["referredBy"] };
+    }
+
+    [Fact]
+    public async Task a_friend_enrolls_with_the_code_buys_and_once_the_window_passes_both_are_rewarded_once()
+    {
+        var host = await Program();
+        var anna = await Enroll(host, "Anna");
+        var referral = await host.Get($"/members/{anna}/referral");
+        var code = referral.Get<string>("code");
+        Assert.Equal($"https://shop.example/join?ref={code}", referral.Get<string>("shareLink"));
+        Assert.Equal(code, await CodeOf(host, anna));
+
+        // Typed in lower case with a hyphen, as people do.
+        var ben = await Enroll(host, "Ben", code: code[..4].ToLowerInvariant() + "-" + code[4..]);
+        Assert.Equal("referred", (await ReferralOf(host, ben)).Get<string>("status"));
+
+        var bought = await WithMessages(host, () => host.Post("/purchases", Bought(ben, "T-ben-1", 30m)));
+        Assert.Equal(201, bought.Status);
+        var qualified = await ReferralOf(host, ben);
+        Assert.Equal("qualified", qualified.Get<string>("status"));
+        var due = _clock.GetCurrentInstant() + Duration.FromDays(14);
+        Assert.Equal(InstantPattern.ExtendedIso.Format(due), qualified.Get<string>("rewardDue"));
+        Assert.Equal(30m, qualified["paid"]["amount"]!.GetValue<decimal>());
+
+        Assert.Equal(new ReferralRewardRun(0, 0), await RunRewards(host));
+        _clock.Advance(Duration.FromDays(14));
+        Assert.Equal(new ReferralRewardRun(1, 1), await RunRewards(host));
+        await host.DisposeAsync();
+        host = await Restart();
+        Assert.Equal(new ReferralRewardRun(0, 0), await RunRewards(host));
+
+        Assert.Equal(500, await host.Available(anna));
+        Assert.Equal(30 + 250, await host.Available(ben));
+        var figures = (await host.Get($"/members/{anna}/referral"))["figures"];
+        Assert.Equal(
+            (1, 0, 1, 500L),
+            (
+                figures["invited"]!.GetValue<int>(),
+                figures["pending"]!.GetValue<int>(),
+                figures["rewarded"]!.GetValue<int>(),
+                figures["pointsEarned"]!.GetValue<long>()
+            )
+        );
+        var entry = (await host.Get($"/members/{anna}/ledger"))["entries"][0]!;
+        Assert.Equal(("referral", 500), (entry["type"]!.GetValue<string>(), entry["points"]!.GetValue<int>()));
+        var rewarded = await ReferralOf(host, ben);
+        Assert.Equal(
+            ("rewarded", 500, 250),
+            (rewarded.Get<string>("status"), rewarded.Get<int>("referrerPoints"), rewarded.Get<int>("referredPoints"))
+        );
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task an_unknown_or_mistyped_code_is_refused_and_enrolls_no_one()
+    {
+        await using var host = await Program();
+        var code = await CodeOf(host, await Enroll(host, "Anna"));
+        var mistyped = code[..3] + (code[3] == 'A' ? 'B' : 'A') + code[4..];
+
+        foreach (var typed in new[] { mistyped, "ZZZZ2026" })
+        {
+            var externalId = NewId("card");
+            var refused = await host.Post(
+                "/members",
+                new
+                {
+                    externalId,
+                    name = "Ben",
+                    referralCode = typed,
+                }
+            );
+            Assert.Equal((422, "referralCode"), (refused.Status, refused.Field));
+            Assert.Equal(404, (await host.Get($"/members?externalId={externalId}")).Status);
+        }
+        Assert.Equal(
+            (400, "referralCode"),
+            await Refusal(
+                host.Post(
+                    "/members",
+                    new
+                    {
+                        externalId = NewId("card"),
+                        name = "Ben",
+                        referralCode = "no!",
+                    }
+                )
+            )
+        );
+    }
+
+    [Fact]
+    public async Task a_self_referral_is_held_for_review_and_rejected_it_never_pays()
+    {
+        await using var host = await Program();
+        var anna = await Enroll(host, "Anna", email: "anna.smith@gmail.com", deviceId: "device-1");
+        var code = await CodeOf(host, anna);
+
+        var again = await Enroll(host, "Anna again", code: code, email: "AnnaSmith+promo@googlemail.com");
+        var held = await ReferralOf(host, again);
+        Assert.Equal(["same-email"], held["heldFor"].AsArray().Select(r => r!.GetValue<string>()));
+        var sameDevice = await Enroll(host, "Other", code: code, deviceId: "device-1");
+        Assert.Equal(
+            ["same-device"],
+            (await ReferralOf(host, sameDevice))["heldFor"].AsArray().Select(r => r!.GetValue<string>())
+        );
+
+        var list = await host.Get("/program/referrals?status=held");
+        Assert.Equal(2, list["referrals"].AsArray().Count);
+        var id = held.Get<Guid>("referralId");
+        var rejected = await host.Post(
+            $"/program/referrals/{id}/review",
+            new { decision = "reject", reason = "the same person, one mailbox" }
+        );
+        Assert.Equal(
+            ("rejected", "the same person, one mailbox"),
+            (rejected.Get<string>("status"), rejected.Get<string>("reason"))
+        );
+        Assert.Equal(
+            409,
+            (await host.Post($"/program/referrals/{id}/review", new { decision = "approve", reason = "oops" })).Status
+        );
+        Assert.Equal(
+            (400, "decision"),
+            await Refusal(host.Post($"/program/referrals/{id}/review", new { decision = "maybe", reason = "x" }))
+        );
+
+        await WithMessages(host, () => host.Post("/purchases", Bought(again, "T-again-1", 50m)));
+        _clock.Advance(Duration.FromDays(15));
+        await RunRewards(host);
+        Assert.Equal(0, await host.Available(anna));
+        Assert.Equal(50, await host.Available(again));
+        Assert.Single((await host.Get("/program/referrals?status=held"))["referrals"].AsArray());
+
+        await LoyaltyApp.CatchUp(host);
+        var audit = await host.Get("/audit?kind=referral-rejected");
+        Assert.Contains("the same person, one mailbox", audit.Body!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task a_held_referral_approved_pays_when_due_and_the_same_payment_card_holds_it()
+    {
+        await using var host = await Program();
+        var anna = await Enroll(host, "Anna");
+        await WithMessages(host, () => host.Post("/purchases", Bought(anna, "T-anna-1", 10m, "card-fp-1")));
+        var ben = await Enroll(host, "Ben", code: await CodeOf(host, anna));
+
+        await WithMessages(host, () => host.Post("/purchases", Bought(ben, "T-ben-1", 40m, "card-fp-1")));
+        var held = await ReferralOf(host, ben);
+        Assert.Equal(
+            ("qualified", "same-payment"),
+            (held.Get<string>("status"), held["heldFor"][0]!.GetValue<string>())
+        );
+        _clock.Advance(Duration.FromDays(15));
+        Assert.Equal(new ReferralRewardRun(0, 0), await RunRewards(host));
+
+        var approved = await host.Post(
+            $"/program/referrals/{held.Get<Guid>("referralId")}/review",
+            new { decision = "approve", reason = "a family card" }
+        );
+        Assert.Equal(200, approved.Status);
+        Assert.Equal(new ReferralRewardRun(1, 1), await RunRewards(host));
+        Assert.Equal(10 + 500, await host.Available(anna));
+    }
+
+    [Fact]
+    public async Task a_return_inside_the_window_fails_the_referral_and_after_the_reward_claws_it_back()
+    {
+        await using var host = await Program();
+        var anna = await Enroll(host, "Anna");
+        var code = await CodeOf(host, anna);
+        var ben = await Enroll(host, "Ben", code: code);
+        var cleo = await Enroll(host, "Cleo", code: code);
+        await WithMessages(host, () => host.Post("/purchases", Bought(ben, "T-ben-1", 30m)));
+        await WithMessages(host, () => host.Post("/purchases", Bought(cleo, "T-cleo-1", 30m)));
+
+        // Ben returns half inside the window: 15.00 is below the minimum of 20.00.
+        var early = await WithMessages(host, () => Return(host, "T-ben-1", "R1", 0.5m));
+        Assert.Equal(201, early.Status);
+        Assert.Equal("failed", (await ReferralOf(host, ben)).Get<string>("status"));
+
+        _clock.Advance(Duration.FromDays(15));
+        Assert.Equal(new ReferralRewardRun(1, 1), await RunRewards(host));
+        Assert.Equal(500, await host.Available(anna));
+        // Anna spends 300 of her 500: the claw-back takes the 200 left and leaves a deficit of 300.
+        Assert.Equal(
+            201,
+            (
+                await host.Post(
+                    $"/members/{anna}/redemptions",
+                    new
+                    {
+                        redemptionId = "r1",
+                        points = 300,
+                        reward = "voucher",
+                    }
+                )
+            ).Status
+        );
+
+        var late = await WithMessages(host, () => Return(host, "T-cleo-1", "R2", 1m));
+        Assert.Equal(201, late.Status);
+        Assert.Equal("clawed-back", (await ReferralOf(host, cleo)).Get<string>("status"));
+        var annaBalance = await host.Get($"/members/{anna}/balance");
+        Assert.Equal((0L, 300L), (annaBalance.Get<long>("available"), annaBalance.Get<long>("deficit")));
+        Assert.Equal(0, await host.Available(cleo));
+        var entry = (await host.Get($"/members/{anna}/ledger"))["entries"][0]!;
+        Assert.Equal(
+            ("referral-clawed-back", -200),
+            (entry["type"]!.GetValue<string>(), entry["points"]!.GetValue<int>())
+        );
+        var figures = (await host.Get($"/members/{anna}/referral"))["figures"];
+        Assert.Equal((2, 0L), (figures["failed"]!.GetValue<int>(), figures["pointsEarned"]!.GetValue<long>()));
+    }
+
+    private static Task<Answer> Return(IAlbaHost host, string transactionId, string returnId, decimal quantity) =>
+        host.Post(
+            $"/purchases/pos-1/{transactionId}/returns",
+            new { returnId, lines = new[] { new { lineId = "1", quantity } } }
+        );
+}
