@@ -104,6 +104,23 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
         return members;
     }
 
+    /// <summary>A member enrolled with a referral code, retried with the same externalId until answered.</summary>
+    public async Task<Reply> EnrollReferred(string externalId, string referralCode, int client = 0)
+    {
+        var reply = await Write(
+            client,
+            "/members",
+            new
+            {
+                externalId,
+                name = "Friend",
+                referralCode,
+            }
+        );
+        Replies.Add(reply);
+        return reply;
+    }
+
     public object PurchaseBody(Guid member, string transactionId, decimal amount) =>
         new
         {

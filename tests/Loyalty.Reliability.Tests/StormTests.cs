@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
 namespace Loyalty.Reliability.Tests;
 
 public class StormTests(Faults faults)
@@ -40,5 +43,91 @@ public class StormTests(Faults faults)
         Assert.DoesNotContain(scenario.Replies, r => r.Status is 0 or >= 500);
         Assert.All(scenario.Replies.Where(r => !r.Ok), r => Assert.Contains(r.Status, new[] { 409, 422 }));
         await scenario.AssertInvariantsAsync(members);
+    }
+
+    [Fact]
+    public async Task enrollments_with_codes_in_a_storm_on_two_nodes_reward_each_referral_once_within_the_caps()
+    {
+        var settings = new Dictionary<string, string?> { ["Loyalty__Referrals__CheckSeconds"] = "1" };
+        await using var scenario = await faults.StartAsync(settings, nodes: 2);
+        var rules = new
+        {
+            enabled = true,
+            referrer = new { points = 100 },
+            referred = new { points = 50 },
+            trigger = "enrollment",
+            lifetimeCap = 3,
+            velocityLimit = 1000,
+        };
+        Assert.True(
+            (await scenario.Admin.Send(HttpMethod.Put, "/program/referrals", JsonSerializer.Serialize(rules))).Ok
+        );
+        var referrers = await scenario.EnrollAsync(4, pointsEach: 0);
+        var codes = new List<string>();
+        foreach (var referrer in referrers)
+            codes.Add((await scenario.Admin.Get($"/members/{referrer}/referral")).Body!["code"]!.GetValue<string>());
+
+        var referred = new ConcurrentBag<(Guid Member, int Referrer)>();
+        var clients = Enumerable
+            .Range(0, 32)
+            .Select(c =>
+                Task.Run(
+                    async () =>
+                    {
+                        var random = new Random(c);
+                        for (var i = 0; i < 3; i++)
+                        {
+                            var (externalId, referrer) = ($"storm-card-{c}-{i}", random.Next(referrers.Length));
+                            var tries = random.Next(4) == 0 ? 2 : 1; // a duplicate retry now and then
+                            var member = Guid.Empty;
+                            for (var t = 0; t < tries; t++)
+                            {
+                                var reply = await scenario.EnrollReferred(externalId, codes[referrer], client: c);
+                                if (reply.Ok)
+                                    referred.Add((member = reply.Body!["id"]!.GetValue<Guid>(), referrer));
+                            }
+                            await scenario.Purchase(member, $"storm-{c}-{i}", 20, client: c);
+                        }
+                    },
+                    TestContext.Current.CancellationToken
+                )
+            )
+            .ToArray();
+        await Task.WhenAll(clients);
+        Assert.DoesNotContain(scenario.Replies, r => r.Status is 0 or >= 500);
+        Assert.All(scenario.Replies.Where(r => !r.Ok), r => Assert.Contains(r.Status, new[] { 409, 422 }));
+        var newcomers = referred.Distinct().ToList();
+        Assert.Equal(32 * 3, newcomers.Count);
+
+        // Both nodes run the reward job every second; wait until no referral is left to reward.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (
+            (await scenario.Admin.Get("/program/referrals?status=qualified&limit=1")).Body!["referrals"]!
+                .AsArray()
+                .Count > 0
+        )
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the referral rewards were not all given within 90 seconds");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        foreach (var (member, _) in newcomers)
+            Assert.Equal([50], await ReferralPoints(scenario, member));
+        for (var r = 0; r < referrers.Length; r++)
+        {
+            var expected = Math.Min(3, newcomers.Count(n => n.Referrer == r));
+            Assert.Equal(Enumerable.Repeat(100, expected), await ReferralPoints(scenario, referrers[r]));
+        }
+        await scenario.AssertInvariantsAsync([.. referrers, .. newcomers.Select(n => n.Member)]);
+    }
+
+    private static async Task<IReadOnlyList<int>> ReferralPoints(Scenario scenario, Guid member)
+    {
+        var ledger = await scenario.Admin.Get($"/members/{member}/ledger?limit=500");
+        return ledger.Body!["entries"]!
+            .AsArray()
+            .Where(e => e!["type"]!.GetValue<string>() == "referral")
+            .Select(e => e!["points"]!.GetValue<int>())
+            .ToList();
     }
 }

@@ -335,6 +335,185 @@ public class ReferralsTests(LoyaltyApp app)
         Assert.Equal((2, 0L), (figures["failed"]!.GetValue<int>(), figures["pointsEarned"]!.GetValue<long>()));
     }
 
+    [Fact]
+    public async Task twenty_copies_of_the_enrollment_and_of_the_first_purchase_at_once_make_one_referral_rewarded_once()
+    {
+        await using var host = await Program();
+        var anna = await Enroll(host, "Anna");
+        var code = await CodeOf(host, anna);
+        var enrollment = new
+        {
+            externalId = NewId("card"),
+            name = "Ben",
+            referralCode = code,
+        };
+
+        var enrolled = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.Post("/members", enrollment)));
+        Assert.All(enrolled, e => Assert.Equal(201, e.Status));
+        var ben = Assert.Single(enrolled.Select(e => e.Get<Guid>("id")).Distinct());
+        var bought = await WithMessages(
+            host,
+            async () =>
+            {
+                var copies = Enumerable.Range(0, 20).Select(_ => host.Post("/purchases", Bought(ben, "T-ben-1", 30m)));
+                return (await Task.WhenAll(copies))[0];
+            }
+        );
+        Assert.Equal(201, bought.Status);
+        _clock.Advance(Duration.FromDays(14));
+        await Task.WhenAll(RunRewards(host), RunRewards(host));
+
+        Assert.Equal(500, await host.Available(anna));
+        Assert.Equal(30 + 250, await host.Available(ben));
+        var made = await host.Get($"/program/referrals?referrer={anna}");
+        Assert.Equal("rewarded", Assert.Single(made["referrals"].AsArray())!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task the_referrers_monthly_cap_holds_when_two_nodes_reward_at_once()
+    {
+        var first = await Program(monthlyCap: 2);
+        var anna = await Enroll(first, "Anna");
+        var code = await CodeOf(first, anna);
+        var friends = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var friend = await Enroll(first, $"Friend{i}", code: code);
+            await WithMessages(first, () => first.Post("/purchases", Bought(friend, $"T-{i}", 25m)));
+            friends.Add(friend);
+        }
+        await using var second = await Restart();
+        _clock.Advance(Duration.FromDays(14));
+
+        var runs = await Task.WhenAll(RunRewards(first), RunRewards(second), RunRewards(first), RunRewards(second));
+
+        Assert.Equal(6, runs.Sum(r => r.Rewarded));
+        Assert.Equal(2 * 500, await first.Available(anna));
+        foreach (var friend in friends)
+            Assert.Equal(25 + 250, await first.Available(friend));
+        var rewarded = (await first.Get($"/program/referrals?referrer={anna}&status=rewarded"))["referrals"].AsArray();
+        Assert.Equal(6, rewarded.Count);
+        Assert.Equal(
+            4,
+            rewarded.Count(r => r!["referrerWithheld"]?.GetValue<string>() == "the monthly cap of 2 is reached")
+        );
+        await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task a_vanity_code_works_beside_the_old_one_and_a_code_can_be_given_after_enrolling()
+    {
+        await using var host = await Program();
+        var anna = await Enroll(host, "Anna");
+        var generated = await CodeOf(host, anna);
+        var vanity = await host.Put($"/members/{anna}/referral/code", new { code = "anna-2026" });
+        Assert.Equal(
+            ("ANNA2026", "https://shop.example/join?ref=ANNA2026"),
+            (vanity.Get<string>("code"), vanity.Get<string>("shareLink"))
+        );
+        var bob = await Enroll(host, "Bob");
+        Assert.Equal(
+            (409, "code"),
+            await Refusal(host.Put($"/members/{bob}/referral/code", new { code = "ANNA2026" }))
+        );
+        Assert.Equal((400, "code"), await Refusal(host.Put($"/members/{bob}/referral/code", new { code = generated })));
+
+        var ben = await Enroll(host, "Ben", code: "ANNA2026");
+        var cleo = await Enroll(host, "Cleo", code: generated);
+        var dan = await Enroll(host, "Dan");
+        var linked = await host.Post($"/members/{dan}/referrer", new { referralCode = "anna2026" });
+        Assert.Equal((201, "referred"), (linked.Status, linked.Get<string>("status")));
+        var again = await host.Post($"/members/{dan}/referrer", new { referralCode = "anna2026" });
+        Assert.Equal(
+            ("true", linked.Get<Guid>("referralId")),
+            (again.Header("Idempotent-Replay"), again.Get<Guid>("referralId"))
+        );
+        Assert.Equal(
+            (409, "referralCode"),
+            await Refusal(host.Post($"/members/{dan}/referrer", new { referralCode = generated }))
+        );
+        Assert.Equal(
+            (422, "referralCode"),
+            await Refusal(host.Post($"/members/{anna}/referrer", new { referralCode = generated }))
+        );
+        await WithMessages(host, () => host.Post("/purchases", Bought(bob, "T-bob-1", 10m)));
+        Assert.Equal(
+            (422, "referralCode"),
+            await Refusal(host.Post($"/members/{bob}/referrer", new { referralCode = generated }))
+        );
+
+        var figures = (await host.Get($"/members/{anna}/referral"))["figures"];
+        Assert.Equal((3, 3), (figures["invited"]!.GetValue<int>(), figures["pending"]!.GetValue<int>()));
+        foreach (var friend in new[] { ben, cleo, dan })
+            Assert.Equal(anna, (await ReferralOf(host, friend)).Get<Guid>("referrerId"));
+    }
+
+    [Fact]
+    public async Task the_monthly_report_counts_each_step_in_the_local_month_it_happened()
+    {
+        // 31 October 23:30 UTC is already 1 November in Amsterdam.
+        _clock.Reset(Instant.FromUtc(2026, 10, 20, 12, 0));
+        await using var host = await Program(monthlyCap: 1);
+        var anna = await Enroll(host, "Anna");
+        var code = await CodeOf(host, anna);
+        var ben = await Enroll(host, "Ben", code: code);
+        var cleo = await Enroll(host, "Cleo", code: code);
+        await WithMessages(host, () => host.Post("/purchases", Bought(ben, "T-ben", 30m)));
+        _clock.Advance(Duration.FromDays(1));
+        await WithMessages(host, () => host.Post("/purchases", Bought(cleo, "T-cleo", 30m)));
+        _clock.Reset(Instant.FromUtc(2026, 10, 31, 23, 30));
+        await Enroll(host, "Dan", code: code);
+        var annasEmail = (await host.Get($"/members/{anna}")).Get<string>("email");
+        var self = await Enroll(host, "Anna", code: code, email: annasEmail);
+        _clock.Reset(Instant.FromUtc(2026, 11, 3, 13, 0));
+        await RunRewards(host); // Ben: 500 + 250
+        _clock.Advance(Duration.FromDays(1));
+        await RunRewards(host); // Cleo: Anna's cap of 1 a month withholds her share, 0 + 250
+        await WithMessages(host, () => Return(host, "T-cleo", "R1", 1m));
+        var selfId = (await ReferralOf(host, self)).Get<Guid>("referralId");
+        await host.Post($"/program/referrals/{selfId}/review", new { decision = "reject", reason = "the same person" });
+
+        var report = await host.Get("/program/referrals/report?from=2026-10&to=2026-11");
+
+        Assert.Equal("Europe/Amsterdam", report.Get<string>("timeZone"));
+        var months = report["months"].AsArray();
+        string Row(int i) =>
+            string.Join(
+                ",",
+                new[]
+                {
+                    "made",
+                    "held",
+                    "qualified",
+                    "rewarded",
+                    "failed",
+                    "rejected",
+                    "clawedBack",
+                    "pointsGranted",
+                    "pointsClawedBack",
+                }.Select(f => months[i]![f]!.GetValue<long>())
+            );
+        Assert.Equal(["2026-10", "2026-11"], months.Select(m => m!["month"]!.GetValue<string>()));
+        Assert.Equal("2,0,2,0,0,0,0,0,0", Row(0));
+        // November: Dan and the self-referral made, the latter held and rejected; Ben (500 + 250) and Cleo (0 + 250)
+        // rewarded; Cleo's 250 clawed back.
+        Assert.Equal("2,1,0,2,0,1,1,1000,250", Row(1));
+        var top = Assert.Single(report["topReferrers"].AsArray())!;
+        Assert.Equal(
+            (anna, 4, 2, 500L),
+            (
+                top["memberId"]!.GetValue<Guid>(),
+                top["made"]!.GetValue<int>(),
+                top["rewarded"]!.GetValue<int>(),
+                top["pointsEarned"]!.GetValue<long>()
+            )
+        );
+        Assert.Equal((400, "from"), await Refusal(host.Get("/program/referrals/report?from=2026-12&to=2026-11")));
+        Assert.Equal((400, "to"), await Refusal(host.Get("/program/referrals/report?from=2020-01&to=2026-11")));
+        Assert.Equal((400, "from"), await Refusal(host.Get("/program/referrals/report?from=October")));
+        Assert.Equal((400, "status"), await Refusal(host.Get("/program/referrals?status=pending")));
+    }
+
     private static Task<Answer> Return(IAlbaHost host, string transactionId, string returnId, decimal quantity) =>
         host.Post(
             $"/purchases/pos-1/{transactionId}/returns",
