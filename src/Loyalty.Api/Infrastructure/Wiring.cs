@@ -180,7 +180,12 @@ public static class Wiring
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
         opts.Schema.For<ReferralView>().Index(v => v.ReferrerId).Index(v => v.Status).Index(v => v.Sequence);
         opts.Schema.For<ReferralCodeHolder>();
-        opts.Schema.For<PurchaseRecord>().Index(p => p.Purchase.PaymentFingerprint);
+        // Only purchases paid with a fingerprint are indexed: the others cost the index nothing.
+        opts.Schema.For<PurchaseRecord>()
+            .Index(
+                p => p.Purchase.PaymentFingerprint!,
+                index => index.Predicate = "data -> 'Purchase' ->> 'PaymentFingerprint' is not null"
+            );
         return opts;
     }
 

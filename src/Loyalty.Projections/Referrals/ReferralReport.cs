@@ -21,7 +21,10 @@ public sealed record ReferralMonth(
     long PointsClawedBack
 );
 
-/// <summary>A referrer in a period: referrals made and rewarded then, and the points those rewards gave them.</summary>
+/// <summary>
+/// A referrer in a period: referrals made and rewarded then, and the points those rewards gave them, less what was
+/// clawed back since.
+/// </summary>
 public sealed record TopReferrer(Guid MemberId, int Made, int Rewarded, long PointsEarned);
 
 public static class ReferralReport
@@ -72,7 +75,8 @@ public static class ReferralReport
             .Select(g =>
             {
                 var rewarded = g.Where(v => In(v.Timeline.RewardedAt)).ToList();
-                var earned = rewarded.Sum(v => (long)v.Referral.ReferrerPoints);
+                var kept = rewarded.Where(v => v.Status != Referral.ClawedBack);
+                var earned = kept.Sum(v => (long)v.Referral.ReferrerPoints);
                 return new TopReferrer(g.Key, g.Count(v => In(v.Referral.MadeAt)), rewarded.Count, earned);
             })
             .Where(t => t.Made + t.Rewarded > 0)
