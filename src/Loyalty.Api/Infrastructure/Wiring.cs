@@ -178,7 +178,10 @@ public static class Wiring
         opts.Schema.For<CampaignBudgetSlice>();
         opts.Storage.ExtendedSchemaObjects.Add(CampaignBudgets.MoveFunction(opts.DatabaseSchemaName));
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
-        opts.Schema.For<ReferralView>().Index(v => v.ReferrerId).Index(v => v.Status).Index(v => v.Sequence);
+        opts.Schema.For<ReferralView>()
+            .Index(v => v.ReferrerId)
+            .Index(v => v.Status)
+            .Index(v => v.MadeAtUnixMilliseconds);
         opts.Schema.For<ReferralCodeHolder>();
         // Only purchases paid with a fingerprint are indexed: the others cost the index nothing.
         opts.Schema.For<PurchaseRecord>()

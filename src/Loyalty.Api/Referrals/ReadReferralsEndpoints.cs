@@ -73,10 +73,19 @@ public static class ReadReferralsEndpoints
             query = query.Where(v => v.MadeAtUnixMilliseconds >= start);
         if (QueryValues.Instant(to, "to")?.ToUnixTimeMilliseconds() is { } end)
             query = query.Where(v => v.MadeAtUnixMilliseconds < end);
-        if (QueryValues.Cursor(cursor) is { } before)
-            query = query.Where(v => v.Sequence < before);
-        var page = await query.OrderByDescending(v => v.Sequence).Take(size + 1).ToListAsync(ct);
-        var next = page.Count > size ? page[size - 1].Sequence.ToString() : null;
+        if (cursor is not null)
+        {
+            var (made, tiebreak) = CursorOf(cursor);
+            query = query.Where(v =>
+                v.MadeAtUnixMilliseconds < made || v.MadeAtUnixMilliseconds == made && v.Tiebreak < tiebreak
+            );
+        }
+        var page = await query
+            .OrderByDescending(v => v.MadeAtUnixMilliseconds)
+            .ThenByDescending(v => v.Tiebreak)
+            .Take(size + 1)
+            .ToListAsync(ct);
+        var next = page.Count > size ? page[size - 1].Cursor : null;
         return new ReferralPage([.. page.Take(size).Select(ReferralResponse.From)], next);
     }
 
@@ -122,6 +131,13 @@ public static class ReadReferralsEndpoints
             ReferralReport.Top(referrals, start, end, 10)
         );
     }
+
+    private static (long Made, long Tiebreak) CursorOf(string cursor) =>
+        cursor.Split('.') is [var made, var tiebreak]
+        && long.TryParse(made, out var m)
+        && long.TryParse(tiebreak, out var t)
+            ? (m, t)
+            : throw new InvalidInput("cursor", "is not a cursor this endpoint gave");
 
     private static string Month(YearMonth month) => month.ToString("yyyy-MM", null);
 

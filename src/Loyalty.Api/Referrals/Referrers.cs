@@ -46,7 +46,7 @@ public static class Referrers
         var latest = await session
             .Query<ReferralView>()
             .Where(v => v.ReferrerId == member.Id)
-            .OrderByDescending(v => v.Sequence)
+            .OrderByDescending(v => v.MadeAtUnixMilliseconds)
             .Take(rules.VelocityLimit + 1)
             .ToListAsync(ct);
         var made = latest.Select(v => v.Referral.MadeAt).ToList();

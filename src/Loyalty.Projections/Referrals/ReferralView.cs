@@ -19,10 +19,10 @@ public sealed record ReferralTimeline(
 /// <summary>
 /// A referral as lists, reports and the member's figures read it: the <see cref="Referral"/> folded from its stream,
 /// and when each step happened. <see cref="ReferrerId"/>, <see cref="Status"/> and
-/// <see cref="Sequence"/> (the event store's sequence of the referral's making: the list's order and cursor) are
-/// indexed.
+/// <see cref="MadeAtUnixMilliseconds"/> are indexed; lists are ordered by when referrals were made, then by
+/// <see cref="Tiebreak"/>.
 /// </summary>
-public sealed record ReferralView(Guid Id, Referral Referral, long Sequence, ReferralTimeline Timeline)
+public sealed record ReferralView(Guid Id, Referral Referral, ReferralTimeline Timeline)
 {
     public Guid ReferrerId { get; init; } = Referral.ReferrerId;
 
@@ -32,6 +32,12 @@ public sealed record ReferralView(Guid Id, Referral Referral, long Sequence, Ref
 
     /// <summary>When it was made, as a number, for filtering by time in the database.</summary>
     public long MadeAtUnixMilliseconds { get; init; } = Referral.MadeAt.ToUnixTimeMilliseconds();
+
+    /// <summary>Orders referrals made in the same millisecond (the event sequence is not known inline).</summary>
+    public long Tiebreak { get; init; } = BitConverter.ToInt64(Id.ToByteArray());
+
+    /// <summary>Where a list goes on after this referral.</summary>
+    public string Cursor => $"{MadeAtUnixMilliseconds}.{Tiebreak}";
 }
 
 /// <summary>Inline: a referral's next step decides on what the list shows the moment a write answers.</summary>
@@ -47,7 +53,7 @@ public sealed class ReferralViewProjection : SingleStreamProjection<ReferralView
     {
         if (e.Data is not IReferralEvent @event || Referral.Evolve(snapshot?.Referral, @event) is not { } referral)
             return snapshot;
-        var view = snapshot ?? new ReferralView(id, referral, e.Sequence, new ReferralTimeline());
+        var view = snapshot ?? new ReferralView(id, referral, new ReferralTimeline());
         var timeline = view.Timeline;
         view = @event switch
         {

@@ -23,7 +23,8 @@ public class ReferralsTests(LoyaltyApp app)
     private async Task<IAlbaHost> Program(
         int monthlyCap = 3,
         string onReturn = "claw-back",
-        string trigger = "first-purchase"
+        string trigger = "first-purchase",
+        int velocityLimit = 10
     )
     {
         _options = new HostOptions(
@@ -54,6 +55,7 @@ public class ReferralsTests(LoyaltyApp app)
                 minimumPaid = 20m,
                 monthlyCap,
                 onReturn,
+                velocityLimit,
                 shareLink = "https://shop.example/join?ref={code}",
             }
         );
@@ -512,6 +514,49 @@ public class ReferralsTests(LoyaltyApp app)
         Assert.Equal((400, "to"), await Refusal(host.Get("/program/referrals/report?from=2020-01&to=2026-11")));
         Assert.Equal((400, "from"), await Refusal(host.Get("/program/referrals/report?from=October")));
         Assert.Equal((400, "status"), await Refusal(host.Get("/program/referrals?status=pending")));
+    }
+
+    [Fact]
+    public async Task a_fast_referrer_is_held_a_friend_who_leaves_fails_and_kept_rewards_stay_after_a_return()
+    {
+        await using var host = await Program(onReturn: "keep", velocityLimit: 2);
+        var anna = await Enroll(host, "Anna");
+        var code = await CodeOf(host, anna);
+        var friends = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            friends.Add(await Enroll(host, $"Friend{i}", code: code));
+            _clock.Advance(Duration.FromMinutes(1));
+        }
+
+        Assert.Empty((await ReferralOf(host, friends[1]))["heldFor"].AsArray());
+        Assert.Equal("velocity", (await ReferralOf(host, friends[2]))["heldFor"][0]!.GetValue<string>());
+
+        await WithMessages(host, () => host.Post($"/members/{friends[1]}/closure", new { reason = "moved away" }));
+        var left = await ReferralOf(host, friends[1]);
+        Assert.Equal(
+            ("failed", "the member left the program"),
+            (left.Get<string>("status"), left.Get<string>("reason"))
+        );
+
+        await WithMessages(host, () => host.Post("/purchases", Bought(friends[0], "T-f0", 30m)));
+        _clock.Advance(Duration.FromDays(14));
+        Assert.Equal(new ReferralRewardRun(1, 1), await RunRewards(host));
+        await WithMessages(host, () => Return(host, "T-f0", "R1", 1m));
+        Assert.Equal("rewarded", (await ReferralOf(host, friends[0])).Get<string>("status"));
+        Assert.Equal((500, 250), (await host.Available(anna), await host.Available(friends[0])));
+
+        var first = await host.Get($"/program/referrals?referrer={anna}&limit=2");
+        var rest = await host.Get(
+            $"/program/referrals?referrer={anna}&limit=2&cursor={first.Get<string>("nextCursor")}"
+        );
+        var pages = first["referrals"]
+            .AsArray()
+            .Concat(rest["referrals"].AsArray())
+            .Select(r => r!["referredId"]!.GetValue<Guid>());
+        Assert.Equal(Enumerable.Reverse(friends), pages);
+        Assert.Null(rest.Body!["nextCursor"]);
+        Assert.Equal((400, "cursor"), await Refusal(host.Get("/program/referrals?cursor=x")));
     }
 
     private static Task<Answer> Return(IAlbaHost host, string transactionId, string returnId, decimal quantity) =>
