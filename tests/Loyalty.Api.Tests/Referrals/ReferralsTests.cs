@@ -338,7 +338,7 @@ public class ReferralsTests(LoyaltyApp app)
     }
 
     [Fact]
-    public async Task twenty_copies_of_the_enrollment_and_of_the_first_purchase_at_once_make_one_referral_rewarded_once()
+    public async Task twenty_copies_of_the_enrollment_and_the_first_purchase_at_once_make_one_referral_paid_once()
     {
         await using var host = await Program();
         var anna = await Enroll(host, "Anna");
