@@ -1,7 +1,9 @@
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
+using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Balances;
@@ -55,6 +57,8 @@ public static class ReadPointsEndpoints
     /// <summary>
     /// The member's balance now: available, pending (and when it becomes available), held, what expires within
     /// <c>expiringWithinDays</c> (default 30) and the next expiry. Current the moment any write to it has answered.
+    /// With <c>asOf</c> (an instant, or a date: the end of that day in the program's zone), the balance as it stood
+    /// then, from the events known by then: a purchase reported later is not in it.
     /// </summary>
     [Tags("Points")]
     [ProducesResponseType<BalanceResponse>(200)]
@@ -65,6 +69,7 @@ public static class ReadPointsEndpoints
     public static async Task<IResult> Balance(
         Guid id,
         int? expiringWithinDays,
+        string? asOf,
         IQuerySession session,
         ProgramSettingsCache programSettings,
         IClock clock,
@@ -74,38 +79,65 @@ public static class ReadPointsEndpoints
         var days = expiringWithinDays ?? BalanceResponse.DefaultExpiringWithinDays;
         if (days is < 1 or > 3660)
             throw new InvalidInput("expiringWithinDays", "must be between 1 and 3660");
-        return await session.LoadAsync<MemberBalance>(id, ct) is { } balance
-            ? Results.Json(
-                BalanceResponse.From(
-                    balance.ToAccount(),
-                    balance.Version,
-                    clock.GetCurrentInstant(),
-                    await programSettings.CurrentAsync(ct),
-                    days
-                )
-            )
+        var program = await programSettings.CurrentAsync(ct);
+        return await AccountAsync(id, asOf, session, program, clock, ct) is var (account, version, at)
+            ? Results.Json(BalanceResponse.From(account, version, at, program, days))
             : Problems.For(new NotFound("memberId", "no such member"));
     }
 
-    /// <summary>The member's open lots, soonest expiring first, for support and finance.</summary>
+    /// <summary>
+    /// The member's account now (their balance document), or as of a past moment (their stream's events known by
+    /// then, folded); with the stream version it reflects and the moment it is read at. Null: no member then.
+    /// </summary>
+    private static async Task<(PointsAccount Account, long Version, Instant At)?> AccountAsync(
+        Guid id,
+        string? asOf,
+        IQuerySession session,
+        ProgramSettings program,
+        IClock clock,
+        CancellationToken ct
+    )
+    {
+        var now = clock.GetCurrentInstant();
+        if (asOf is null)
+            return await session.LoadAsync<MemberBalance>(id, ct) is { } balance
+                ? (balance.ToAccount(), balance.Version, now)
+                : null;
+        var at = AsOf.Parse(asOf, program, now);
+        var known = (await session.Events.FetchStreamAsync(id, token: ct))
+            .Where(e => e.Data is IMemberEvent m && MemberHistory.KnownAt(m) <= at)
+            .ToList();
+        if (known.Count == 0)
+            return null;
+        var account = known
+            .Select(e => (IMemberEvent)e.Data)
+            .Aggregate(PointsAccount.Initial(id), PointsAccount.Evolve);
+        return (account, known[^1].Version, at);
+    }
+
+    /// <summary>
+    /// The member's open lots, soonest expiring first, for support and finance; with <c>asOf</c>, as they stood then.
+    /// </summary>
     [Tags("Points")]
     [ProducesResponseType<LotsResponse>(200)]
+    [Refuses(400)]
     [Refuses(404)]
     [WolverineGet("/members/{id}/lots", OperationId = "getLots")]
     [Authorize(Policy = Permissions.MembersRead)]
     public static async Task<IResult> Lots(
         Guid id,
+        string? asOf,
         IQuerySession session,
         ProgramSettingsCache programSettings,
         IClock clock,
         CancellationToken ct
     )
     {
-        if (await session.LoadAsync<MemberBalance>(id, ct) is not { } balance)
+        var program = await programSettings.CurrentAsync(ct);
+        if (await AccountAsync(id, asOf, session, program, clock, ct) is not var (account, version, now))
             return Problems.For(new NotFound("memberId", "no such member"));
-        var (now, zone) = (clock.GetCurrentInstant(), (await programSettings.CurrentAsync(ct)).Zone());
-        var lots = balance
-            .ToAccount()
+        var zone = program.Zone();
+        var lots = account
             .Lots.Items.OrderBy(l => l.ExpiresAt ?? Instant.MaxValue)
             .ThenBy(l => l.EarnedAt)
             .ThenBy(l => l.LotId, StringComparer.Ordinal)
@@ -124,7 +156,7 @@ public static class ReadPointsEndpoints
                 l.ExpiresAt is { } at ? BalanceResponse.LastDay(at, zone) : null
             ))
             .ToList();
-        return Results.Json(new LotsResponse(id, now, lots, balance.Version));
+        return Results.Json(new LotsResponse(id, now, lots, version));
     }
 
     /// <summary>

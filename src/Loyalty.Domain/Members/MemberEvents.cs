@@ -7,6 +7,28 @@ namespace Loyalty.Domain.Members;
 public interface IMemberEvent
 {
     Guid MemberId { get; }
+
+    /// <summary>When it happened in business terms (a purchase's <c>occurredAt</c>).</summary>
+    Instant At { get; }
+}
+
+/// <summary>A member's stream read as it stood at a past moment.</summary>
+public static class MemberHistory
+{
+    /// <summary>
+    /// When an event became known to the service: purchases, returns, campaign points and engagements reported late
+    /// carry when they were recorded; everything else was recorded as it happened.
+    /// </summary>
+    public static Instant KnownAt(IMemberEvent @event) =>
+        @event switch
+        {
+            Points.PointsEarned e => e.RecordedAt,
+            Points.PointsReversed e => e.RecordedAt,
+            Campaigns.CampaignPointsEarned e => e.RecordedAt,
+            Campaigns.CampaignPointsReversed e => e.RecordedAt,
+            Campaigns.EngagementRecorded e => e.RecordedAt,
+            _ => @event.At,
+        };
 }
 
 /// <summary>What a member tells us about themselves.</summary>

@@ -94,33 +94,11 @@ public sealed record TierStatus(
         );
     }
 
-    /// <summary>When an event became known: what a view "as of" a past moment folds up to.</summary>
-    public static Instant RecordedAt(IMemberEvent @event) =>
-        @event switch
-        {
-            PointsEarned e => e.RecordedAt,
-            PointsReversed e => e.RecordedAt,
-            PointsAdjusted e => e.At,
-            MembershipBonusEarned e => e.At,
-            TierUpgraded e => e.At,
-            TierRequalified e => e.At,
-            TierGraceStarted e => e.At,
-            TierDowngraded e => e.At,
-            TierAssigned e => e.At,
-            MembershipPurchased e => e.At,
-            MembershipRenewed e => e.At,
-            MembershipPaymentFailed e => e.At,
-            MembershipCancelled e => e.At,
-            MembershipEnded e => e.At,
-            MemberEnrolled e => e.At,
-            _ => Instant.MinValue,
-        };
-
     /// <summary>The tier standing and membership a member's stream had made by <paramref name="asOf"/>.</summary>
     public static (TierStanding Standing, Membership? Membership) Replay(IEnumerable<IMemberEvent> stream, Instant asOf)
     {
         var (standing, membership) = (TierStanding.None, (Membership?)null);
-        foreach (var e in stream.Where(e => RecordedAt(e) <= asOf))
+        foreach (var e in stream.Where(e => MemberHistory.KnownAt(e) <= asOf))
         {
             standing = TierStanding.Evolve(standing, e);
             membership = Membership.Evolve(membership, e);
