@@ -37,6 +37,13 @@ public sealed class RefusesAttribute(int status)
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class IdempotentAttribute : Attribute;
 
+/// <summary>
+/// Declares a read that also answers as CSV when asked with <c>Accept: text/csv</c>, with the file name to save it
+/// under in <c>Content-Disposition</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class CsvAttribute : Attribute;
+
 /// <summary>Declares that the <paramref name="status"/> answer names the resource in <c>Location</c>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LocatesAttribute(int status) : Attribute

@@ -89,6 +89,17 @@ internal static class OpenApiOperations
         if (metadata.OfType<IdempotentAttribute>().Any())
             foreach (var (_, response) in responses.Where(r => r.Key.StartsWith('2') && r.Value is OpenApiResponse))
                 Header((OpenApiResponse)response, "Idempotent-Replay", Replay, JsonSchemaType.String);
+        if (metadata.OfType<CsvAttribute>().Any() && responses.GetValueOrDefault("200") is OpenApiResponse table)
+        {
+            table.Content ??= new Dictionary<string, OpenApiMediaType>();
+            table.Content["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            Header(
+                table,
+                "Content-Disposition",
+                "With `text/csv`: the file name to save it under.",
+                JsonSchemaType.String
+            );
+        }
         foreach (var locates in metadata.OfType<LocatesAttribute>())
             if (responses.GetValueOrDefault(locates.Status.ToString()) is OpenApiResponse located)
                 Header(located, "Location", "Where the resource can be read.", JsonSchemaType.String);

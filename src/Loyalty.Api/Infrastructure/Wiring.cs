@@ -18,6 +18,7 @@ using Loyalty.Projections.Audit;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Campaigns;
 using Loyalty.Projections.Common;
+using Loyalty.Projections.Finance;
 using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
@@ -165,6 +166,7 @@ public static class Wiring
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
         opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
+        opts.Projections.Add<PointsFlowDayProjection>(ProjectionLifecycle.Async);
 
         // One index serving "this member's entries up to a version, newest first", whatever plan PostgreSQL caches for
         // it.
@@ -183,6 +185,7 @@ public static class Wiring
             .Index(v => v.Status)
             .Index(v => v.MadeAtUnixMilliseconds);
         opts.Schema.For<ReferralCodeHolder>();
+        opts.Schema.For<PointsFlowDay>().Index(d => d.EpochDay);
         // Only purchases paid with a fingerprint are indexed: the others cost the index nothing.
         opts.Schema.For<PurchaseRecord>()
             .Index(

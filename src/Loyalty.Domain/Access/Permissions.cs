@@ -19,6 +19,7 @@ public static class Permissions
     public const string AccessManage = "access:manage";
     public const string MetricsRead = "metrics:read";
     public const string ReferralsRead = "referrals:read";
+    public const string FinanceRead = "finance:read";
 
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
@@ -33,6 +34,7 @@ public static class Permissions
         ProgramRead,
         MetricsRead,
         ReferralsRead,
+        FinanceRead,
     };
 
     public const string ProgramManager = "program-manager";
@@ -46,7 +48,7 @@ public static class Permissions
     >
     {
         [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite, ReferralsRead },
-        [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead, ReferralsRead },
+        [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead, ReferralsRead, FinanceRead },
         [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
         [Admin] = new HashSet<string>
         {
@@ -63,6 +65,7 @@ public static class Permissions
             AccessManage,
             MetricsRead,
             ReferralsRead,
+            FinanceRead,
         },
     };
 

@@ -4,7 +4,11 @@ using NodaTime;
 namespace Loyalty.Domain.Rules;
 
 /// <summary>Every event of the program stream.</summary>
-public interface IProgramEvent;
+public interface IProgramEvent
+{
+    /// <summary>When the change was made, and took effect (tier rules name their own effective date besides).</summary>
+    Instant At { get; }
+}
 
 /// <summary>How many points a purchase earns: <see cref="Points"/> for every <see cref="PerAmount"/> paid.</summary>
 public sealed record EarnRate(decimal Points, decimal PerAmount);

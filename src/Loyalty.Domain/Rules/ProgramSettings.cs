@@ -60,6 +60,10 @@ public sealed record ProgramSettings(
 
     public bool Exists => RuleVersion > 0;
 
+    /// <summary>The settings as they stood at <paramref name="at"/>, from the program stream's events.</summary>
+    public static ProgramSettings AsOf(IEnumerable<IProgramEvent> history, Instant at) =>
+        history.Where(e => e.At <= at).Aggregate(None, Evolve);
+
     public DateTimeZone Zone() => DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) ?? DateTimeZone.Utc;
 
     /// <summary>

@@ -65,6 +65,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["PUT /program/referrals"] = _ => ("/program/referrals", "{}"),
         ["GET /program/referrals"] = _ => ("/program/referrals", null),
         ["GET /program/referrals/report"] = _ => ("/program/referrals/report", null),
+        ["GET /finance/roll-forward"] = _ => ("/finance/roll-forward?from=2026-11-01&to=2026-11-02", null),
         ["POST /program/referrals/{referralId}/review"] = g => ($"/program/referrals/{g.Member}/review", "{}"),
         ["GET /members/{id}/referral"] = g => ($"/members/{g.Member}/referral", null),
         ["PUT /members/{id}/referral/code"] = g => ($"/members/{g.Member}/referral/code", "{}"),
@@ -126,6 +127,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.AuditRead] = ["staff finance", "staff admin"],
         [Permissions.AccessManage] = ["staff admin"],
         [Permissions.MetricsRead] = ["key metrics:read", "staff admin"],
+        [Permissions.FinanceRead] = ["key finance:read", "staff finance", "staff admin"],
         [Permissions.ReferralsRead] = ["key referrals:read", "staff program-manager", "staff finance", "staff admin"],
     };
 

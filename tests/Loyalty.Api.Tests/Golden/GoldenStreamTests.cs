@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Points;
+using Loyalty.Domain.Finance;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
@@ -47,6 +48,16 @@ public class GoldenStreamTests
         Assert.Empty(EventTypes.Keys.Except(recorded));
         Assert.Contains("before-lots", Names());
         Assert.Contains("consolidated-in-fold", Names());
+    }
+
+    [Fact]
+    public void every_recorded_event_moves_the_roll_forward_by_what_it_moves_the_outstanding_points()
+    {
+        foreach (var e in Names().SelectMany(name => Recorded(name).Events))
+            Assert.True(
+                PointsFlow.Of(e).Net == (Movement.Of(e)?.Outstanding ?? 0),
+                $"{e.GetType().Name}: the roll-forward moves {PointsFlow.Of(e).Net}, the balance {Movement.Of(e)}"
+            );
     }
 
     [Theory]

@@ -1,0 +1,126 @@
+using Alba;
+using CsvHelper;
+using Loyalty.Api.Tests.Infrastructure;
+using NodaTime;
+using NodaTime.Testing;
+using static Loyalty.Api.Tests.Infrastructure.Scenarios;
+
+namespace Loyalty.Api.Tests.Finance;
+
+/// <summary>The daily roll-forward through the API, against a hand-computed example.</summary>
+public class RollForwardTests(LoyaltyApp app)
+{
+    private readonly FakeClock _clock = new(LoyaltyApp.Start); // 24 November 2026, 13:00 in Amsterdam
+
+    private async Task<IAlbaHost> Program()
+    {
+        var host = await app.StartHostAsync(new HostOptions(Clock: _clock, FreshDatabase: true));
+        var settings = new
+        {
+            currency = "EUR",
+            timeZone = "Europe/Amsterdam",
+            earnRate = new { points = 1, perAmount = 1 },
+            pointValue = new { points = 100, amount = 1.00m },
+        };
+        Assert.Equal(200, (await host.Put("/program/settings", settings)).Status);
+        return host;
+    }
+
+    private object Bought(Guid member, string id, decimal amount) =>
+        new
+        {
+            source = "pos-1",
+            transactionId = id,
+            memberId = member,
+            storeId = "store-12",
+            occurredAt = _clock.GetCurrentInstant(),
+            currency = "EUR",
+            lines = new[] { Line("1", 2, amount / 2) },
+        };
+
+    [Fact]
+    public async Task two_days_roll_forward_from_the_opening_to_the_closing_the_members_hold_in_json_and_csv()
+    {
+        await using var host = await Program();
+        var ada = await host.WithEnrolledMember();
+        var grace = await host.WithEnrolledMember();
+        // 24 November: 120 + 50 from purchases, 30 by hand.
+        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
+        Assert.Equal(201, (await host.Post("/purchases", Bought(grace, "T2", 50m))).Status);
+        var credit = new
+        {
+            adjustmentId = "a1",
+            points = 30,
+            reason = "goodwill",
+        };
+        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", credit)).Status);
+        // 25 November: 70 redeemed, half of Grace's purchase returned (25), 10 taken off by hand.
+        _clock.Advance(Duration.FromHours(22));
+        var redemption = new
+        {
+            redemptionId = "r1",
+            points = 70,
+            reward = "voucher",
+        };
+        Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
+        var returned = new { returnId = "R1", lines = new[] { new { lineId = "1", quantity = 1 } } };
+        Assert.Equal(201, (await host.Post("/purchases/pos-1/T2/returns", returned)).Status);
+        var debit = new
+        {
+            adjustmentId = "a2",
+            points = -10,
+            reason = "correction",
+        };
+        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", debit)).Status);
+        await LoyaltyApp.CatchUp(host);
+
+        var days = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-25");
+
+        Assert.Equal(200, days.Status);
+        var rows = days["rows"].AsArray();
+        long P(int row, string figure) => rows[row]![figure]!["points"]!.GetValue<long>();
+        Assert.Equal(
+            (0L, 170L, 30L, 200L, 200L),
+            (P(0, "opening"), P(0, "purchases"), P(0, "positiveAdjustments"), P(0, "earned"), P(0, "closing"))
+        );
+        Assert.Equal(
+            (200L, -70L, -25L, -10L, 95L),
+            (P(1, "opening"), P(1, "redeemed"), P(1, "reversed"), P(1, "negativeAdjustments"), P(1, "closing"))
+        );
+        Assert.Equal(0.95m, rows[1]!["closing"]!["money"]!.GetValue<decimal>());
+        var outstanding = 0L;
+        foreach (var member in new[] { ada, grace })
+            outstanding += (await host.Get($"/members/{member}/balance")).Get<long>("outstanding");
+        Assert.Equal(95, outstanding);
+
+        var csv = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-25", ("Accept", "text/csv"));
+        Assert.StartsWith("text/csv", csv.ContentType);
+        await using var reader = CsvReader.FromText(csv.Text, null);
+        await reader.ReadHeaderAsync(TestContext.Current.CancellationToken);
+        var parsed = new List<(string, string, string)>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            parsed.Add(
+                (reader.GetString("period"), reader.GetString("closing_points"), reader.GetString("closing_money"))
+            );
+        Assert.Equal([("2026-11-24", "200", "2.00"), ("2026-11-25", "95", "0.95")], parsed);
+
+        var month = await host.Get("/finance/roll-forward?from=2026-11-01&to=2026-11-30&granularity=month");
+        var november = Assert.Single(month["rows"].AsArray())!;
+        Assert.Equal(
+            (0L, 95L),
+            (november["opening"]!["points"]!.GetValue<long>(), november["closing"]!["points"]!.GetValue<long>())
+        );
+    }
+
+    [Theory]
+    [InlineData("from=2026-11-25&to=2026-11-24", "from")]
+    [InlineData("from=2026-01-01&to=2027-01-02", "to")]
+    [InlineData("from=2016-01-01&to=2026-11-02&granularity=month", "to")]
+    [InlineData("from=24-11-2026&to=2026-11-25", "from")]
+    [InlineData("to=2026-11-25", "from")]
+    [InlineData("from=2026-11-24&to=2026-11-25&granularity=week", "granularity")]
+    public async Task a_period_that_cannot_be_read_is_refused_naming_the_field(string query, string field)
+    {
+        Assert.Equal((400, field), await Refusal(app.Host.Get($"/finance/roll-forward?{query}")));
+    }
+}
