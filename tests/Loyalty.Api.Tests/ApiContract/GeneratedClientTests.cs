@@ -134,7 +134,7 @@ public class GeneratedClientTests(LoyaltyApp app)
         Assert.Equal("held", (string)held.Result.Status);
         Assert.Equal("captured", (string)captured.Result.Status);
 
-        var balance = (await pos.GetBalanceAsync(member, null)).Result;
+        var balance = (await pos.GetBalanceAsync(member, null, null)).Result;
         var ledger = (await pos.GetLedgerAsync(member, null, null)).Result;
         Assert.Equal(32 - 12 - 10 - 5, (long)balance.Available);
         Assert.Equal(5, (int)ledger.Entries.Count); // earned, reversed, redeemed, held, captured
