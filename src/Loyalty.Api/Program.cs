@@ -15,6 +15,7 @@ try
     return args switch
     {
         ["rebuild", .. var projections] => await Maintenance.RebuildAsync(app.Services, projections),
+        ["reconcile", .. var asOf] => await Loyalty.Api.Finance.ReconciliationEndpoint.RunAsync(app.Services, asOf),
         ["token", .. var claims] => DevelopmentTokens.Print(app.Configuration, claims),
         // Commands such as `codegen` or `describe` go to JasperFx; options alone (`--urls …`) just run the service.
         [var command, ..] when !command.StartsWith('-') => await app.RunJasperFxCommands(args),

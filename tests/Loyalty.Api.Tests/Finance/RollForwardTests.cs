@@ -1,6 +1,10 @@
 using Alba;
 using CsvHelper;
 using Loyalty.Api.Tests.Infrastructure;
+using Loyalty.Domain.Finance;
+using Loyalty.Projections.Finance;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
@@ -110,6 +114,71 @@ public class RollForwardTests(LoyaltyApp app)
             (0L, 95L),
             (november["opening"]!["points"]!.GetValue<long>(), november["closing"]!["points"]!.GetValue<long>())
         );
+    }
+
+    [Fact]
+    public async Task the_reconciliation_balances_and_reports_the_day_a_corrupted_read_model_gets_wrong()
+    {
+        await using var host = await Program();
+        var ada = await host.WithEnrolledMember();
+        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
+        _clock.Advance(Duration.FromDays(1));
+        var redemption = new
+        {
+            redemptionId = "r1",
+            points = 20,
+            reward = "voucher",
+        };
+        Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
+        _clock.Advance(Duration.FromHours(1));
+        await LoyaltyApp.CatchUp(host);
+
+        var balanced = await host.Get("/finance/reconciliation");
+        Assert.True(balanced.Get<bool>("balanced"), balanced.ToString());
+        var figures = balanced["reconciliation"];
+        Assert.Equal(
+            (100L, 100L, 100L),
+            (
+                figures["kept"]!.GetValue<long>(),
+                figures["inLots"]!.GetValue<long>(),
+                figures["fromEvents"]!.GetValue<long>()
+            )
+        );
+        Assert.Equal(balanced.Get<long>("eventsInStore"), balanced.Get<long>("eventsChecked"));
+
+        // Someone edits the roll-forward's read model by hand: 5 more points purchased on the first day.
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            var day = await session.LoadAsync<PointsFlowDay>("2026-11-24");
+            var (slot, flow) = day!.Slots.First();
+            session.Store(
+                day with
+                {
+                    Slots = new Dictionary<int, PointsFlow>(day.Slots)
+                    {
+                        [slot] = flow with { Purchases = flow.Purchases + 5 },
+                    },
+                }
+            );
+            await session.SaveChangesAsync();
+        }
+        var broken = await host.Get("/finance/reconciliation");
+
+        Assert.False(broken.Get<bool>("balanced"));
+        var report = broken["reconciliation"];
+        Assert.Equal((105L, 100L), (report["kept"]!.GetValue<long>(), report["inLots"]!.GetValue<long>()));
+        var difference = Assert.Single(report["days"]!.AsArray())!;
+        Assert.Equal("2026-11-24", difference["day"]!.GetValue<string>());
+        Assert.Equal(
+            (125L, 120L),
+            (
+                difference["kept"]!["purchases"]!.GetValue<long>(),
+                difference["fromEvents"]!["purchases"]!.GetValue<long>()
+            )
+        );
+        var asOfFirstDay = await host.Get("/finance/reconciliation?asOf=2026-11-23");
+        Assert.True(asOfFirstDay.Get<bool>("balanced"));
     }
 
     [Theory]
