@@ -201,6 +201,10 @@ public sealed class Scenario(ApiProcess[] nodes, Ledger ledger) : IAsyncDisposab
     {
         var violations = await Ledger.ViolationsAsync(members, Acknowledged);
         Assert.True(violations.Count == 0, string.Join("\n", violations.Take(30)));
+        // The finance roll-forward proves itself against every member's lots and the event store.
+        var reconciliation = await Admin.Get("/finance/reconciliation");
+        Assert.True(reconciliation.Ok && reconciliation.Body!["balanced"]!.GetValue<bool>(), reconciliation.Text);
+        Assert.True(reconciliation.Body!["eventsChecked"]!.GetValue<long>() > 0, "the roll-forward read no events");
     }
 
     public async ValueTask DisposeAsync()

@@ -92,6 +92,12 @@ public class AsOfTests(LoyaltyApp app)
             Assert.Equal(balance, await Text(host, $"/members/{member}/balance?asOf={asOf}"));
             Assert.Equal(lots, await Text(host, $"/members/{member}/lots?asOf={asOf}"));
         }
+        // The roll-forward over the same random history proves itself.
+        await LoyaltyApp.CatchUp(host);
+        var reconciliation = await host.Get("/finance/reconciliation");
+        Assert.True(reconciliation.Get<bool>("balanced"), reconciliation.ToString());
+        var outstanding = (await host.Get($"/members/{member}/balance")).Get<long>("outstanding");
+        Assert.Equal(outstanding, reconciliation["reconciliation"]["kept"]!.GetValue<long>());
         var before = InstantPattern.ExtendedIso.Format(enrolledAt - Duration.FromSeconds(1));
         Assert.Equal((404, "memberId"), await Refusal(host.Get($"/members/{member}/balance?asOf={before}")));
         var future = InstantPattern.ExtendedIso.Format(_clock.GetCurrentInstant() + Duration.FromHours(1));
