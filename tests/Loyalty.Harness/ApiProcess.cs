@@ -20,11 +20,15 @@ public sealed class ApiProcess : IAsyncDisposable
     public Uri Url => new($"http://127.0.0.1:{Port}");
     public int ProcessId => _process?.Id ?? 0;
 
+    /// <summary>The database it runs on; null for the service's own embedded PostgreSQL.</summary>
+    public string? ConnectionString { get; }
+
     /// <param name="connectionString">the database; null for the service's own embedded PostgreSQL</param>
     /// <param name="adminKey">the bootstrap admin key</param>
     /// <param name="settings">environment variables on top of the defaults; a null value removes one</param>
     public ApiProcess(string? connectionString, string adminKey, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        ConnectionString = connectionString;
         Port = LoopbackPort.Free();
         _environment = new Dictionary<string, string?>
         {

@@ -42,6 +42,17 @@ public sealed class ReferralRewardJob(
 {
     public static readonly Actor Job = Actor.System("referral-rewards");
 
+    /// <summary>
+    /// <c>reward-referrals</c>: one run of the job for an operator (or a scheduler of their own, with
+    /// <c>Loyalty:Referrals:Enabled</c> false on the nodes); safe beside the nodes' own runs.
+    /// </summary>
+    public static async Task<int> RunOnceAsync(IServiceProvider services)
+    {
+        var run = await services.GetRequiredService<ReferralRewardJob>().RunAsync(CancellationToken.None);
+        Console.WriteLine($"{run.Rewarded} of {run.Due} due referrals rewarded.");
+        return 0;
+    }
+
     public async Task<ReferralRewardRun> RunAsync(CancellationToken ct)
     {
         using var span = Telemetry.Source.StartActivity("Referral rewards");
