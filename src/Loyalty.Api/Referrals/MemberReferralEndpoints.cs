@@ -138,13 +138,7 @@ public static class MemberReferralEndpoints
 
 /// <summary>Making a referral for a member who enrolled without a code: decided on their purchases so far.</summary>
 public sealed record GivingReferrer(PendingReferral Pending, IdempotencyKey CallerKey, ProgramSettings Program)
-    : ReferralWrite<ReferralResponse>(
-        Pending.Referrer!.MemberId,
-        Pending.Command.ReferredId,
-        Program,
-        Pending.Command.By,
-        CallerKey
-    )
+    : ReferralWrite(Pending.Referrer!.MemberId, Pending.Command.ReferredId, Program, Pending.Command.By, CallerKey)
 {
     public override IReadOnlyList<IReferralEvent> Decide(ReferralParties parties)
     {
@@ -154,7 +148,4 @@ public sealed record GivingReferrer(PendingReferral Pending, IdempotencyKey Call
             throw new RuleBroken("id", "the member left the program");
         return Pending.Decide(Program, parties.Referral, parties.Referred.Account.Purchases);
     }
-
-    public override ReferralResponse Answer(Referral? after, IReadOnlyList<IReferralEvent> events) =>
-        ReferralResponse.From(after!);
 }

@@ -32,7 +32,7 @@ public sealed record ReferralPurchaseStep(
     IReadOnlyList<string> Shared,
     ProgramSettings Program,
     Instant Now
-) : ReferralWrite<int>(View.ReferrerId, View.Referral.ReferredId, Program, ReferralMessageHandler.Referrals)
+) : ReferralWrite(View.ReferrerId, View.Referral.ReferredId, Program, ReferralMessageHandler.Referrals)
 {
     public override IReadOnlyList<IReferralEvent> Decide(ReferralParties parties)
     {
@@ -41,18 +41,14 @@ public sealed record ReferralPurchaseStep(
         var paid = new Money(Purchase.StillPaid, Program.Currency);
         return QualifyReferral.OnFirstPurchase(parties.Referral, Message.Purchase, paid, Purchase.At ?? Now, Shared);
     }
-
-    public override int Answer(Referral? after, IReadOnlyList<IReferralEvent> events) => events.Count;
 }
 
 /// <summary>The referred member left: a referral that has not paid fails.</summary>
 public sealed record ReferralMemberLeft(ReferralView View, ProgramSettings Program, Instant Now)
-    : ReferralWrite<int>(View.ReferrerId, View.Referral.ReferredId, Program, ReferralMessageHandler.Referrals)
+    : ReferralWrite(View.ReferrerId, View.Referral.ReferredId, Program, ReferralMessageHandler.Referrals)
 {
     public override IReadOnlyList<IReferralEvent> Decide(ReferralParties parties) =>
         FailReferral.OnMemberClosed(parties.Referral, Now);
-
-    public override int Answer(Referral? after, IReadOnlyList<IReferralEvent> events) => events.Count;
 }
 
 /// <summary>

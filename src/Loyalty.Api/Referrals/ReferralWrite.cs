@@ -22,20 +22,17 @@ public sealed record ReferralParties(Referral? Referral, ReferralParty Referrer,
 /// transaction, at the versions read. So a reward is paid with its record or not at all, once, and two rewards of one
 /// referrer decided at once are kept apart by the referrer's stream: the second is decided again, within the caps.
 /// </summary>
-public abstract record ReferralWrite<TResponse>(
+public abstract record ReferralWrite(
     Guid ReferrerId,
     Guid ReferredId,
     ProgramSettings Program,
     Actor By,
     IdempotencyKey? Key = null
-) : IStreamWrite<ReferralParties, IReferralEvent, TResponse>
-    where TResponse : notnull
+) : IStreamWrite<ReferralParties, IReferralEvent, ReferralResponse>
 {
     public Guid StreamId => Referral.StreamIdFor(ReferredId);
 
     public abstract IReadOnlyList<IReferralEvent> Decide(ReferralParties parties);
-
-    public abstract TResponse Answer(Referral? after, IReadOnlyList<IReferralEvent> events);
 
     public async Task<Current<ReferralParties>> Load(IBatchedQuery batch)
     {
@@ -48,8 +45,9 @@ public abstract record ReferralWrite<TResponse>(
         return new(parties, events.Count == 0 ? 0 : events[^1].Version);
     }
 
-    public TResponse Answer(ReferralParties parties, IReadOnlyList<IReferralEvent> events, long version) =>
-        Answer(After(parties, events), events);
+    /// <summary>The referral after the write (jobs look at the events they committed instead).</summary>
+    public ReferralResponse Answer(ReferralParties parties, IReadOnlyList<IReferralEvent> events, long version) =>
+        ReferralResponse.From(After(parties, events) ?? throw new NotFound("referralId", "no such referral"));
 
     public Task Enlist(
         IDocumentSession session,

@@ -56,11 +56,8 @@ public static class ReviewReferralEndpoint
 
 /// <summary>Reviewing: decided on the referral as its stream stands.</summary>
 public sealed record ReviewingReferral(ReferralView View, ReviewReferral Command, ProgramSettings Program)
-    : ReferralWrite<ReferralResponse>(View.ReferrerId, View.Referral.ReferredId, Program, Command.By)
+    : ReferralWrite(View.ReferrerId, View.Referral.ReferredId, Program, Command.By)
 {
     public override IReadOnlyList<IReferralEvent> Decide(ReferralParties parties) =>
         [ReviewReferral.Decide(Command, parties.Referral)];
-
-    public override ReferralResponse Answer(Referral? after, IReadOnlyList<IReferralEvent> events) =>
-        ReferralResponse.From(after!);
 }

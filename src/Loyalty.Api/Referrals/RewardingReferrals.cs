@@ -11,7 +11,7 @@ namespace Loyalty.Api.Referrals;
 
 /// <summary>Rewarding a referral whose return window has passed, within the referrer's caps.</summary>
 public sealed record RewardingReferral(ReferralView View, ProgramSettings Program, Instant Now, Actor By)
-    : ReferralWrite<int>(View.ReferrerId, View.Referral.ReferredId, Program, By)
+    : ReferralWrite(View.ReferrerId, View.Referral.ReferredId, Program, By)
 {
     public override IReadOnlyList<IReferralEvent> Decide(ReferralParties parties) =>
         RewardReferral.WhenDue(
@@ -21,8 +21,6 @@ public sealed record RewardingReferral(ReferralView View, ProgramSettings Progra
             Now,
             parties.Referrer.Account.Closed
         );
-
-    public override int Answer(Referral? after, IReadOnlyList<IReferralEvent> events) => events.Count;
 }
 
 /// <summary>What one run of the referral reward job did.</summary>
@@ -75,7 +73,7 @@ public sealed class ReferralRewardJob(
             async (view, token) =>
             {
                 var committed = await streams.Apply(new RewardingReferral(view, program, now, Job), token);
-                if (committed.Response > 0)
+                if (committed.Events.Count > 0)
                     Interlocked.Increment(ref rewarded);
             }
         );
