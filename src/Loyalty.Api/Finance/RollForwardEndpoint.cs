@@ -52,21 +52,14 @@ public static class RollForwardEndpoint
         CancellationToken ct
     )
     {
-        var (first, last) = (DateOf(from, "from"), DateOf(to, "to"));
         var by = granularity ?? RollForward.Day;
         if (by is not (RollForward.Day or RollForward.Month))
             throw new InvalidInput("granularity", "must be day or month");
-        if (first > last)
-            throw new InvalidInput("from", "is after to");
-        if (by == RollForward.Day && Period.Between(first, last, PeriodUnits.Days).Days >= MaxDays)
-            throw new InvalidInput("to", $"is more than {MaxDays} days after from");
+        var (first, last) = QueryValues.Days(from, to, by == RollForward.Day ? MaxDays : int.MaxValue);
         if (first.ToYearMonth().PlusMonths(MaxMonths) <= last.ToYearMonth())
             throw new InvalidInput("to", $"is more than {MaxMonths} months after from");
 
-        var history = (await session.Events.FetchStreamAsync(ProgramSettings.StreamId, token: ct))
-            .Select(e => e.Data)
-            .OfType<IProgramEvent>()
-            .ToList();
+        var history = await ProgramHistory.LoadAsync(session, ct);
         var zone = ProgramSettings.AsOf(history, Instant.MaxValue).Zone();
         // The UTC days that hold the period's quarters, and every day before them for the opening balance.
         var end = PointsFlowDay.EpochDayOf(last.PlusDays(2));
@@ -77,13 +70,8 @@ public static class RollForwardEndpoint
         return Accepts(http, "text/csv") ? new CsvRows(answer) : Results.Json(answer);
     }
 
-    private static bool Accepts(HttpContext http, string type) =>
+    public static bool Accepts(HttpContext http, string type) =>
         http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase));
-
-    private static LocalDate DateOf(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw new InvalidInput(field, "is required")
-        : LocalDatePattern.Iso.Parse(value) is { Success: true } date ? date.Value
-        : throw new InvalidInput(field, "is not a date, e.g. 2026-11-30");
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 

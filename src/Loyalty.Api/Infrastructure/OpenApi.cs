@@ -44,6 +44,14 @@ public sealed class IdempotentAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class CsvAttribute : Attribute;
 
+/// <summary>Declares a whole-number header the 200 answer carries.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class IntegerHeaderAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+}
+
 /// <summary>Declares that the <paramref name="status"/> answer names the resource in <c>Location</c>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LocatesAttribute(int status) : Attribute

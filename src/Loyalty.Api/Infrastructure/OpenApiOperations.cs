@@ -100,6 +100,9 @@ internal static class OpenApiOperations
                 JsonSchemaType.String
             );
         }
+        foreach (var header in metadata.OfType<IntegerHeaderAttribute>())
+            if (responses.GetValueOrDefault("200") is OpenApiResponse answered)
+                Header(answered, header.Name, header.Description, JsonSchemaType.Integer);
         foreach (var locates in metadata.OfType<LocatesAttribute>())
             if (responses.GetValueOrDefault(locates.Status.ToString()) is OpenApiResponse located)
                 Header(located, "Location", "Where the resource can be read.", JsonSchemaType.String);

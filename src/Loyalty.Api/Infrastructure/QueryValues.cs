@@ -17,6 +17,24 @@ public static class QueryValues
             : throw new InvalidInput(field, "is not an ISO instant, e.g. 2026-11-24T10:00:00Z");
     }
 
+    /// <summary>A required ISO date.</summary>
+    public static LocalDate Date(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InvalidInput(field, "is required")
+        : LocalDatePattern.Iso.Parse(value) is { Success: true } date ? date.Value
+        : throw new InvalidInput(field, "is not a date, e.g. 2026-11-30");
+
+    /// <summary>The local days <paramref name="from"/> to <paramref name="to"/>, both included: at most
+    /// <paramref name="maxDays"/>.</summary>
+    public static (LocalDate From, LocalDate To) Days(string? from, string? to, int maxDays)
+    {
+        var (first, last) = (Date(from, "from"), Date(to, "to"));
+        if (first > last)
+            throw new InvalidInput("from", "is after to");
+        if (Period.Between(first, last, PeriodUnits.Days).Days >= maxDays)
+            throw new InvalidInput("to", $"is more than {maxDays} days after from");
+        return (first, last);
+    }
+
     /// <summary>A list's page size: 50 unless asked, at most 500.</summary>
     public static int PageSize(int? limit) =>
         limit is null ? 50

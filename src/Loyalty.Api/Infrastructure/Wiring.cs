@@ -10,6 +10,7 @@ using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
+using Loyalty.Domain.Finance;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
@@ -148,6 +149,7 @@ public static class Wiring
         opts.Events.AddEventTypes(EventTypes());
         opts.Events.UseIdentityMapForAggregates = true; // our aggregates are immutable records
         opts.Events.AppendMode = EventAppendMode.Quick;
+        opts.Events.EnableSideEffectsOnInlineProjections = true; // the balance keeps the liability's lot rows
         if (metrics is not null)
             opts.Listeners.Add(new LoyaltyMetrics.PointsCounter(metrics));
         opts.OpenTelemetry.TrackConnections = JasperFx.OpenTelemetry.TrackLevel.Normal; // spans only while traced
@@ -171,6 +173,7 @@ public static class Wiring
         // One index serving "this member's entries up to a version, newest first", whatever plan PostgreSQL caches for
         // it.
         opts.Schema.For<LedgerEntry>().Index(e => new { e.MemberId, e.Version });
+        opts.Schema.For<LedgerEntry>().Duplicate(e => e.KnownAtUnixMilliseconds); // the export's period, indexed
         opts.Schema.For<AuditEntry>().Index(e => e.Sequence).Index(e => e.Kind);
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
         opts.Schema.For<IdempotencyRecord>();
@@ -186,6 +189,7 @@ public static class Wiring
             .Index(v => v.MadeAtUnixMilliseconds);
         opts.Schema.For<ReferralCodeHolder>();
         opts.Schema.For<PointsFlowDay>().Index(d => d.EpochDay);
+        opts.Storage.ExtendedSchemaObjects.Add(LiabilityLots.Definition(opts.DatabaseSchemaName));
         // Only purchases paid with a fingerprint are indexed: the others cost the index nothing.
         opts.Schema.For<PurchaseRecord>()
             .Index(
@@ -201,7 +205,8 @@ public static class Wiring
             .Concat(DomainEvents.Implementing<IProgramEvent>())
             .Concat(DomainEvents.Implementing<IAccessEvent>())
             .Concat(DomainEvents.Implementing<ICampaignEvent>())
-            .Concat(DomainEvents.Implementing<IReferralEvent>());
+            .Concat(DomainEvents.Implementing<IReferralEvent>())
+            .Concat(DomainEvents.Implementing<IFinanceEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

@@ -24,6 +24,10 @@ public sealed record ExpiryRequest([Required] string? Kind, int? Months);
 /// </summary>
 public sealed record PointValueRequest([Required] int? Points, [Required] decimal? Amount);
 
+/// <param name="ExpectedRedemptionRate">
+/// The share of outstanding points finance expects members to redeem, 0 to 1, for the deferred revenue estimate;
+/// until it is set, the rate observed over the last 12 months is used. Left out: unchanged.
+/// </param>
 public sealed record ChangeProgramSettingsRequest(
     [Required] string? Currency,
     [Required] string? TimeZone,
@@ -33,7 +37,8 @@ public sealed record ChangeProgramSettingsRequest(
     int? PendingDays = null,
     ExpiryRequest? Expiry = null,
     PointValueRequest? PointValue = null,
-    bool? MembersMaySendEngagements = null
+    bool? MembersMaySendEngagements = null,
+    decimal? ExpectedRedemptionRate = null
 );
 
 public sealed record ProgramSettingsResponse(
@@ -46,7 +51,8 @@ public sealed record ProgramSettingsResponse(
     int PendingDays,
     ExpiryPolicy Expiry,
     PointValue? PointValue,
-    bool MembersMaySendEngagements = false
+    bool MembersMaySendEngagements = false,
+    decimal? ExpectedRedemptionRate = null
 )
 {
     public static ProgramSettingsResponse From(ProgramSettings s) =>
@@ -60,7 +66,8 @@ public sealed record ProgramSettingsResponse(
             s.PendingDays,
             s.Expiry!,
             s.PointValue,
-            s.MembersMaySendEngagements
+            s.MembersMaySendEngagements,
+            s.ExpectedRedemptionRate
         );
 }
 
@@ -133,7 +140,8 @@ public static class ChangeProgramSettingsEndpoint
             request.PendingDays,
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
             request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null,
-            request.MembersMaySendEngagements
+            request.MembersMaySendEngagements,
+            request.ExpectedRedemptionRate
         );
         return await ProgramWrite.RespondAsync(new ChangingProgramSettings(command), streams, cache, ct);
     }

@@ -32,7 +32,8 @@ public sealed record ProgramSettingsChanged(
     int PendingDays = 0,
     ExpiryPolicy? Expiry = null,
     PointValue? PointValue = null,
-    bool MembersMaySendEngagements = false
+    bool MembersMaySendEngagements = false,
+    decimal? ExpectedRedemptionRate = null
 ) : IProgramEvent;
 
 /// <summary>

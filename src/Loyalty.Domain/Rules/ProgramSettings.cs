@@ -21,7 +21,8 @@ public sealed record ProgramSettings(
     int PendingDays = 0,
     ExpiryPolicy? Expiry = null,
     PointValue? PointValue = null,
-    bool MembersMaySendEngagements = false
+    bool MembersMaySendEngagements = false,
+    decimal? ExpectedRedemptionRate = null
 )
 {
     public const int MaxPendingDays = 365;
@@ -99,6 +100,7 @@ public sealed record ProgramSettings(
                 Expiry = e.Expiry ?? ExpiryPolicy.Never,
                 PointValue = e.PointValue,
                 MembersMaySendEngagements = e.MembersMaySendEngagements,
+                ExpectedRedemptionRate = e.ExpectedRedemptionRate,
             },
             // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from
             // then on.
@@ -137,7 +139,8 @@ public sealed record ChangeProgramSettings(
     int? PendingDays = null,
     ExpiryPolicy? Expiry = null,
     PointValue? PointValue = null,
-    bool? MembersMaySendEngagements = null
+    bool? MembersMaySendEngagements = null,
+    decimal? ExpectedRedemptionRate = null
 )
 {
     /// <summary>The settings as sent, checked: each failure names the field.</summary>
@@ -153,7 +156,8 @@ public sealed record ChangeProgramSettings(
         int? pendingDays = null,
         ExpiryPolicy? expiry = null,
         PointValue? pointValue = null,
-        bool? membersMaySendEngagements = null
+        bool? membersMaySendEngagements = null,
+        decimal? expectedRedemptionRate = null
     )
     {
         var code = Guard.Currency(currency, "currency");
@@ -164,6 +168,8 @@ public sealed record ChangeProgramSettings(
             throw new InvalidInput("earnRate.perAmount", "must be greater than 0");
         if (pendingDays is < 0 or > ProgramSettings.MaxPendingDays)
             throw new InvalidInput("pendingDays", $"must be between 0 and {ProgramSettings.MaxPendingDays}");
+        if (expectedRedemptionRate is < 0 or > 1)
+            throw new InvalidInput("expectedRedemptionRate", "must be between 0 and 1");
         var rate = new EarnRate(earnPoints, earnPerAmount);
         return new(
             code,
@@ -176,7 +182,8 @@ public sealed record ChangeProgramSettings(
             pendingDays,
             expiry,
             pointValue,
-            membersMaySendEngagements
+            membersMaySendEngagements,
+            expectedRedemptionRate
         );
     }
 
@@ -193,6 +200,7 @@ public sealed record ChangeProgramSettings(
             Expiry = cmd.Expiry ?? current.Expiry,
             PointValue = cmd.PointValue ?? current.PointValue,
             MembersMaySendEngagements = cmd.MembersMaySendEngagements ?? current.MembersMaySendEngagements,
+            ExpectedRedemptionRate = cmd.ExpectedRedemptionRate ?? current.ExpectedRedemptionRate,
         };
         if (current.Exists && next == current)
             return [];
@@ -210,7 +218,8 @@ public sealed record ChangeProgramSettings(
                 next.PendingDays,
                 next.Expiry,
                 next.PointValue,
-                next.MembersMaySendEngagements
+                next.MembersMaySendEngagements,
+                next.ExpectedRedemptionRate
             ),
         ];
     }

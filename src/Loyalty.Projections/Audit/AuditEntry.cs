@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Finance;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
@@ -155,6 +156,16 @@ public sealed partial class AuditEntryProjection : EventProjection
 
     public AuditEntry Create(IEvent<CampaignEnded> e) =>
         Entry(e, "campaign-ended", e.Data.By, e.Data.At, $"campaign {e.Data.Code} v{e.Data.Version} ended");
+
+    public AuditEntry Create(IEvent<LedgerExported> e) =>
+        Entry(
+            e,
+            "ledger-exported",
+            e.Data.By,
+            e.Data.At,
+            $"ledger of {e.Data.From:yyyy-MM-dd} to {e.Data.To:yyyy-MM-dd} exported: {e.Data.Rows} movements, "
+                + $"{e.Data.Points} points"
+        );
 
     private static AuditEntry Entry(IEvent e, string kind, Actor by, Instant at, string summary) =>
         new(e.Id, e.Sequence, kind, by, at, e.StreamId, summary);

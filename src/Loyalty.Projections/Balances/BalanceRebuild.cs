@@ -1,4 +1,6 @@
+using Loyalty.Projections.Finance;
 using Marten;
+using Npgsql;
 using Weasel.Core;
 
 namespace Loyalty.Projections.Balances;
@@ -26,6 +28,12 @@ public static class BalanceRebuild
         var stream = Guid.Empty;
         MemberBalance? balance = null;
 
+        var schema = store.Options.DatabaseSchemaName;
+        await using var lots = store.Storage.Database.CreateConnection();
+        await lots.OpenAsync(ct);
+        await using (var truncate = new NpgsqlCommand(LiabilityLots.Truncate(schema), lots))
+            await truncate.ExecuteNonQueryAsync(ct);
+
         await using var session = store.QuerySession();
         var all = session
             .Events.QueryAllRawEvents()
@@ -44,8 +52,7 @@ public static class BalanceRebuild
                 progress?.Invoke(events);
         }
         await KeepAsync(balance);
-        if (pending.Count > 0)
-            await store.BulkInsertAsync(pending, BulkInsertMode.OverwriteExisting, WriteBatch, ct);
+        await WriteAsync();
         progress?.Invoke(events);
         return events;
 
@@ -54,9 +61,16 @@ public static class BalanceRebuild
             if (folded is null)
                 return;
             pending.Add(folded);
-            if (pending.Count < WriteBatch)
+            if (pending.Count >= WriteBatch)
+                await WriteAsync();
+        }
+
+        async Task WriteAsync()
+        {
+            if (pending.Count == 0)
                 return;
             await store.BulkInsertAsync(pending, BulkInsertMode.OverwriteExisting, WriteBatch, ct);
+            await LiabilityLots.CopyAsync(lots, schema, pending);
             pending.Clear();
         }
     }

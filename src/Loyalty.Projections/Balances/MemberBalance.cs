@@ -7,6 +7,8 @@ using Loyalty.Domain.Points;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Tiers;
 using Loyalty.Projections.Common;
+using Loyalty.Projections.Finance;
+using Marten;
 using Marten.Events.Aggregation;
 using NodaTime;
 
@@ -89,5 +91,12 @@ public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalan
             PointsAccount.Evolve(snapshot?.ToAccount() ?? PointsAccount.Initial(id), @event),
             e.Version
         );
+    }
+
+    public override ValueTask RaiseSideEffects(IDocumentOperations operations, IEventSlice<MemberBalance> slice)
+    {
+        if (slice.Snapshot is { } balance)
+            LiabilityLots.Keep(operations, balance);
+        return ValueTask.CompletedTask;
     }
 }

@@ -42,6 +42,12 @@ public sealed record LedgerEntry(
 )
 {
     public static string IdFor(Guid memberId, long version) => $"{memberId:N}/{version}";
+
+    /// <summary>When the service learnt of it (Unix milliseconds, a column): the roll-forward's time.</summary>
+    public long KnownAtUnixMilliseconds { get; init; }
+
+    /// <summary>The campaigns and their versions that gave or took the points, for campaign entries.</summary>
+    public string? Campaigns { get; init; }
 }
 
 /// <summary>A ledger entry with the balance after it, as a page shows it.</summary>
@@ -279,8 +285,20 @@ public static class MemberLedger
             movement.Held,
             lots?.Select(t => new LotPoints(t.LotId, t.Points)).ToList(),
             value
-        );
+        )
+        {
+            KnownAtUnixMilliseconds = MemberHistory.KnownAt(@event).ToUnixTimeMilliseconds(),
+            Campaigns = @event switch
+            {
+                CampaignPointsEarned e => Versions(e.Awards.Select(a => (a.Campaign, a.Version))),
+                CampaignPointsReversed e => Versions(e.Reversals.Select(r => (r.Campaign, r.Version))),
+                _ => null,
+            },
+        };
     }
+
+    private static string Versions(IEnumerable<(string Campaign, int Version)> versions) =>
+        string.Join("; ", versions.Distinct().Select(v => $"{v.Campaign} v{v.Version}"));
 
     private static IReadOnlyList<LotTake>? EarnedLot(PointsEarned e) =>
         CreditLot(

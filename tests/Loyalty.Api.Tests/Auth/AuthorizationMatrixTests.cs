@@ -67,6 +67,10 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /program/referrals/report"] = _ => ("/program/referrals/report", null),
         ["GET /finance/roll-forward"] = _ => ("/finance/roll-forward?from=2026-11-01&to=2026-11-02", null),
         ["GET /finance/reconciliation"] = _ => ("/finance/reconciliation?asOf=2026-11-01", null),
+        ["GET /finance/liability"] = _ => ("/finance/liability?asOf=2026-11-01", null),
+        ["GET /finance/ledger-export"] = _ => ("/finance/ledger-export?from=2026-11-01&to=2026-11-02", null),
+        ["GET /finance/ledger-export/control"] = _ =>
+            ("/finance/ledger-export/control?from=2026-11-01&to=2026-11-02", null),
         ["POST /program/referrals/{referralId}/review"] = g => ($"/program/referrals/{g.Member}/review", "{}"),
         ["GET /members/{id}/referral"] = g => ($"/members/{g.Member}/referral", null),
         ["PUT /members/{id}/referral/code"] = g => ($"/members/{g.Member}/referral/code", "{}"),

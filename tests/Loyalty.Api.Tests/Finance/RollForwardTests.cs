@@ -31,16 +31,7 @@ public class RollForwardTests(LoyaltyApp app)
     }
 
     private object Bought(Guid member, string id, decimal amount) =>
-        new
-        {
-            source = "pos-1",
-            transactionId = id,
-            memberId = member,
-            storeId = "store-12",
-            occurredAt = _clock.GetCurrentInstant(),
-            currency = "EUR",
-            lines = new[] { Line("1", 2, amount / 2) },
-        };
+        PurchaseAt(_clock.GetCurrentInstant(), member, id, amount);
 
     [Fact]
     public async Task two_days_roll_forward_from_the_opening_to_the_closing_the_members_hold_in_json_and_csv()

@@ -21,6 +21,19 @@ public static class Scenarios
             discount,
         };
 
+    /// <summary>A purchase of two units of one line that happened at <paramref name="at"/>.</summary>
+    public static object PurchaseAt(Instant at, Guid memberId, string transactionId, decimal amount) =>
+        new
+        {
+            source = "pos-1",
+            transactionId,
+            memberId,
+            storeId = "store-12",
+            occurredAt = at,
+            currency = "EUR",
+            lines = new[] { Line("1", 2, amount / 2) },
+        };
+
     public static object Purchase(Guid memberId, string transactionId, params object[] lines) =>
         new
         {

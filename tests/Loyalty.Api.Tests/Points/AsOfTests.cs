@@ -98,6 +98,10 @@ public class AsOfTests(LoyaltyApp app)
         Assert.True(reconciliation.Get<bool>("balanced"), reconciliation.ToString());
         var outstanding = (await host.Get($"/members/{member}/balance")).Get<long>("outstanding");
         Assert.Equal(outstanding, reconciliation["reconciliation"]["kept"]!.GetValue<long>());
+        // The liability from the current lots is the one a replay of every event gives.
+        var liability = (await host.Get("/finance/liability"))["liability"].ToJsonString();
+        var asOfNow = InstantPattern.ExtendedIso.Format(_clock.GetCurrentInstant());
+        Assert.Equal(liability, (await host.Get($"/finance/liability?asOf={asOfNow}"))["liability"].ToJsonString());
         var before = InstantPattern.ExtendedIso.Format(enrolledAt - Duration.FromSeconds(1));
         Assert.Equal((404, "memberId"), await Refusal(host.Get($"/members/{member}/balance?asOf={before}")));
         var future = InstantPattern.ExtendedIso.Format(_clock.GetCurrentInstant() + Duration.FromHours(1));

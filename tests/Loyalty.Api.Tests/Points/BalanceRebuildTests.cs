@@ -1,7 +1,9 @@
 using Loyalty.Api.Tests.Infrastructure;
 using Loyalty.Projections.Balances;
+using Loyalty.Projections.Finance;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Points;
@@ -32,10 +34,16 @@ public class BalanceRebuildTests(LoyaltyApp app)
         {
             (await host.Get($"/members/{rich}/balance")).Body!.ToJsonString(),
             (await host.Get($"/members/{returned}/balance")).Body!.ToJsonString(),
+            (await host.Get("/finance/liability")).Body!["liability"]!.ToJsonString(),
         };
 
         var store = host.Services.GetRequiredService<IDocumentStore>();
         await store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(MemberBalance));
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            await new NpgsqlCommand(LiabilityLots.Truncate("loyalty"), connection).ExecuteNonQueryAsync();
+        }
         var progress = new List<long>();
         var events = await BalanceRebuild.RunAsync(store, progress.Add);
 
@@ -43,6 +51,7 @@ public class BalanceRebuildTests(LoyaltyApp app)
         {
             (await host.Get($"/members/{rich}/balance")).Body!.ToJsonString(),
             (await host.Get($"/members/{returned}/balance")).Body!.ToJsonString(),
+            (await host.Get("/finance/liability")).Body!["liability"]!.ToJsonString(),
         };
         Assert.Equal(before, after);
         Assert.True(events >= 6, $"read {events} events");

@@ -1,0 +1,141 @@
+using Alba;
+using CsvHelper;
+using Loyalty.Api.Tests.Infrastructure;
+using NodaTime;
+using NodaTime.Testing;
+using static Loyalty.Api.Tests.Infrastructure.Scenarios;
+
+namespace Loyalty.Api.Tests.Finance;
+
+/// <summary>The ledger export: every movement of a period, tying out to the roll-forward, audited.</summary>
+public class LedgerExportTests(LoyaltyApp app)
+{
+    private readonly FakeClock _clock = new(LoyaltyApp.Start); // 24 November 2026, 13:00 in Amsterdam
+
+    private object Bought(Guid member, string id, decimal amount) =>
+        PurchaseAt(_clock.GetCurrentInstant(), member, id, amount);
+
+    private static object Adjustment(string id, int points) =>
+        new
+        {
+            adjustmentId = id,
+            points,
+            reason = "goodwill",
+        };
+
+    [Fact]
+    public async Task the_export_of_two_days_parses_as_csv_and_ties_out_to_the_roll_forward_and_the_audit_lists_it()
+    {
+        await using var host = await app.StartHostAsync(new HostOptions(Clock: _clock, FreshDatabase: true));
+        var settings = new
+        {
+            currency = "EUR",
+            timeZone = "Europe/Amsterdam",
+            earnRate = new { points = 1, perAmount = 1 },
+            pointValue = new { points = 100, amount = 1.00m },
+        };
+        Assert.Equal(200, (await host.Put("/program/settings", settings)).Status);
+        var ada = await host.WithEnrolledMember("ada-1");
+        var grace = await host.WithEnrolledMember("grace-1");
+        // 24 November: 120 and 50 from purchases, 30 by hand.
+        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
+        Assert.Equal(201, (await host.Post("/purchases", Bought(grace, "T2", 50m))).Status);
+        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a1", 30))).Status);
+        // 25 November: 70 redeemed, 25 returned, 10 taken off by hand, 5 held and released.
+        _clock.Advance(Duration.FromHours(22));
+        var redemption = new
+        {
+            redemptionId = "r1",
+            points = 70,
+            reward = "voucher",
+        };
+        Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
+        var returned = new { returnId = "R1", lines = new[] { new { lineId = "1", quantity = 1 } } };
+        Assert.Equal(201, (await host.Post("/purchases/pos-1/T2/returns", returned)).Status);
+        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a2", -10))).Status);
+        Assert.Equal(201, (await host.Post($"/members/{ada}/holds", new { holdId = "H1", points = 5 })).Status);
+        Assert.Equal(200, (await host.Post($"/members/{ada}/holds/H1/release", new { })).Status);
+        // 26 November, outside the period.
+        _clock.Advance(Duration.FromDays(1));
+        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T3", 10m))).Status);
+        await LoyaltyApp.CatchUp(host);
+
+        var export = await host.Get("/finance/ledger-export?from=2026-11-24&to=2026-11-25");
+
+        Assert.Equal(200, export.Status);
+        Assert.StartsWith("text/csv", export.ContentType);
+        Assert.Equal(("8", "95"), (export.Header("X-Control-Rows"), export.Header("X-Control-Points")));
+        var rows = new List<(string Type, long Points, decimal? Value, string External, string? Lots, string Day)>();
+        await using (var reader = CsvReader.FromText(export.Text, null))
+        {
+            var ct = TestContext.Current.CancellationToken;
+            await reader.ReadHeaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(
+                    (
+                        reader.GetString("type"),
+                        long.Parse(reader.GetString("points")),
+                        reader.GetString("value") is "" ? null : decimal.Parse(reader.GetString("value")),
+                        reader.GetString("external_id"),
+                        reader.GetString("lots"),
+                        reader.GetString("local_date")
+                    )
+                );
+        }
+        // In the order they became known; those of one instant by member and version.
+        Assert.Equal(
+            [
+                ("adjusted", -10L),
+                ("adjusted", 30L),
+                ("earned", 50L),
+                ("earned", 120L),
+                ("held", 0L),
+                ("hold-released", 0L),
+                ("redeemed", -70L),
+                ("reversed", -25L),
+            ],
+            rows.Select(r => (r.Type, r.Points)).Order()
+        );
+        Assert.Equal((95L, 0.95m), (rows.Sum(r => r.Points), rows.Sum(r => r.Value ?? 0)));
+        Assert.Equal(3, rows.TakeWhile(r => r.Day == "2026-11-24").Count());
+        var first = rows.Single(r => r.Points == 120);
+        Assert.Equal(("ada-1", "purchase:pos-1/T1:120", "2026-11-24"), (first.External, first.Lots, first.Day));
+        var reversed = rows.Single(r => r.Type == "reversed");
+        Assert.Equal(("grace-1", "2026-11-25"), (reversed.External, reversed.Day));
+        var rollForward = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-25&granularity=month");
+        var month = Assert.Single(rollForward["rows"].AsArray())!;
+        Assert.Equal(
+            95L,
+            month["closing"]!["points"]!.GetValue<long>() - month["opening"]!["points"]!.GetValue<long>()
+        );
+        var control = await host.Get("/finance/ledger-export/control?from=2026-11-24&to=2026-11-25");
+        Assert.Equal(
+            (8L, 95L, 95L, true),
+            (
+                control.Get<long>("rows"),
+                control.Get<long>("points"),
+                control.Get<long>("rollForwardMovement"),
+                control.Get<bool>("matches")
+            )
+        );
+
+        await LoyaltyApp.CatchUp(host);
+        var audit = await host.Get("/audit?kind=ledger-exported");
+        var entry = Assert.Single(audit["entries"].AsArray())!;
+        Assert.Equal(
+            "ledger of 2026-11-24 to 2026-11-25 exported: 8 movements, 95 points",
+            entry["summary"]!.GetValue<string>()
+        );
+    }
+
+    [Theory]
+    [InlineData("from=2026-11-25&to=2026-11-24", "from")]
+    [InlineData("from=2026-01-01&to=2027-01-02", "to")]
+    [InlineData("from=2026-11-24&to=30-11-2026", "to")]
+    [InlineData("to=2026-11-25", "from")]
+    public async Task a_period_that_cannot_be_exported_is_refused_naming_the_field(string query, string field)
+    {
+        Assert.Equal((400, field), await Refusal(app.Host.Get($"/finance/ledger-export?{query}")));
+        Assert.Equal((400, field), await Refusal(app.Host.Get($"/finance/ledger-export/control?{query}")));
+    }
+}
