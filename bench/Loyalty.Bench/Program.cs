@@ -192,6 +192,13 @@ report.LongLedger(
     pageTimes.Order().ElementAt(pageTimes.Count * 95 / 100)
 );
 
+// 4b. Finance at benchmark size: the liability now and as of a past instant, and a million-row ledger export.
+using (var slow = LoyaltyClient.HttpFor(api.Url, 2))
+{
+    slow.Timeout = TimeSpan.FromMinutes(10);
+    await FinanceRun.RunAsync(api, postgres.ConnectionString, new LoyaltyClient(slow, adminKey), report);
+}
+
 // 5. Rebuilding the balance projection from every event.
 await using (var ledger = new Ledger(postgres.ConnectionString))
 {

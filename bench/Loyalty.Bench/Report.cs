@@ -40,10 +40,12 @@ public sealed class Report(Options options, int cores)
     public bool Violated => _violations.Count > 0;
     private object? _enrollment,
         _ledger,
-        _rebuild;
+        _rebuild,
+        _finance;
     private (long At10k, long AtEnd) _memory;
     private double _rebuildPerSecond,
-        _ledgerMedian;
+        _ledgerMedian,
+        _liabilityMedian;
 
     public void Enrollment(int members, TimeSpan elapsed, long errors, long rssAt10k, long rssAtEnd)
     {
@@ -103,6 +105,36 @@ public sealed class Report(Options options, int cores)
         };
     }
 
+    public void Finance(
+        int lots,
+        double liabilityMedianMs,
+        double liabilityP95Ms,
+        long events,
+        double pastMs,
+        long exportRows,
+        TimeSpan exportElapsed,
+        long exportBytes,
+        long rssBefore,
+        long rssPeak
+    )
+    {
+        _liabilityMedian = liabilityMedianMs;
+        _finance = new
+        {
+            liabilityLotRows = lots,
+            liabilityNowMedianMs = Math.Round(liabilityMedianMs, 1),
+            liabilityNowP95Ms = Math.Round(liabilityP95Ms, 1),
+            liabilityPastEventsReplayed = events,
+            liabilityPastMs = Math.Round(pastMs),
+            exportRows,
+            exportSeconds = Math.Round(exportElapsed.TotalSeconds, 1),
+            exportRowsPerSecond = Math.Round(exportRows / exportElapsed.TotalSeconds),
+            exportMegabytes = Mb(exportBytes),
+            apiRssBeforeExportMb = Mb(rssBefore),
+            apiRssPeakDuringExportMb = Mb(rssPeak),
+        };
+    }
+
     public void Rebuild(long events, TimeSpan elapsed)
     {
         _rebuildPerSecond = events / elapsed.TotalSeconds;
@@ -156,6 +188,12 @@ public sealed class Report(Options options, int cores)
                 $"{_rebuildPerSecond:N0} events/s",
                 _rebuildPerSecond >= 50_000
             );
+        if (_finance is not null)
+            yield return (
+                "liability now at every member ≤ 200 ms",
+                $"{_liabilityMedian:0.0} ms (median)",
+                _liabilityMedian <= 200
+            );
         if (_ledger is not null)
             yield return (
                 "10,000-entry ledger, first page ≤ 10 ms",
@@ -199,6 +237,7 @@ public sealed class Report(Options options, int cores)
             ceilings = _ceilings,
             ledger = _ledger,
             rebuild = _rebuild,
+            finance = _finance,
             faults = _faults,
             targets = Targets()
                 .Select(t => new
@@ -260,7 +299,8 @@ public sealed class Report(Options options, int cores)
         md.AppendLine();
         md.AppendLine($"Enrollment: {JsonSerializer.Serialize(_enrollment)}  ");
         md.AppendLine($"Long ledger: {JsonSerializer.Serialize(_ledger)}  ");
-        md.AppendLine($"Rebuild: {JsonSerializer.Serialize(_rebuild)}");
+        md.AppendLine($"Rebuild: {JsonSerializer.Serialize(_rebuild)}  ");
+        md.AppendLine($"Finance: {JsonSerializer.Serialize(_finance)}");
         if (_faults.Count > 0)
         {
             md.AppendLine();

@@ -89,6 +89,24 @@ public sealed class LoyaltyClient(HttpClient http, string key)
         }
     }
 
+    /// <summary>Reads a long answer as it streams, keeping none of it: its lines and bytes.</summary>
+    public async Task<(long Lines, long Bytes)> StreamLinesAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1 << 16];
+        var (lines, bytes) = (0L, 0L);
+        for (var read = await body.ReadAsync(buffer); read > 0; read = await body.ReadAsync(buffer))
+        {
+            bytes += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+        return (lines, bytes);
+    }
+
     /// <summary>
     /// A machine caller's write: sent again with the same idempotency key until the service gives a definite
     /// answer (not a network failure, not 503), as a till would after a timeout. Between sends it waits for

@@ -114,6 +114,8 @@ public class LiabilityTests(LoyaltyApp app)
         var then = (await host.Get("/finance/liability?asOf=2026-11-24"))["liability"];
         Assert.Equal((170L, 0L, 170L, 0L, 0L), Points(then["total"]!));
         Assert.Equal([("2026-12", 170L)], ByMonth(then));
+        var day = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-24");
+        Assert.Equal(170L, day["rows"][0]!["closing"]!["points"]!.GetValue<long>());
 
         // Without a rate set or a year of history there is no estimate, and it says why.
         var estimate = now["estimate"];
