@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Loyalty.Harness;
-using Npgsql;
 using NodaTime;
 using NodaTime.Text;
+using Npgsql;
 
 namespace Loyalty.Bench;
 

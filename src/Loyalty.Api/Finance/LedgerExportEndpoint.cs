@@ -152,6 +152,7 @@ public static class LedgerExportEndpoint
             """,
             connection
         );
+        count.CommandTimeout = 0;
         count.Parameters.Add(new NpgsqlParameter { Value = span.Start });
         count.Parameters.Add(new NpgsqlParameter { Value = span.End });
         await using var totals = await count.ExecuteReaderAsync(ct);
@@ -199,6 +200,7 @@ public static class LedgerExportEndpoint
                 """,
                 connection
             );
+            read.CommandTimeout = 0; // a long period streams for as long as it takes
             read.Parameters.Add(new NpgsqlParameter { Value = span.Start });
             read.Parameters.Add(new NpgsqlParameter { Value = span.End });
             await using var reader = await read.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
