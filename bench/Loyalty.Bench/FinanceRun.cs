@@ -60,14 +60,36 @@ public static class FinanceRun
               (select array_agg(id) ids, count(*) n from loyalty.mt_doc_memberview) m
             """
         );
+        try
+        {
+            await ExportAsync(api, finance, report, lots, now, events, Ms(past));
+        }
+        catch (HttpRequestException e)
+        {
+            Console.WriteLine($" failed: {e.Message}");
+            report.Fault($"the ledger export of {Movements:N0} movements failed: {e.Message}");
+            report.Finance(lots, now.Median, now.P95, events, Ms(past), 0, TimeSpan.FromSeconds(1), 0, 0, 0);
+        }
+        await ExecuteAsync(db, "delete from loyalty.mt_doc_ledgerentry where id like 'bench/%'");
+    }
+
+    private static async Task ExportAsync(
+        ApiProcess api,
+        LoyaltyClient finance,
+        Report report,
+        int lots,
+        (double Median, double P95) now,
+        long events,
+        double pastMs
+    )
+    {
         var (rows, bytes, elapsed, peak, before) = await ExportAsync(api, finance);
         Console.WriteLine(
             $" {rows:N0} rows, {bytes / 1_048_576.0:0} MB in {elapsed.TotalSeconds:0.0} s "
                 + $"({rows / elapsed.TotalSeconds:N0} rows/s), API memory {before / 1_048_576} → peak "
                 + $"{peak / 1_048_576} MB"
         );
-        await ExecuteAsync(db, "delete from loyalty.mt_doc_ledgerentry where id like 'bench/%'");
-        report.Finance(lots, now.Median, now.P95, events, Ms(past), rows, elapsed, bytes, before, peak);
+        report.Finance(lots, now.Median, now.P95, events, pastMs, rows, elapsed, bytes, before, peak);
     }
 
     /// <summary>Reads the export as it streams, sampling the API's resident memory every 50 ms.</summary>
