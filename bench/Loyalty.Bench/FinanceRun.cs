@@ -29,8 +29,8 @@ public static class FinanceRun
         var lots = await ExecuteAsync(
             db,
             $"""
-            insert into loyalty.liability_lot (member_id, tier, open, held, available_at, expires_at)
-            select id, 'bench-' || (k % 3), 100 + k, k % 2 * 10,
+            insert into loyalty.liability_lot (member_id, lot_id, tier, open, held, available_at, expires_at)
+            select id, 'bench:' || k, 'bench-' || (k % 3), 100 + k, k % 2 * 10,
               extract(epoch from now() - interval '10 days' + k * interval '7 days')::bigint * 1000,
               extract(epoch from now() + (k * 97 % 400) * interval '1 day')::bigint * 1000
             from loyalty.mt_doc_memberbalance, generate_series(1, {LotsPerMember}) k
@@ -64,7 +64,7 @@ public static class FinanceRun
         {
             await ExportAsync(api, finance, report, lots, now, events, Ms(past));
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             Console.WriteLine($" failed: {e.Message}");
             report.Fault($"the ledger export of {Movements:N0} movements failed: {e.Message}");

@@ -203,10 +203,10 @@ public static class LedgerExportEndpoint
             read.CommandTimeout = 0; // a long period streams for as long as it takes
             read.Parameters.Add(new NpgsqlParameter { Value = span.Start });
             read.Parameters.Add(new NpgsqlParameter { Value = span.End });
-            await using var reader = await read.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var entry = serializer.FromJson<LedgerEntry>(await reader.GetStreamAsync(0, ct));
+                var entry = await serializer.FromJsonAsync<LedgerEntry>(reader, 0, ct);
                 var externalId = await reader.IsDBNullAsync(1, ct) ? null : reader.GetString(1);
                 await csv.WriteRecordAsync(Fields(entry, externalId, values, zone), ct);
             }

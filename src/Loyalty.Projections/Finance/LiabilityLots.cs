@@ -1,3 +1,4 @@
+using Loyalty.Domain.Points;
 using Loyalty.Projections.Balances;
 using Marten;
 using Npgsql;
@@ -9,7 +10,8 @@ namespace Loyalty.Projections.Finance;
 /// <summary>
 /// Every member's open lots as narrow rows (<c>liability_lot</c>): the program's liability "now" is one aggregate
 /// over them, where reading every balance document would take seconds. Kept by the balance projection in the
-/// write's own batch (one statement, replacing the member's rows), and rewritten by its rebuild.
+/// write's own batch (one statement: lots that closed are deleted, lots that changed are updated, the others are
+/// left alone), and rewritten by its rebuild.
 /// </summary>
 public static class LiabilityLots
 {
@@ -19,29 +21,40 @@ public static class LiabilityLots
     {
         var table = new Table(new PostgresqlObjectName(schema, TableName));
         table.AddColumn<Guid>("member_id").NotNull();
+        table.AddColumn("lot_id", "text").NotNull();
         table.AddColumn("tier", "text");
         table.AddColumn("open", "integer").NotNull();
         table.AddColumn("held", "integer").NotNull();
         table.AddColumn("available_at", "bigint").NotNull();
         table.AddColumn("expires_at", "bigint");
-        table.Indexes.Add(new IndexDefinition($"ix_{TableName}_member") { Columns = ["member_id"] });
+        var lot = new IndexDefinition($"ux_{TableName}") { Columns = ["member_id", "lot_id"], IsUnique = true };
+        table.Indexes.Add(lot);
         return table;
     }
 
-    /// <summary>Replaces the member's rows by their open lots, in the write's batch.</summary>
+    /// <summary>Makes the member's rows their open lots, in the write's batch.</summary>
     public static void Keep(IDocumentOperations operations, MemberBalance balance)
     {
         var schema = operations.DocumentStore.Options.DatabaseSchemaName;
         var lots = balance.Lots?.Items ?? [];
+        var ids = RowKeys(lots);
         operations.QueueSqlCommand(
             $"""
-            with gone as (delete from {schema}.{TableName} where member_id = ?)
-            insert into {schema}.{TableName} (member_id, tier, open, held, available_at, expires_at)
-            select ?, ?, l.* from unnest(?::integer[], ?::integer[], ?::bigint[], ?::bigint[]) l
+            with closed as (delete from {schema}.{TableName} t where member_id = ? and not (lot_id = any(?)))
+            insert into {schema}.{TableName} as t (member_id, lot_id, tier, open, held, available_at, expires_at)
+            select ?, l.lot_id, ?, l.open, l.held, l.available_at, l.expires_at
+            from unnest(?::text[], ?::integer[], ?::integer[], ?::bigint[], ?::bigint[])
+              as l(lot_id, open, held, available_at, expires_at)
+            on conflict (member_id, lot_id) do update set tier = excluded.tier, open = excluded.open,
+              held = excluded.held, available_at = excluded.available_at, expires_at = excluded.expires_at
+            where (t.tier, t.open, t.held, t.available_at, t.expires_at) is distinct from
+              (excluded.tier, excluded.open, excluded.held, excluded.available_at, excluded.expires_at)
             """,
             balance.Id,
+            ids,
             balance.Id,
             (object?)balance.Standing?.Earned ?? DBNull.Value,
+            ids,
             lots.Select(l => l.Open).ToArray(),
             lots.Select(l => l.Held).ToArray(),
             lots.Select(l => l.AvailableAt.ToUnixTimeMilliseconds()).ToArray(),
@@ -53,14 +66,15 @@ public static class LiabilityLots
     public static async Task CopyAsync(NpgsqlConnection connection, string schema, IEnumerable<MemberBalance> balances)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
-            $"copy {schema}.{TableName} (member_id, tier, open, held, available_at, expires_at) "
+            $"copy {schema}.{TableName} (member_id, lot_id, tier, open, held, available_at, expires_at) "
                 + "from stdin (format binary)"
         );
         foreach (var balance in balances)
-        foreach (var lot in balance.Lots?.Items ?? [])
+        foreach (var (lot, key) in (balance.Lots?.Items ?? []).Zip(RowKeys(balance.Lots?.Items ?? [])))
             await copy.WriteRowAsync(
                 default,
                 balance.Id,
+                key,
                 balance.Standing?.Earned,
                 lot.Open,
                 lot.Held,
@@ -68,6 +82,18 @@ public static class LiabilityLots
                 lot.ExpiresAt?.ToUnixTimeMilliseconds()
             );
         await copy.CompleteAsync();
+    }
+
+    /// <summary>Each lot's id, made unique among the member's rows should two lots ever share one.</summary>
+    private static string[] RowKeys(IReadOnlyList<Lot> lots)
+    {
+        var seen = new Dictionary<string, int>();
+        return
+        [
+            .. lots.Select(l =>
+                (seen[l.LotId] = seen.GetValueOrDefault(l.LotId) + 1) is var n && n == 1 ? l.LotId : $"{l.LotId}#{n}"
+            ),
+        ];
     }
 
     public static string Truncate(string schema) => $"truncate {schema}.{TableName}";
