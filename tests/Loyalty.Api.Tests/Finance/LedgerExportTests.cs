@@ -1,8 +1,11 @@
 using Alba;
 using CsvHelper;
 using Loyalty.Api.Tests.Infrastructure;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Npgsql;
 using static Loyalty.Api.Tests.Infrastructure.Scenarios;
 
 namespace Loyalty.Api.Tests.Finance;
@@ -126,6 +129,43 @@ public class LedgerExportTests(LoyaltyApp app)
             "ledger of 2026-11-24 to 2026-11-25 exported: 8 movements, 95 points",
             entry["summary"]!.GetValue<string>()
         );
+    }
+
+    [Fact]
+    public async Task an_export_far_longer_than_the_database_reads_at_once_streams_every_row_whole()
+    {
+        await using var host = await app.StartHostAsync(new HostOptions(Clock: _clock, FreshDatabase: true));
+        var ada = await host.WithEnrolledMember("ada-1");
+        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
+        // 5,000 copies of the purchase's entry, a second apart: about 1.5 MB of CSV.
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            var start = _clock.GetCurrentInstant().ToUnixTimeMilliseconds();
+            var copy = new NpgsqlCommand(
+                $$"""
+                insert into loyalty.mt_doc_ledgerentry (id, data, mt_dotnet_type, known_at_unix_milliseconds)
+                select 'copy/' || g, jsonb_set(data, '{KnownAtUnixMilliseconds}', to_jsonb({{start}} + g * 1000)),
+                  mt_dotnet_type, {{start}} + g * 1000
+                from loyalty.mt_doc_ledgerentry, generate_series(1, 5000) g
+                """,
+                connection
+            );
+            await copy.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var export = await host.Get("/finance/ledger-export?from=2026-11-24&to=2026-11-24");
+
+        Assert.Equal(200, export.Status);
+        Assert.Equal(("5001", "600120"), (export.Header("X-Control-Rows"), export.Header("X-Control-Points")));
+        await using var reader = CsvReader.FromText(export.Text, null);
+        var ct = TestContext.Current.CancellationToken;
+        await reader.ReadHeaderAsync(ct);
+        var (rows, points) = (0, 0L);
+        while (await reader.ReadAsync(ct))
+            (rows, points) = (rows + 1, points + long.Parse(reader.GetString("points")));
+        Assert.Equal((5001, 600_120L), (rows, points));
     }
 
     [Theory]
