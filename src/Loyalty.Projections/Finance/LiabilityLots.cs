@@ -19,7 +19,7 @@ public static class LiabilityLots
 
     public static Table Definition(string schema)
     {
-        var table = new Table(new PostgresqlObjectName(schema, TableName));
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<Guid>("member_id").NotNull();
         table.AddColumn("lot_id", "text").NotNull();
         table.AddColumn("tier", "text");
