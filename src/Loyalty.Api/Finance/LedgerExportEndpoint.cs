@@ -7,7 +7,6 @@ using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Finance;
 using Loyalty.Domain.Rules;
-using Loyalty.Projections.Finance;
 using Loyalty.Projections.Ledger;
 using Loyalty.Projections.Members;
 using Marten;
@@ -118,15 +117,7 @@ public static class LedgerExportEndpoint
         await using var connection = await database.DataSource.OpenConnectionAsync(ct);
         var (rows, points) = await CountAsync(connection, session.DocumentStore.Options.DatabaseSchemaName, span, ct);
         var (start, end) = (Instant.FromUnixTimeMilliseconds(span.Start), Instant.FromUnixTimeMilliseconds(span.End));
-        var (firstDay, lastDay) = (
-            PointsFlowDay.EpochDayOf(PointsFlowDay.DateOf(start)),
-            PointsFlowDay.EpochDayOf(PointsFlowDay.DateOf(end))
-        );
-        var days = await session
-            .Query<PointsFlowDay>()
-            .Where(d => d.EpochDay >= firstDay && d.EpochDay <= lastDay)
-            .ToListAsync(ct);
-        var moved = days.SelectMany(d => d.Flows()).Where(f => f.At >= start && f.At < end).Sum(f => f.Flow.Net);
+        var moved = (await Quarters.MovedAsync(session, start, end, ct)).Net;
         var (iso, isoTo) = (LocalDatePattern.Iso.Format(first), LocalDatePattern.Iso.Format(last));
         return new LedgerExportControl(iso, isoTo, zone.Id, rows, points, moved, points == moved);
     }

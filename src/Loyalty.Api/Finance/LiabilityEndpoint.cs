@@ -160,18 +160,13 @@ public static class LiabilityEndpoint
     {
         var start = at.InZone(program.Zone()).LocalDateTime.PlusMonths(-BreakageEstimate.WindowMonths);
         var windowStart = program.Zone().AtLeniently(start).ToInstant();
-        var (firstDay, lastDay) = (
-            PointsFlowDay.EpochDayOf(PointsFlowDay.DateOf(windowStart)),
-            PointsFlowDay.EpochDayOf(PointsFlowDay.DateOf(at))
+        var window = await Quarters.MovedAsync(
+            session,
+            Reconciliation.CutoffFor(windowStart),
+            Reconciliation.CutoffFor(at) + Duration.FromMinutes(15),
+            ct
         );
-        var days = await session
-            .Query<PointsFlowDay>()
-            .Where(d => d.EpochDay >= firstDay && d.EpochDay <= lastDay)
-            .ToListAsync(ct);
-        var window = days.SelectMany(d => d.Flows())
-            .Where(f => f.At >= Reconciliation.CutoffFor(windowStart) && f.At <= at)
-            .Aggregate(PointsFlow.None, (sum, f) => sum.Plus(f.Flow));
-        var windowFull = await session.Query<PointsFlowDay>().AnyAsync(d => d.EpochDay < firstDay, ct);
+        var windowFull = await Quarters.AnyBeforeAsync(session, windowStart, ct);
         return BreakageEstimate.Of(at, windowStart, window, windowFull, outstanding, program);
     }
 }
