@@ -167,10 +167,16 @@ public static class LedgerExportEndpoint
             var zone = ProgramSettings.AsOf(history, Instant.MaxValue).Zone();
             var span = Span(from, to, zone);
             var dataSource = services.GetRequiredService<LoyaltyDatabase>().DataSource;
+            // Recorded first, with the totals as counted then, so that one export holds one connection at a time.
+            await using (var asked = await dataSource.OpenConnectionAsync(ct))
+            {
+                var (asOfAsking, pointsAsOfAsking) = await CountAsync(asked, schema, span, ct);
+                var now = services.GetRequiredService<IClock>().GetCurrentInstant();
+                await RecordAsync(store, now, asOfAsking, pointsAsOfAsking, ct);
+            }
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var (rows, points) = await CountAsync(connection, schema, span, ct);
-            await RecordAsync(store, services.GetRequiredService<IClock>().GetCurrentInstant(), rows, points, ct);
 
             http.Response.ContentType = "text/csv; charset=utf-8";
             var name = $"ledger-{LocalDatePattern.Iso.Format(from)}-{LocalDatePattern.Iso.Format(to)}.csv";
@@ -204,6 +210,12 @@ public static class LedgerExportEndpoint
             await csv.FlushAsync(ct);
         }
 
+        /// <summary>
+        /// Text a caller gave, kept from being read as a formula by a spreadsheet (OWASP's CSV injection advice).
+        /// </summary>
+        private static string? Text(string? value) =>
+            value is ['=' or '+' or '-' or '@' or '\t' or '\r', ..] ? "'" + value : value;
+
         private async Task RecordAsync(IDocumentStore store, Instant now, long rows, long points, CancellationToken ct)
         {
             await using var audit = store.LightweightSession();
@@ -219,7 +231,7 @@ public static class LedgerExportEndpoint
             return
             [
                 e.MemberId.ToString(),
-                externalId,
+                Text(externalId),
                 Number(e.Version),
                 e.Type,
                 Number(e.Points),
@@ -229,11 +241,11 @@ public static class LedgerExportEndpoint
                 value is null ? null : values.CurrencyAt(knownAt),
                 e.Lots is null ? null : string.Join(';', e.Lots.Select(l => $"{l.LotId}:{l.Points}")),
                 e.Reference.Kind,
-                e.Reference.Source,
-                e.Reference.Id,
+                Text(e.Reference.Source),
+                Text(e.Reference.Id),
                 Number(e.RuleVersion),
                 e.Campaigns,
-                e.Reason,
+                Text(e.Reason),
                 $"{e.By.Kind}:{e.By.Id}",
                 InstantPattern.ExtendedIso.Format(e.At),
                 InstantPattern.ExtendedIso.Format(knownAt),

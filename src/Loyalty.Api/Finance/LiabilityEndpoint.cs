@@ -74,10 +74,11 @@ public static class LiabilityEndpoint
             $"""
             select tier, case when expires_at is null then -1 else width_bucket(expires_at, $2) end,
               sum(open), sum(held),
-              coalesce(sum(open) filter (where available_at > $1 and (expires_at is null or expires_at > $1)), 0),
-              coalesce(sum(open - held) filter (where expires_at <= $1), 0),
-              coalesce(sum(open) filter (where expires_at is null or expires_at > $1), 0)
-            from {schema}.{LiabilityLots.TableName} group by 1, 2
+              coalesce(sum(open - held) filter (where available_at > $1 and not_expired), 0),
+              coalesce(sum(open - held) filter (where not not_expired), 0),
+              coalesce(sum(open) filter (where not_expired), 0)
+            from (select *, coalesce(expires_at > $1, true) not_expired from {schema}.{LiabilityLots.TableName}) l
+            group by 1, 2
             """
         );
         query.Parameters.Add(new NpgsqlParameter { Value = at.ToUnixTimeMilliseconds() });

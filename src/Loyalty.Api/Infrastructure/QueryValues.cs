@@ -20,8 +20,10 @@ public static class QueryValues
     /// <summary>A required ISO date.</summary>
     public static LocalDate Date(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new InvalidInput(field, "is required")
-        : LocalDatePattern.Iso.Parse(value) is { Success: true } date ? date.Value
-        : throw new InvalidInput(field, "is not a date, e.g. 2026-11-30");
+        : LocalDatePattern.Iso.Parse(value) is not { Success: true } date
+            ? throw new InvalidInput(field, "is not a date, e.g. 2026-11-30")
+        : date.Value.Year is < 1 or > 9998 ? throw new InvalidInput(field, "must be in the years 1 to 9998")
+        : date.Value;
 
     /// <summary>The local days <paramref name="from"/> to <paramref name="to"/>, both included: at most
     /// <paramref name="maxDays"/>.</summary>

@@ -68,9 +68,13 @@ public static class AsOf
     public static Instant Parse(string value, ProgramSettings program, Instant now)
     {
         if (InstantPattern.ExtendedIso.Parse(value) is { Success: true } instant)
-            return instant.Value <= now ? instant.Value : throw new InvalidInput("asOf", "must not be in the future");
+            return instant.Value > now ? throw new InvalidInput("asOf", "must not be in the future")
+                : instant.Value.InUtc().Year < 1 ? throw new InvalidInput("asOf", "must be in the years 1 to 9998")
+                : instant.Value;
         if (LocalDatePattern.Iso.Parse(value) is not { Success: true } date)
             throw new InvalidInput("asOf", "must be an instant (2026-11-24T12:00:00Z) or a date (2026-11-24)");
+        if (date.Value.Year < 1)
+            throw new InvalidInput("asOf", "must be in the years 1 to 9998");
         var zone = program.Zone();
         if (date.Value > now.InZone(zone).Date)
             throw new InvalidInput("asOf", "must not be in the future");

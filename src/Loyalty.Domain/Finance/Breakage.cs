@@ -43,7 +43,8 @@ public sealed record BreakageEstimate(
         ProgramSettings program
     )
     {
-        var redeemed = -(window.Redeemed + window.HoldsCaptured + window.RedemptionsCancelled);
+        // Cancellations of redemptions made before the window could leave less than nothing redeemed in it.
+        var redeemed = Math.Max(0, -(window.Redeemed + window.HoldsCaptured + window.RedemptionsCancelled));
         var expired = -window.Expired;
         decimal? breakage = redeemed + expired > 0 ? Rate((decimal)expired / (redeemed + expired)) : null;
         var observedEnough = windowFull && redeemed + expired >= MinimumObserved;

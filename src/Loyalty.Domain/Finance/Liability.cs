@@ -24,7 +24,7 @@ public sealed record LiabilityPoints(
 
     public static LiabilityPoints Of(Lot lot, Instant at) =>
         lot.IsExpiredAt(at) ? new(lot.Open, 0, 0, lot.Held, lot.Open - lot.Held, 0)
-        : lot.IsPendingAt(at) ? new(lot.Open, 0, lot.Open, lot.Held, 0, lot.Open)
+        : lot.IsPendingAt(at) ? new(lot.Open, 0, lot.Open - lot.Held, lot.Held, 0, lot.Open)
         : new(lot.Open, lot.Open - lot.Held, 0, lot.Held, 0, lot.Open);
 
     public LiabilityPoints Plus(LiabilityPoints other) =>

@@ -62,26 +62,46 @@ public static class LiabilityLots
         );
     }
 
-    /// <summary>Writes the rows of many members at once, for a rebuild that emptied the table first.</summary>
+    /// <summary>
+    /// Writes the rows of many members at once, for a rebuild that emptied the table first: copied into a staging
+    /// table, then upserted, so that a write that kept a member's rows meanwhile does not stop the rebuild.
+    /// </summary>
     public static async Task CopyAsync(NpgsqlConnection connection, string schema, IEnumerable<MemberBalance> balances)
     {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"copy {schema}.{TableName} (member_id, lot_id, tier, open, held, available_at, expires_at) "
-                + "from stdin (format binary)"
-        );
-        foreach (var balance in balances)
-        foreach (var (lot, key) in (balance.Lots?.Items ?? []).Zip(RowKeys(balance.Lots?.Items ?? [])))
-            await copy.WriteRowAsync(
-                default,
-                balance.Id,
-                key,
-                balance.Standing?.Earned,
-                lot.Open,
-                lot.Held,
-                lot.AvailableAt.ToUnixTimeMilliseconds(),
-                lot.ExpiresAt?.ToUnixTimeMilliseconds()
-            );
-        await copy.CompleteAsync();
+        const string columns = "member_id, lot_id, tier, open, held, available_at, expires_at";
+        await using (var staging = connection.CreateCommand())
+        {
+            staging.CommandText =
+                $"create temp table if not exists {TableName}_staging (like {schema}.{TableName}); "
+                + $"truncate {TableName}_staging";
+            await staging.ExecuteNonQueryAsync();
+        }
+        await using (
+            var copy = await connection.BeginBinaryImportAsync(
+                $"copy {TableName}_staging ({columns}) from stdin (format binary)"
+            )
+        )
+        {
+            foreach (var balance in balances)
+            foreach (var (lot, key) in (balance.Lots?.Items ?? []).Zip(RowKeys(balance.Lots?.Items ?? [])))
+                await copy.WriteRowAsync(
+                    default,
+                    balance.Id,
+                    key,
+                    balance.Standing?.Earned,
+                    lot.Open,
+                    lot.Held,
+                    lot.AvailableAt.ToUnixTimeMilliseconds(),
+                    lot.ExpiresAt?.ToUnixTimeMilliseconds()
+                );
+            await copy.CompleteAsync();
+        }
+        await using var upsert = connection.CreateCommand();
+        upsert.CommandText =
+            $"insert into {schema}.{TableName} ({columns}) select {columns} from {TableName}_staging "
+            + "on conflict (member_id, lot_id) do update set tier = excluded.tier, open = excluded.open, "
+            + "held = excluded.held, available_at = excluded.available_at, expires_at = excluded.expires_at";
+        await upsert.ExecuteNonQueryAsync();
     }
 
     /// <summary>Each lot's id, made unique among the member's rows should two lots ever share one.</summary>

@@ -18,12 +18,12 @@ public class LedgerExportTests(LoyaltyApp app)
     private object Bought(Guid member, string id, decimal amount) =>
         PurchaseAt(_clock.GetCurrentInstant(), member, id, amount);
 
-    private static object Adjustment(string id, int points) =>
+    private static object Adjustment(string id, int points, string reason = "goodwill") =>
         new
         {
             adjustmentId = id,
             points,
-            reason = "goodwill",
+            reason,
         };
 
     [Fact]
@@ -55,7 +55,7 @@ public class LedgerExportTests(LoyaltyApp app)
         Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
         var returned = new { returnId = "R1", lines = new[] { new { lineId = "1", quantity = 1 } } };
         Assert.Equal(201, (await host.Post("/purchases/pos-1/T2/returns", returned)).Status);
-        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a2", -10))).Status);
+        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a2", -10, "=1+1"))).Status);
         Assert.Equal(201, (await host.Post($"/members/{ada}/holds", new { holdId = "H1", points = 5 })).Status);
         Assert.Equal(200, (await host.Post($"/members/{ada}/holds/H1/release", new { })).Status);
         // 26 November, outside the period.
@@ -69,11 +69,13 @@ public class LedgerExportTests(LoyaltyApp app)
         Assert.StartsWith("text/csv", export.ContentType);
         Assert.Equal(("8", "95"), (export.Header("X-Control-Rows"), export.Header("X-Control-Points")));
         var rows = new List<(string Type, long Points, decimal? Value, string External, string? Lots, string Day)>();
+        var reasons = new List<string>();
         await using (var reader = CsvReader.FromText(export.Text, null))
         {
             var ct = TestContext.Current.CancellationToken;
             await reader.ReadHeaderAsync(ct);
             while (await reader.ReadAsync(ct))
+            {
                 rows.Add(
                     (
                         reader.GetString("type"),
@@ -84,6 +86,8 @@ public class LedgerExportTests(LoyaltyApp app)
                         reader.GetString("local_date")
                     )
                 );
+                reasons.Add(reader.GetString("reason"));
+            }
         }
         // In the order they became known; those of one instant by member and version.
         Assert.Equal(
@@ -103,6 +107,8 @@ public class LedgerExportTests(LoyaltyApp app)
         Assert.Equal(3, rows.TakeWhile(r => r.Day == "2026-11-24").Count());
         var first = rows.Single(r => r.Points == 120);
         Assert.Equal(("ada-1", "purchase:pos-1/T1:120", "2026-11-24"), (first.External, first.Lots, first.Day));
+        // A reason that a spreadsheet would run as a formula is kept as text.
+        Assert.Contains("'=1+1", reasons);
         var reversed = rows.Single(r => r.Type == "reversed");
         Assert.Equal(("grace-1", "2026-11-25"), (reversed.External, reversed.Day));
         var rollForward = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-25&granularity=month");
@@ -173,6 +179,7 @@ public class LedgerExportTests(LoyaltyApp app)
     [InlineData("from=2026-01-01&to=2027-01-02", "to")]
     [InlineData("from=2026-11-24&to=30-11-2026", "to")]
     [InlineData("to=2026-11-25", "from")]
+    [InlineData("from=9999-12-01&to=9999-12-31", "from")]
     public async Task a_period_that_cannot_be_exported_is_refused_naming_the_field(string query, string field)
     {
         Assert.Equal((400, field), await Refusal(app.Host.Get($"/finance/ledger-export?{query}")));

@@ -160,6 +160,8 @@ public class LiabilityTests(LoyaltyApp app)
     [Theory]
     [InlineData("asOf=2999-01-01")]
     [InlineData("asOf=yesterday")]
+    [InlineData("asOf=-9998-01-01")]
+    [InlineData("asOf=-9998-01-01T00:00:00Z")]
     public async Task an_instant_that_cannot_be_read_is_refused_naming_the_field(string query)
     {
         Assert.Equal((400, "asOf"), await Refusal(app.Host.Get($"/finance/liability?{query}")));

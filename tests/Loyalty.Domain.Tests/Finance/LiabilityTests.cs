@@ -84,6 +84,13 @@ public class LiabilityTests
             )
         );
         Assert.Equal(("none", null), (young.RateSource, young.DeferredRevenue));
+        // More cancelled (of redemptions before the window) than redeemed in it: nothing redeemed, not less.
+        var cancelled = new PointsFlow(Redeemed: -200, RedemptionsCancelled: 700, Expired: -2000);
+        var undone = BreakageEstimate.Of(At, start, cancelled, true, 10_000, Program);
+        Assert.Equal(
+            (0L, 1m, 0m, 0m),
+            (undone.Redeemed, undone.ObservedBreakageRate, undone.ExpectedRedemptionRate, undone.DeferredRevenue)
+        );
         Assert.NotNull(young.Missing);
         Assert.Equal(("setting", 135.00m), (set.RateSource, set.DeferredRevenue));
     }
