@@ -18,14 +18,6 @@ public class LedgerExportTests(LoyaltyApp app)
     private object Bought(Guid member, string id, decimal amount) =>
         PurchaseAt(_clock.GetCurrentInstant(), member, id, amount);
 
-    private static object Adjustment(string id, int points, string reason = "goodwill") =>
-        new
-        {
-            adjustmentId = id,
-            points,
-            reason,
-        };
-
     [Fact]
     public async Task the_export_of_two_days_parses_as_csv_and_ties_out_to_the_roll_forward_and_the_audit_lists_it()
     {
@@ -40,22 +32,9 @@ public class LedgerExportTests(LoyaltyApp app)
         Assert.Equal(200, (await host.Put("/program/settings", settings)).Status);
         var ada = await host.WithEnrolledMember("ada-1");
         var grace = await host.WithEnrolledMember("grace-1");
-        // 24 November: 120 and 50 from purchases, 30 by hand.
-        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
-        Assert.Equal(201, (await host.Post("/purchases", Bought(grace, "T2", 50m))).Status);
-        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a1", 30))).Status);
-        // 25 November: 70 redeemed, 25 returned, 10 taken off by hand, 5 held and released.
-        _clock.Advance(Duration.FromHours(22));
-        var redemption = new
-        {
-            redemptionId = "r1",
-            points = 70,
-            reward = "voucher",
-        };
-        Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
-        var returned = new { returnId = "R1", lines = new[] { new { lineId = "1", quantity = 1 } } };
-        Assert.Equal(201, (await host.Post("/purchases/pos-1/T2/returns", returned)).Status);
-        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", Adjustment("a2", -10, "=1+1"))).Status);
+        // The two days (95 outstanding at the end of the 25th).
+        await TwoDays.MoveAsync(host, _clock, ada, grace, debitReason: "=1+1");
+        // And on the 25th 5 held and released.
         Assert.Equal(201, (await host.Post($"/members/{ada}/holds", new { holdId = "H1", points = 5 })).Status);
         Assert.Equal(200, (await host.Post($"/members/{ada}/holds/H1/release", new { })).Status);
         // 26 November, outside the period.

@@ -39,34 +39,7 @@ public class RollForwardTests(LoyaltyApp app)
         await using var host = await Program();
         var ada = await host.WithEnrolledMember();
         var grace = await host.WithEnrolledMember();
-        // 24 November: 120 + 50 from purchases, 30 by hand.
-        Assert.Equal(201, (await host.Post("/purchases", Bought(ada, "T1", 120m))).Status);
-        Assert.Equal(201, (await host.Post("/purchases", Bought(grace, "T2", 50m))).Status);
-        var credit = new
-        {
-            adjustmentId = "a1",
-            points = 30,
-            reason = "goodwill",
-        };
-        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", credit)).Status);
-        // 25 November: 70 redeemed, half of Grace's purchase returned (25), 10 taken off by hand.
-        _clock.Advance(Duration.FromHours(22));
-        var redemption = new
-        {
-            redemptionId = "r1",
-            points = 70,
-            reward = "voucher",
-        };
-        Assert.Equal(201, (await host.Post($"/members/{ada}/redemptions", redemption)).Status);
-        var returned = new { returnId = "R1", lines = new[] { new { lineId = "1", quantity = 1 } } };
-        Assert.Equal(201, (await host.Post("/purchases/pos-1/T2/returns", returned)).Status);
-        var debit = new
-        {
-            adjustmentId = "a2",
-            points = -10,
-            reason = "correction",
-        };
-        Assert.Equal(201, (await host.Post($"/members/{ada}/adjustments", debit)).Status);
+        await TwoDays.MoveAsync(host, _clock, ada, grace, debitReason: "correction");
         await LoyaltyApp.CatchUp(host);
 
         var days = await host.Get("/finance/roll-forward?from=2026-11-24&to=2026-11-25");
