@@ -52,7 +52,7 @@ public static class LiabilityEndpoint
         var (parts, from) = asOf is null
             ? (await FromLotsAsync(database.DataSource, session, at, zone, ct), "lots")
             : (await FromEventsAsync(session, at, zone, ct), "events");
-        var liability = Liability.Of(parts, at, program with { TimeZone = zone.Id });
+        var liability = Liability.Of(parts, at, program, zone);
         var estimate = await EstimateAsync(session, at, liability.Total.Outstanding.Points, program, ct);
         return new LiabilityResponse(liability, estimate, from);
     }

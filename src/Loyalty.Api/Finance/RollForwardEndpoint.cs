@@ -70,7 +70,7 @@ public static class RollForwardEndpoint
         return Accepts(http, "text/csv") ? new CsvRows(answer) : Results.Json(answer);
     }
 
-    public static bool Accepts(HttpContext http, string type) =>
+    private static bool Accepts(HttpContext http, string type) =>
         http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase));
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);

@@ -112,7 +112,9 @@ public sealed record Liability(
             LiabilityPoints.Of(lot, at)
         ));
 
-    public static Liability Of(IEnumerable<LiabilityPart> parts, Instant at, ProgramSettings program)
+    /// <param name="zone">The zone the months are in: the program's current one, which <paramref name="program"/>
+    /// (its settings at <paramref name="at"/>) may not have had yet.</param>
+    public static Liability Of(IEnumerable<LiabilityPart> parts, Instant at, ProgramSettings program, DateTimeZone zone)
     {
         var all = parts.ToList();
         var value = program.PointValue;
@@ -135,7 +137,7 @@ public sealed record Liability(
             .ToList();
         return new(
             at,
-            program.Zone().Id,
+            zone.Id,
             value is null ? null : program.Currency,
             value,
             LiabilityFigures.Of(Sum(all), value),

@@ -95,7 +95,7 @@ public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalan
 
     public override ValueTask RaiseSideEffects(IDocumentOperations operations, IEventSlice<MemberBalance> slice)
     {
-        if (slice.Snapshot is { } balance)
+        if (slice.Snapshot is { } balance && !slice.Events().All(e => LiabilityLots.LeavesRowsAlone(e.Data)))
             LiabilityLots.Keep(operations, balance);
         return ValueTask.CompletedTask;
     }

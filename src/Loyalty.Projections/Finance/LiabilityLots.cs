@@ -1,4 +1,7 @@
+using Loyalty.Domain.Campaigns;
+using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
+using Loyalty.Domain.Referrals;
 using Loyalty.Projections.Balances;
 using Marten;
 using Npgsql;
@@ -31,6 +34,13 @@ public static class LiabilityLots
         table.Indexes.Add(lot);
         return table;
     }
+
+    /// <summary>
+    /// Whether an event never changes a member's lots or earned tier: a write of only these (an enrollment, a profile,
+    /// an engagement) leaves the rows as they are and costs no statement.
+    /// </summary>
+    public static bool LeavesRowsAlone(object @event) =>
+        @event is MemberEnrolled or MemberProfileUpdated or MemberClosed or ReferralCodeAssigned or EngagementRecorded;
 
     /// <summary>Makes the member's rows their open lots, in the write's batch.</summary>
     public static void Keep(IDocumentOperations operations, MemberBalance balance)

@@ -37,7 +37,7 @@ public class LiabilityTests
         );
         var parts = Liability.PartsOf("gold", gold, At, Amsterdam).Concat(Liability.PartsOf(null, none, At, Amsterdam));
 
-        var liability = Liability.Of(parts, At, Program);
+        var liability = Liability.Of(parts, At, Program, Amsterdam);
 
         var total = liability.Total;
         Assert.Equal(
