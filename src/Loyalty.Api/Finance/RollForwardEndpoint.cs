@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Api.Rules;
 using Loyalty.Domain.Access;
@@ -67,19 +66,15 @@ public static class RollForwardEndpoint
         var flows = days.SelectMany(d => d.Flows()).ToList();
         var rows = RollForward.Of(flows, first, last, by, zone, at => ProgramSettings.AsOf(history, at));
         var answer = new RollForwardResponse(Iso(first), Iso(last), by, zone.Id, rows);
-        return Accepts(http, "text/csv") ? new CsvRows(answer) : Results.Json(answer);
+        return Csv.Wanted(http) ? CsvRows.Of(answer) : Results.Json(answer);
     }
-
-    private static bool Accepts(HttpContext http, string type) =>
-        http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase));
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
     /// <summary>
-    /// The rows as RFC 4180 CSV, a header first: invariant-culture numbers, ISO 8601 instants, each figure's points
-    /// and money in two columns; written to the response as they are made.
+    /// The rows as CSV: invariant-culture numbers, ISO 8601 instants, each figure's points and money in two columns.
     /// </summary>
-    private sealed class CsvRows(RollForwardResponse answer) : IResult
+    private static class CsvRows
     {
         private static readonly string[] Figures =
         [
@@ -100,18 +95,12 @@ public static class RollForwardEndpoint
             "closing",
         ];
 
-        public async Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            var name = $"roll-forward-{answer.From}-{answer.To}-{answer.Granularity}.csv";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-            await using var csv = CsvWriter.Create(http.Response.Body, null, leaveOpen: true);
-            var ct = http.RequestAborted;
-            await csv.WriteRecordAsync([.. Header()], ct);
-            foreach (var row in answer.Rows)
-                await csv.WriteRecordAsync([.. Fields(row)], ct);
-            await csv.FlushAsync(ct);
-        }
+        public static CsvFile Of(RollForwardResponse answer) =>
+            new(
+                $"roll-forward-{answer.From}-{answer.To}-{answer.Granularity}.csv",
+                Header(),
+                answer.Rows.Select(Fields)
+            );
 
         private static IEnumerable<string?> Fields(RollForwardRow row)
         {

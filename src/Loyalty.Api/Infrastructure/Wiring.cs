@@ -5,6 +5,7 @@ using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
 using Loyalty.Api.Campaigns;
 using Loyalty.Api.Expiry;
+using Loyalty.Api.Insight;
 using Loyalty.Api.Referrals;
 using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
@@ -97,6 +98,8 @@ public static class Wiring
         services.AddHostedService<BirthdayScheduler>();
         services.AddSingleton<ReferralRewardJob>();
         services.AddHostedService<ReferralRewardScheduler>();
+        services.AddSingleton<InsightJob>();
+        services.AddHostedService<InsightScheduler>();
         builder.AddLoyaltyAuth();
 
         builder.Host.UseWolverine(opts =>
@@ -183,11 +186,28 @@ public static class Wiring
         opts.Schema.For<MemberView>().UniqueIndex(m => m.ExternalId);
         opts.Schema.For<IdempotencyRecord>();
         opts.Schema.For<MemberBalance>().Index(b => b.NextExpiry).Index(b => b.NextStandingCheck);
+        // The insight job's facts and the members' lists by stage, segment and tier.
+        opts.Schema.For<MemberBalance>()
+            .Duplicate(b => b.Closed)
+            .Duplicate(b => b.EnrolledAtUnixMilliseconds!)
+            .Duplicate(b => b.LastPurchaseUnixMilliseconds!)
+            .Duplicate(b => b.Stage!)
+            .Duplicate(b => b.Segment!)
+            .Duplicate(b => b.EarnedTier!);
+        opts.Schema.For<PurchaseRecord>()
+            .Duplicate(p => p.MemberId)
+            .Duplicate(p => p.AtUnixMilliseconds)
+            .Duplicate(p => p.Paid, pgType: "numeric");
+        opts.Schema.For<MemberScores>();
+        opts.Schema.For<ScoringNight>();
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         opts.Schema.For<CampaignView>().UniqueIndex(c => c.Code).Index(c => c.Status);
         opts.Schema.For<CampaignBudgetSlice>();
         opts.Storage.ExtendedSchemaObjects.Add(CampaignBudgets.MoveFunction(opts.DatabaseSchemaName));
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
+        opts.Schema.For<MemberView>()
+            .Duplicate(m => m.EnrolledAtUnixMilliseconds)
+            .Duplicate(m => m.ClosedAtUnixMilliseconds!);
         opts.Schema.For<ReferralView>()
             .Index(v => v.ReferrerId)
             .Index(v => v.Status)

@@ -3,6 +3,7 @@ using Loyalty.Api.Auth;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Rules;
 using Loyalty.Projections.Program;
 using Marten;
@@ -28,6 +29,7 @@ public sealed record PointValueRequest([Required] int? Points, [Required] decima
 /// The share of outstanding points finance expects members to redeem, 0 to 1, for the deferred revenue estimate;
 /// until it is set, the rate observed over the last 12 months is used. Left out: unchanged.
 /// </param>
+/// <param name="Lifecycle">The day thresholds of the members' lifecycle stages. Left out: unchanged.</param>
 public sealed record ChangeProgramSettingsRequest(
     [Required] string? Currency,
     [Required] string? TimeZone,
@@ -38,8 +40,16 @@ public sealed record ChangeProgramSettingsRequest(
     ExpiryRequest? Expiry = null,
     PointValueRequest? PointValue = null,
     bool? MembersMaySendEngagements = null,
-    decimal? ExpectedRedemptionRate = null
+    decimal? ExpectedRedemptionRate = null,
+    LifecycleRequest? Lifecycle = null
 );
+
+/// <summary>
+/// The lifecycle stages' thresholds in days: <c>new</c> for <c>newDays</c> from enrolment, then by the days since
+/// the last purchase (since enrolment if none): <c>at-risk</c> from <c>atRiskAfterDays</c>, <c>dormant</c> from
+/// <c>dormantAfterDays</c>, <c>churned</c> from <c>churnedAfterDays</c>. Each left out: 30, 60, 90, 180.
+/// </summary>
+public sealed record LifecycleRequest(int? NewDays, int? AtRiskAfterDays, int? DormantAfterDays, int? ChurnedAfterDays);
 
 public sealed record ProgramSettingsResponse(
     int RuleVersion,
@@ -52,7 +62,8 @@ public sealed record ProgramSettingsResponse(
     ExpiryPolicy Expiry,
     PointValue? PointValue,
     bool MembersMaySendEngagements = false,
-    decimal? ExpectedRedemptionRate = null
+    decimal? ExpectedRedemptionRate = null,
+    LifecycleThresholds? Lifecycle = null
 )
 {
     public static ProgramSettingsResponse From(ProgramSettings s) =>
@@ -67,7 +78,8 @@ public sealed record ProgramSettingsResponse(
             s.Expiry!,
             s.PointValue,
             s.MembersMaySendEngagements,
-            s.ExpectedRedemptionRate
+            s.ExpectedRedemptionRate,
+            s.Lifecycle
         );
 }
 
@@ -141,7 +153,16 @@ public static class ChangeProgramSettingsEndpoint
             request.Expiry is { } expiry ? ExpiryPolicy.From(expiry.Kind, expiry.Months) : null,
             request.PointValue is { } value ? PointValue.From(value.Points, value.Amount) : null,
             request.MembersMaySendEngagements,
-            request.ExpectedRedemptionRate
+            request.ExpectedRedemptionRate,
+            request.Lifecycle is { } l
+                ? LifecycleThresholds.Parse(
+                    l.NewDays,
+                    l.AtRiskAfterDays,
+                    l.DormantAfterDays,
+                    l.ChurnedAfterDays,
+                    "lifecycle"
+                )
+                : null
         );
         return await ProgramWrite.RespondAsync(new ChangingProgramSettings(command), streams, cache, ct);
     }

@@ -20,6 +20,7 @@ public static class Permissions
     public const string MetricsRead = "metrics:read";
     public const string ReferralsRead = "referrals:read";
     public const string FinanceRead = "finance:read";
+    public const string InsightRead = "insight:read";
 
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
@@ -35,6 +36,7 @@ public static class Permissions
         MetricsRead,
         ReferralsRead,
         FinanceRead,
+        InsightRead,
     };
 
     public const string ProgramManager = "program-manager";
@@ -47,9 +49,17 @@ public static class Permissions
         IReadOnlySet<string>
     >
     {
-        [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite, ReferralsRead },
-        [Finance] = new HashSet<string> { MembersRead, ProgramRead, AuditRead, ReferralsRead, FinanceRead },
-        [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead },
+        [ProgramManager] = new HashSet<string> { ProgramRead, ProgramWrite, ReferralsRead, InsightRead },
+        [Finance] = new HashSet<string>
+        {
+            MembersRead,
+            ProgramRead,
+            AuditRead,
+            ReferralsRead,
+            FinanceRead,
+            InsightRead,
+        },
+        [Support] = new HashSet<string> { MembersRead, MembersWrite, PointsAdjust, ProgramRead, InsightRead },
         [Admin] = new HashSet<string>
         {
             MembersRead,
@@ -66,6 +76,7 @@ public static class Permissions
             MetricsRead,
             ReferralsRead,
             FinanceRead,
+            InsightRead,
         },
     };
 

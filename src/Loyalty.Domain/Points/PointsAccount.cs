@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Loyalty.Domain.Campaigns;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points.Frozen;
@@ -28,7 +29,10 @@ public sealed record PointsAccount(
     Instant EnrolledAt = default,
     int Purchases = 0,
     ImmutableDictionary<string, CampaignUse>? Campaigns = null,
-    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null
+    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null,
+    Instant? LastPurchaseAt = null,
+    string? Stage = null,
+    string? Segment = null
 )
 {
     public TierStanding Tier => Standing ?? TierStanding.None;
@@ -84,6 +88,7 @@ public sealed record PointsAccount(
                     ),
                 Standing = tier.Counting(QualifyingActivity.Of(e), e.At),
                 Purchases = account.Purchases + 1,
+                LastPurchaseAt = account.LastPurchaseAt > e.At ? account.LastPurchaseAt : e.At,
             },
             PointsReversed e => account with
             {
@@ -183,6 +188,8 @@ public sealed record PointsAccount(
             },
             HoldReleased e => account with { Balance = balance, Lots = lots.Unhold(e.Released) },
             LotsConsolidated e => account with { Lots = lots.Consolidate(e.Merged, e.Into) },
+            MemberStageChanged e => account with { Stage = e.To },
+            MemberSegmentChanged e => account with { Segment = e.To },
             ITierEvent => account with { Standing = TierStanding.Evolve(tier, @event) },
             IMembershipEvent => account with { Membership = Membership.Evolve(account.Membership, @event) },
             _ => account,

@@ -33,7 +33,8 @@ public sealed record ProgramSettingsChanged(
     ExpiryPolicy? Expiry = null,
     PointValue? PointValue = null,
     bool MembersMaySendEngagements = false,
-    decimal? ExpectedRedemptionRate = null
+    decimal? ExpectedRedemptionRate = null,
+    Insight.LifecycleThresholds? Lifecycle = null
 ) : IProgramEvent;
 
 /// <summary>

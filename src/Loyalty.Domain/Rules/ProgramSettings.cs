@@ -1,4 +1,5 @@
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Tiers;
@@ -48,6 +49,9 @@ public sealed record ProgramSettings(
 
     /// <summary>How long a membership whose payment failed stays active after its period's end.</summary>
     public int MembershipGraceDays { get; init; }
+
+    /// <summary>The day thresholds of the members' lifecycle stages.</summary>
+    public LifecycleThresholds Lifecycle { get; init; } = LifecycleThresholds.Default;
 
     /// <summary>The tier rules in force at <paramref name="at"/>; null: the program has no tiers then.</summary>
     public TierRulesVersion? TiersAt(Instant at) => TierVersions.LastOrDefault(v => v.EffectiveFrom <= at);
@@ -101,6 +105,7 @@ public sealed record ProgramSettings(
                 PointValue = e.PointValue,
                 MembersMaySendEngagements = e.MembersMaySendEngagements,
                 ExpectedRedemptionRate = e.ExpectedRedemptionRate,
+                Lifecycle = e.Lifecycle ?? LifecycleThresholds.Default,
             },
             // Versions are kept in effective order; one effective at the same moment as an earlier one replaces it from
             // then on.
@@ -140,7 +145,8 @@ public sealed record ChangeProgramSettings(
     ExpiryPolicy? Expiry = null,
     PointValue? PointValue = null,
     bool? MembersMaySendEngagements = null,
-    decimal? ExpectedRedemptionRate = null
+    decimal? ExpectedRedemptionRate = null,
+    LifecycleThresholds? Lifecycle = null
 )
 {
     /// <summary>The settings as sent, checked: each failure names the field.</summary>
@@ -157,7 +163,8 @@ public sealed record ChangeProgramSettings(
         ExpiryPolicy? expiry = null,
         PointValue? pointValue = null,
         bool? membersMaySendEngagements = null,
-        decimal? expectedRedemptionRate = null
+        decimal? expectedRedemptionRate = null,
+        LifecycleThresholds? lifecycle = null
     )
     {
         var code = Guard.Currency(currency, "currency");
@@ -183,7 +190,8 @@ public sealed record ChangeProgramSettings(
             expiry,
             pointValue,
             membersMaySendEngagements,
-            expectedRedemptionRate
+            expectedRedemptionRate,
+            lifecycle
         );
     }
 
@@ -201,6 +209,7 @@ public sealed record ChangeProgramSettings(
             PointValue = cmd.PointValue ?? current.PointValue,
             MembersMaySendEngagements = cmd.MembersMaySendEngagements ?? current.MembersMaySendEngagements,
             ExpectedRedemptionRate = cmd.ExpectedRedemptionRate ?? current.ExpectedRedemptionRate,
+            Lifecycle = cmd.Lifecycle ?? current.Lifecycle,
         };
         if (current.Exists && next == current)
             return [];
@@ -219,7 +228,8 @@ public sealed record ChangeProgramSettings(
                 next.Expiry,
                 next.PointValue,
                 next.MembersMaySendEngagements,
-                next.ExpectedRedemptionRate
+                next.ExpectedRedemptionRate,
+                next.Lifecycle
             ),
         ];
     }

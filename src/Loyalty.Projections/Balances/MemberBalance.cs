@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using JasperFx.Events;
 using Loyalty.Domain.Campaigns;
+using Loyalty.Domain.Finance;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
@@ -35,9 +36,20 @@ public sealed record MemberBalance(
     Instant? EnrolledAt = null,
     int Purchases = 0,
     ImmutableDictionary<string, CampaignUse>? Campaigns = null,
-    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null
+    ImmutableDictionary<Guid, ReferralCredit>? Referrals = null,
+    Instant? LastPurchaseAt = null,
+    string? Stage = null,
+    string? Segment = null,
+    PointsFlow? Flow = null
 )
 {
+    // Columns: the insight job reads every member's few facts without their documents, and lists filter on them.
+    public long? EnrolledAtUnixMilliseconds { get; init; } = EnrolledAt?.ToUnixTimeMilliseconds();
+
+    public long? LastPurchaseUnixMilliseconds { get; init; } = LastPurchaseAt?.ToUnixTimeMilliseconds();
+
+    public string? EarnedTier { get; init; } = Standing?.Earned;
+
     public PointsAccount ToAccount() =>
         new(
             Id,
@@ -51,7 +63,10 @@ public sealed record MemberBalance(
             EnrolledAt ?? default,
             Purchases,
             Campaigns,
-            Referrals
+            Referrals,
+            LastPurchaseAt,
+            Stage,
+            Segment
         );
 
     public static MemberBalance Of(PointsAccount account, long version) =>
@@ -70,7 +85,10 @@ public sealed record MemberBalance(
             account.Enrolled ? account.EnrolledAt : null,
             account.Purchases,
             account.Campaigns,
-            account.Referrals
+            account.Referrals,
+            account.LastPurchaseAt,
+            account.Stage,
+            account.Segment
         );
 }
 
@@ -90,7 +108,10 @@ public sealed class MemberBalanceProjection : SingleStreamProjection<MemberBalan
         return MemberBalance.Of(
             PointsAccount.Evolve(snapshot?.ToAccount() ?? PointsAccount.Initial(id), @event),
             e.Version
-        );
+        ) with
+        {
+            Flow = (snapshot?.Flow ?? PointsFlow.None).Plus(PointsFlow.Of(@event)),
+        };
     }
 
     public override ValueTask RaiseSideEffects(IDocumentOperations operations, IEventSlice<MemberBalance> slice)

@@ -1,4 +1,5 @@
 using Loyalty.Domain.Campaigns;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Referrals;
@@ -40,7 +41,14 @@ public static class LiabilityLots
     /// an engagement) leaves the rows as they are and costs no statement.
     /// </summary>
     public static bool LeavesRowsAlone(object @event) =>
-        @event is MemberEnrolled or MemberProfileUpdated or MemberClosed or ReferralCodeAssigned or EngagementRecorded;
+        @event
+            is MemberEnrolled
+                or MemberProfileUpdated
+                or MemberClosed
+                or ReferralCodeAssigned
+                or EngagementRecorded
+                or MemberStageChanged
+                or MemberSegmentChanged;
 
     /// <summary>Makes the member's rows their open lots, in the write's batch.</summary>
     public static void Keep(IDocumentOperations operations, MemberBalance balance)

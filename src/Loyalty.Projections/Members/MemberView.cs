@@ -37,6 +37,11 @@ public sealed record MemberView(
     /// </summary>
     public int? BirthdayMonthDay { get; init; } = Birthday is { } day ? day.Month * 100 + day.Day : null;
 
+    // Columns: the KPIs count members joined and left by period without reading the documents.
+    public long EnrolledAtUnixMilliseconds { get; init; } = EnrolledAt.ToUnixTimeMilliseconds();
+
+    public long? ClosedAtUnixMilliseconds { get; init; } = ClosedAt?.ToUnixTimeMilliseconds();
+
     public Member ToMember() =>
         new(
             Id,

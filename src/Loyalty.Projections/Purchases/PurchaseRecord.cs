@@ -7,7 +7,16 @@ using Marten.Events.Projections;
 namespace Loyalty.Projections.Purchases;
 
 /// <summary>A purchase by the till's own reference (source/transactionId): what it earned and what came back.</summary>
-public sealed record PurchaseRecord(string Id, PurchaseState Purchase);
+public sealed record PurchaseRecord(string Id, PurchaseState Purchase)
+{
+    // Columns: the insight job and the KPIs count purchases by member and time without reading the documents.
+    public Guid MemberId { get; init; } = Purchase.MemberId;
+
+    public long AtUnixMilliseconds { get; init; } = Purchase.At?.ToUnixTimeMilliseconds() ?? 0;
+
+    /// <summary>What the purchase still pays after its returns.</summary>
+    public decimal Paid { get; init; } = Purchase.StillPaid;
+}
 
 /// <summary>Inline: a return may arrive the moment after the purchase answered, and decides on this record.</summary>
 public sealed class PurchaseRecordProjection : MultiStreamProjection<PurchaseRecord, string>

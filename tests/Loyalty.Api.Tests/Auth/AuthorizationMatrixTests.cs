@@ -73,6 +73,10 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
             ("/finance/ledger-export/control?from=2026-11-01&to=2026-11-02", null),
         ["POST /program/referrals/{referralId}/review"] = g => ($"/program/referrals/{g.Member}/review", "{}"),
         ["GET /members/{id}/referral"] = g => ($"/members/{g.Member}/referral", null),
+        ["GET /members/{id}/insight"] = g => ($"/members/{g.Member}/insight", null),
+        ["GET /insight/members"] = _ => ("/insight/members", null),
+        ["GET /insight/segments"] = _ => ("/insight/segments", null),
+        ["GET /program/kpis"] = _ => ("/program/kpis?from=2026-11-01&to=2026-11-30", null),
         ["PUT /members/{id}/referral/code"] = g => ($"/members/{g.Member}/referral/code", "{}"),
         ["POST /members/{id}/referrer"] = g => ($"/members/{g.Member}/referrer", "{}"),
         ["GET /members/{id}/membership"] = g => ($"/members/{g.Member}/membership", null),
@@ -134,6 +138,14 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.MetricsRead] = ["key metrics:read", "staff admin"],
         [Permissions.FinanceRead] = ["key finance:read", "staff finance", "staff admin"],
         [Permissions.ReferralsRead] = ["key referrals:read", "staff program-manager", "staff finance", "staff admin"],
+        [Permissions.InsightRead] =
+        [
+            "key insight:read",
+            "staff program-manager",
+            "staff finance",
+            "staff support",
+            "staff admin",
+        ],
     };
 
     /// <summary>Refused for what the request asks, though the policy lets the caller in.</summary>

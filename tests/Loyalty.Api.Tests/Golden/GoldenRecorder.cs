@@ -1,6 +1,7 @@
 using Loyalty.Api.Tests.Points;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Memberships;
 using Loyalty.Domain.Points;
@@ -32,6 +33,24 @@ public class GoldenRecorder
         Write("consolidated-in-fold", ManyLots(recorded: false), Start + Duration.FromDays(30));
         Write("campaigns", CampaignEvents(), Start + Duration.FromDays(30));
         Write("referrals", ReferralEvents(), Start + Duration.FromDays(30));
+        Write("insight", InsightEvents(), Start + Duration.FromDays(120));
+    }
+
+    /// <summary>A purchase, the first review (active), the night's segment, then at risk after 60 quiet days.</summary>
+    private static List<IMemberEvent> InsightEvents()
+    {
+        var program = Program();
+        var zone = DateTimeZoneProviders.Tzdb[program.TimeZone];
+        var h = Enrolled(recorded: true);
+        var line = new PurchaseLine("1", "sku-1", "grocery", 2, 20, 0);
+        var purchase = RecordPurchase.Parse("pos", "i1", "store-1", Start, "EUR", [line], Start, By);
+        h.Add(RecordPurchase.Decide(h.Account, null, program, purchase));
+        var night = Start + Duration.FromDays(40);
+        var scores = new RfmScore(3, 2, 4);
+        var verdict = new SegmentVerdict(Segments.Of(scores), scores, night.InZone(zone).Date);
+        h.Add(ReviewInsight.Decide(h.Account, program.Lifecycle, zone, night, verdict, By));
+        h.Add(ReviewInsight.Decide(h.Account, program.Lifecycle, zone, Start + Duration.FromDays(61), null, By));
+        return h.Events;
     }
 
     /// <summary>

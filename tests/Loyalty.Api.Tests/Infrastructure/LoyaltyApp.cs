@@ -69,6 +69,8 @@ public sealed class LoyaltyApp : IAsyncLifetime
             web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
             web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
             web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
+            // The insight job writes to every member's stream: tests that want it run it themselves.
+            web.UseSetting("Loyalty:Insight:Enabled", "false");
             foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>())
                 web.UseSetting(name, value);
             web.ConfigureServices(services =>
