@@ -15,7 +15,7 @@ public sealed record Options(
     public static readonly string[] AllScenarios = ["earn", "mixed", "read", "hot"];
 
     /// <summary>Also known: the earn scenario with the campaigns paused for it, to measure what they cost.</summary>
-    public static readonly string[] KnownScenarios = [.. AllScenarios, "earn-paused"];
+    public static readonly string[] KnownScenarios = [.. AllScenarios, "earn-paused", "earn-webhooks"];
 
     public static Options Parse(string[] args)
     {
@@ -58,7 +58,8 @@ public sealed record Options(
           --clients 1,4,16,64  concurrent clients; each scenario runs once per count (default 16)
           --duration SECONDS   how long each scenario runs (default 15)
           --warmup SECONDS     uncounted load before measuring, so the JIT has finished optimising (default 30)
-          --scenarios LIST     earn,mixed,read,hot (default all); also earn-paused: earn with the campaigns paused
+          --scenarios LIST     earn,mixed,read,hot (default all); also earn-paused: earn with the campaigns paused;
+                         earn-webhooks: earn with a webhook subscribed to points.earned
                                for it; a scenario may be listed more than once
           --faults             also run the fault scenarios (crash, storm, hostile input) at benchmark size
           --output DIR         where latest.json and latest.md go (default bench/results)

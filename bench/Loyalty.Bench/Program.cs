@@ -127,6 +127,8 @@ foreach (var clients in options.Clients)
         var paused = scenario == "earn-paused";
         if (paused)
             await PauseCampaignsAsync(true, clients);
+        await using var sink = scenario == "earn-webhooks" ? new WebhookSink() : null;
+        var webhook = sink is null ? null : await SubscribeAsync(sink, clients);
         var cpuBefore = cpu.Now();
         var retriedBefore = await WritesRetriedAsync(admin);
         var (tally, elapsed) = await Load.RunAsync(
@@ -140,6 +142,11 @@ foreach (var clients in options.Clients)
         report.Scenario(scenario, clients, tally, elapsed, used, retried, api.Memory().Peak);
         if (paused)
             await PauseCampaignsAsync(false, clients);
+        if (webhook is not null)
+        {
+            await admin.Send(HttpMethod.Delete, $"/webhooks/{webhook}", (string?)null);
+            Console.WriteLine($"  webhook deliveries received so far: {sink!.Received:N0}");
+        }
     }
     foreach (var ceiling in new[] { "earn", "read" })
     {
@@ -199,6 +206,9 @@ using (var slow = LoyaltyClient.HttpFor(api.Url, 2))
     await FinanceRun.RunAsync(api, postgres.ConnectionString, new LoyaltyClient(slow, adminKey), report);
 }
 
+// 4c. Member insight at benchmark size: the nightly job and the KPIs.
+await InsightRun.RunAsync(api, postgres.ConnectionString, adminKey, admin, members.Length, report);
+
 // 5. Rebuilding the balance projection from every event.
 await using (var ledger = new Ledger(postgres.ConnectionString))
 {
@@ -238,6 +248,16 @@ async Task PauseCampaignsAsync(bool pause, int clients)
     var settling = TimeSpan.FromSeconds(new Loyalty.Api.Rules.ProgramDefaults().CacheSeconds + 1);
     var label = pause ? "campaigns paused (not counted)" : "campaigns resumed (not counted)";
     await Load.RunAsync(label, clients, settling, scenarios.For("earn", $"settle{pause}{clients}-{Guid.NewGuid():N}"));
+}
+
+// Subscribes a webhook to points.earned, then sends uncounted purchases until the API's webhook cache has seen it.
+async Task<string> SubscribeAsync(WebhookSink sink, int clients)
+{
+    var created = await admin.Post("/webhooks", new { url = sink.Url, events = new[] { "points.earned" } });
+    var settling = TimeSpan.FromSeconds(new Loyalty.Api.Webhooks.WebhookSettings().CacheSeconds + 1);
+    var label = "webhook subscribed (not counted)";
+    await Load.RunAsync(label, clients, settling, scenarios.For("earn", $"hook{clients}-{Guid.NewGuid():N}"));
+    return created.Body!["webhook"]!["id"]!.GetValue<string>();
 }
 
 // The API's own count of writes decided again, from its metrics.

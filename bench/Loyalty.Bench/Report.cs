@@ -41,7 +41,8 @@ public sealed class Report(Options options, int cores)
     private object? _enrollment,
         _ledger,
         _rebuild,
-        _finance;
+        _finance,
+        _insight;
     private (long At10k, long AtEnd) _memory;
     private double _rebuildPerSecond,
         _ledgerMedian,
@@ -134,6 +135,24 @@ public sealed class Report(Options options, int cores)
             apiRssPeakDuringExportMb = Mb(rssPeak),
         };
     }
+
+    public void Insight(
+        int members,
+        TimeSpan job,
+        long jobPeakRss,
+        TimeSpan again,
+        double kpiMedianMs,
+        long apiRssPeak
+    ) =>
+        _insight = new
+        {
+            members,
+            nightlyJobSeconds = Math.Round(job.TotalSeconds, 1),
+            nightlyJobPeakRssMb = Mb(jobPeakRss),
+            secondRunSeconds = Math.Round(again.TotalSeconds, 1),
+            kpis12MonthsMedianMs = Math.Round(kpiMedianMs),
+            apiRssPeakMb = Mb(apiRssPeak),
+        };
 
     public void Rebuild(long events, TimeSpan elapsed)
     {
@@ -238,6 +257,7 @@ public sealed class Report(Options options, int cores)
             ledger = _ledger,
             rebuild = _rebuild,
             finance = _finance,
+            insight = _insight,
             faults = _faults,
             targets = Targets()
                 .Select(t => new
@@ -300,7 +320,8 @@ public sealed class Report(Options options, int cores)
         md.AppendLine($"Enrollment: {JsonSerializer.Serialize(_enrollment)}  ");
         md.AppendLine($"Long ledger: {JsonSerializer.Serialize(_ledger)}  ");
         md.AppendLine($"Rebuild: {JsonSerializer.Serialize(_rebuild)}  ");
-        md.AppendLine($"Finance: {JsonSerializer.Serialize(_finance)}");
+        md.AppendLine($"Finance: {JsonSerializer.Serialize(_finance)}  ");
+        md.AppendLine($"Insight: {JsonSerializer.Serialize(_insight)}");
         if (_faults.Count > 0)
         {
             md.AppendLine();

@@ -49,7 +49,7 @@ public sealed class Scenarios(LoyaltyClient client, Guid[] members, Guid[] hot)
     public Func<int, Tally, Func<bool>, Task> For(string scenario, string run) =>
         scenario switch
         {
-            "earn" or "earn-paused" => (c, tally, running) => Earn(c, tally, running, run),
+            "earn" or "earn-paused" or "earn-webhooks" => (c, tally, running) => Earn(c, tally, running, run),
             "mixed" => (c, tally, running) => Mixed(c, tally, running, run),
             "read" => Read,
             "hot" => (c, tally, running) => Hot(c, tally, running, run),

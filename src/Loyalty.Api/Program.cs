@@ -17,6 +17,7 @@ try
         ["rebuild", .. var projections] => await Maintenance.RebuildAsync(app.Services, projections),
         ["reconcile", .. var asOf] => await Loyalty.Api.Finance.ReconciliationEndpoint.RunAsync(app.Services, asOf),
         ["reward-referrals"] => await Loyalty.Api.Referrals.ReferralRewardJob.RunOnceAsync(app.Services),
+        ["insight"] => await Loyalty.Api.Insight.InsightJob.RunOnceAsync(app.Services),
         ["token", .. var claims] => DevelopmentTokens.Print(app.Configuration, claims),
         // Commands such as `codegen` or `describe` go to JasperFx; options alone (`--urls …`) just run the service.
         [var command, ..] when !command.StartsWith('-') => await app.RunJasperFxCommands(args),

@@ -40,6 +40,8 @@ public sealed class ApiProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+            // It writes to every member's stream: the benchmark runs it itself (the `insight` command).
+            ["Loyalty__Insight__Enabled"] = "false",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
             _environment[name] = value;
@@ -67,10 +69,13 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the service with <paramref name="args"/> until it exits by itself; its exit code.</summary>
-    public async Task<int> RunToExitAsync(params string[] args)
+    public Task<int> RunToExitAsync(params string[] args) => RunToExitAsync(TimeSpan.FromSeconds(90), args);
+
+    /// <summary>The same, for a command that may take up to <paramref name="timeout"/>.</summary>
+    public async Task<int> RunToExitAsync(TimeSpan timeout, params string[] args)
     {
         _process = Launch(_ => { }, args);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        await _process.WaitForExitAsync().WaitAsync(timeout);
         _process.WaitForExit(); // the rest of the output
         return _process.ExitCode;
     }

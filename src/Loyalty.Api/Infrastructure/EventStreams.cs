@@ -54,6 +54,19 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
         Task.CompletedTask;
 }
 
+/// <summary>
+/// Who is told of a write's events (webhooks): the messages to send, committed through the outbox with the events.
+/// </summary>
+public interface IEventSubscribers
+{
+    ValueTask<IReadOnlyList<object>> MessagesFor(
+        Guid streamId,
+        long firstVersion,
+        IReadOnlyList<object> events,
+        CancellationToken ct
+    );
+}
+
 /// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
 public sealed class WriteConflict(string what) : Exception(what)
 {
@@ -74,6 +87,7 @@ public sealed class EventStreams(
     IOptions<JsonOptions> json,
     LoyaltyMetrics metrics,
     IServiceProvider services,
+    IEventSubscribers subscribers,
     ILogger<EventStreams> log
 )
 {
@@ -172,7 +186,11 @@ public sealed class EventStreams(
                 var version = read + events.Count;
                 Append(session, streamId, read, events);
                 var response = write.Answer(state, events, version);
-                await using var outbox = await EnlistAsync(session, write.Schedule(state, events).ToList());
+                var told = await subscribers.MessagesFor(streamId, read + 1, events, ct);
+                var messages = write
+                    .Schedule(state, events)
+                    .Concat(told.Select(m => new ScheduledMessage(m, Duration.Zero)));
+                await using var outbox = await EnlistAsync(session, messages.ToList());
                 var body = JsonSerializer.Serialize(response, response.GetType(), Json);
                 if (key is not null)
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));

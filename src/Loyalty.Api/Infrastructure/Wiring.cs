@@ -9,12 +9,14 @@ using Loyalty.Api.Insight;
 using Loyalty.Api.Referrals;
 using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
+using Loyalty.Api.Webhooks;
 using Loyalty.Domain.Access;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Finance;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Webhooks;
 using Loyalty.Projections.Access;
 using Loyalty.Projections.Audit;
 using Loyalty.Projections.Balances;
@@ -26,6 +28,7 @@ using Loyalty.Projections.Members;
 using Loyalty.Projections.Program;
 using Loyalty.Projections.Purchases;
 using Loyalty.Projections.Referrals;
+using Loyalty.Projections.Webhooks;
 using Marten;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -98,6 +101,7 @@ public static class Wiring
         services.AddHostedService<BirthdayScheduler>();
         services.AddSingleton<ReferralRewardJob>();
         services.AddHostedService<ReferralRewardScheduler>();
+        services.AddWebhooks(builder.Configuration);
         services.AddSingleton<InsightJob>();
         services.AddHostedService<InsightScheduler>();
         builder.AddLoyaltyAuth();
@@ -108,6 +112,9 @@ public static class Wiring
             opts.UseRuntimeCompilation();
             // Scheduled messages (a hold's release) are kept in PostgreSQL until handled.
             opts.Policies.UseDurableLocalQueues();
+            // How soon a scheduled message (a webhook's retry) is taken up once due.
+            var poll = builder.Configuration.GetValue("Loyalty:Scheduling:PollMilliseconds", 5000);
+            opts.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(poll);
         });
         services.AddWolverineHttp();
         return builder;
@@ -169,6 +176,7 @@ public static class Wiring
         opts.Projections.Add<ReferralViewProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<WebhookProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
         opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
         opts.Projections.Add<PointsFlowDayProjection>(ProjectionLifecycle.Async);
@@ -198,6 +206,8 @@ public static class Wiring
             .Duplicate(p => p.MemberId)
             .Duplicate(p => p.AtUnixMilliseconds)
             .Duplicate(p => p.Paid, pgType: "numeric");
+        opts.Schema.For<WebhookSecret>();
+        opts.Schema.For<WebhookDelivery>().Index(d => d.WebhookId).Index(d => d.CreatedAtUnixMilliseconds);
         opts.Schema.For<MemberScores>();
         opts.Schema.For<ScoringNight>();
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
@@ -231,7 +241,8 @@ public static class Wiring
             .Concat(DomainEvents.Implementing<IAccessEvent>())
             .Concat(DomainEvents.Implementing<ICampaignEvent>())
             .Concat(DomainEvents.Implementing<IReferralEvent>())
-            .Concat(DomainEvents.Implementing<IFinanceEvent>());
+            .Concat(DomainEvents.Implementing<IFinanceEvent>())
+            .Concat(DomainEvents.Implementing<IWebhookEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

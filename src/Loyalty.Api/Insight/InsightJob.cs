@@ -38,6 +38,16 @@ public sealed class InsightJob(
 {
     public static readonly Actor Job = Actor.System("insight");
 
+    /// <summary>The <c>insight</c> command: one run now, as the scheduler would do it.</summary>
+    public static async Task<int> RunOnceAsync(IServiceProvider services)
+    {
+        var run = await services.GetRequiredService<InsightJob>().RunAsync(CancellationToken.None);
+        Console.WriteLine(
+            $"{run.Members} members changed ({run.Events} events); {run.Scored?.ToString() ?? "none"} scored."
+        );
+        return 0;
+    }
+
     public async Task<InsightRun> RunAsync(CancellationToken ct)
     {
         var now = streams.Now;

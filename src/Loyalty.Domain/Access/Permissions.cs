@@ -21,6 +21,7 @@ public static class Permissions
     public const string ReferralsRead = "referrals:read";
     public const string FinanceRead = "finance:read";
     public const string InsightRead = "insight:read";
+    public const string WebhooksManage = "webhooks:manage";
 
     /// <summary>The scopes an API key for a system can be given.</summary>
     public static readonly IReadOnlySet<string> Scopes = new HashSet<string>
@@ -37,6 +38,7 @@ public static class Permissions
         ReferralsRead,
         FinanceRead,
         InsightRead,
+        WebhooksManage,
     };
 
     public const string ProgramManager = "program-manager";
@@ -77,6 +79,7 @@ public static class Permissions
             ReferralsRead,
             FinanceRead,
             InsightRead,
+            WebhooksManage,
         },
     };
 

@@ -6,6 +6,7 @@ using Loyalty.Domain.Finance;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Referrals;
 using Loyalty.Domain.Rules;
+using Loyalty.Domain.Webhooks;
 using Marten.Events.Projections;
 using NodaTime;
 
@@ -166,6 +167,25 @@ public sealed partial class AuditEntryProjection : EventProjection
             $"ledger of {e.Data.From:yyyy-MM-dd} to {e.Data.To:yyyy-MM-dd} exported: {e.Data.Rows} movements, "
                 + $"{e.Data.Points} points"
         );
+
+    public AuditEntry Create(IEvent<WebhookSubscribed> e) =>
+        Entry(
+            e,
+            "webhook-created",
+            e.Data.By,
+            e.Data.At,
+            $"webhook to {e.Data.Url} for {string.Join(", ", e.Data.Topics)}"
+                + (e.Data.IncludeContact ? ", with members' contact details" : "")
+        );
+
+    public AuditEntry Create(IEvent<WebhookPaused> e) =>
+        Entry(e, "webhook-paused", e.Data.By, e.Data.At, $"webhook {e.Data.WebhookId} paused");
+
+    public AuditEntry Create(IEvent<WebhookResumed> e) =>
+        Entry(e, "webhook-resumed", e.Data.By, e.Data.At, $"webhook {e.Data.WebhookId} resumed");
+
+    public AuditEntry Create(IEvent<WebhookDeleted> e) =>
+        Entry(e, "webhook-deleted", e.Data.By, e.Data.At, $"webhook {e.Data.WebhookId} deleted");
 
     private static AuditEntry Entry(IEvent e, string kind, Actor by, Instant at, string summary) =>
         new(e.Id, e.Sequence, kind, by, at, e.StreamId, summary);

@@ -77,6 +77,15 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /insight/members"] = _ => ("/insight/members", null),
         ["GET /insight/segments"] = _ => ("/insight/segments", null),
         ["GET /program/kpis"] = _ => ("/program/kpis?from=2026-11-01&to=2026-11-30", null),
+        ["POST /webhooks"] = _ => ("/webhooks", "{}"),
+        ["GET /webhooks"] = _ => ("/webhooks", null),
+        ["GET /webhooks/{id}"] = g => ($"/webhooks/{g.Member}", null),
+        ["POST /webhooks/{id}/pause"] = g => ($"/webhooks/{g.Member}/pause", "{}"),
+        ["POST /webhooks/{id}/resume"] = g => ($"/webhooks/{g.Member}/resume", "{}"),
+        ["DELETE /webhooks/{id}"] = g => ($"/webhooks/{g.Member}", null),
+        ["GET /webhooks/{id}/deliveries"] = g => ($"/webhooks/{g.Member}/deliveries", null),
+        ["POST /webhooks/{id}/deliveries/{deliveryId}/replay"] = g =>
+            ($"/webhooks/{g.Member}/deliveries/x/replay", "{}"),
         ["PUT /members/{id}/referral/code"] = g => ($"/members/{g.Member}/referral/code", "{}"),
         ["POST /members/{id}/referrer"] = g => ($"/members/{g.Member}/referrer", "{}"),
         ["GET /members/{id}/membership"] = g => ($"/members/{g.Member}/membership", null),
@@ -138,6 +147,7 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         [Permissions.MetricsRead] = ["key metrics:read", "staff admin"],
         [Permissions.FinanceRead] = ["key finance:read", "staff finance", "staff admin"],
         [Permissions.ReferralsRead] = ["key referrals:read", "staff program-manager", "staff finance", "staff admin"],
+        [Permissions.WebhooksManage] = ["key webhooks:manage", "staff admin"],
         [Permissions.InsightRead] =
         [
             "key insight:read",
