@@ -36,6 +36,8 @@ public sealed record CampaignTriggerRequest([Required] string? Kind, string? Eng
 /// <param name="EnrolledAtLeastDays">Members enrolled at least this many days.</param>
 /// <param name="EnrolledAtMostDays">Members enrolled at most this many days.</param>
 /// <param name="Attributes">For engagements: attributes that must have exactly these values.</param>
+/// <param name="Segments">Members in one of these RFM segments (last night's), e.g. <c>at-risk</c>.</param>
+/// <param name="Stages">Members in one of these lifecycle stages when it happened, e.g. <c>dormant</c>.</param>
 public sealed record CampaignConditionsRequest(
     IReadOnlyList<string>? Skus = null,
     IReadOnlyList<string>? Categories = null,
@@ -50,7 +52,9 @@ public sealed record CampaignConditionsRequest(
     string? UntilTime = null,
     int? EnrolledAtLeastDays = null,
     int? EnrolledAtMostDays = null,
-    IReadOnlyDictionary<string, string>? Attributes = null
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    IReadOnlyList<string>? Segments = null,
+    IReadOnlyList<string>? Stages = null
 );
 
 /// <summary>What the campaign gives.</summary>
@@ -158,7 +162,9 @@ public sealed record ChangeCampaignRequest(
                 TimeOf(c.UntilTime, "conditions.untilTime"),
                 c.EnrolledAtLeastDays,
                 c.EnrolledAtMostDays,
-                c.Attributes
+                c.Attributes,
+                c.Segments,
+                c.Stages
             ),
             new CampaignEffect(
                 effect.Kind ?? throw new InvalidInput("effect.kind", "is required"),
@@ -216,7 +222,9 @@ public sealed record CampaignConditionsView(
     string? UntilTime,
     int? EnrolledAtLeastDays,
     int? EnrolledAtMostDays,
-    IReadOnlyDictionary<string, string>? Attributes
+    IReadOnlyDictionary<string, string>? Attributes,
+    IReadOnlyList<string>? Segments = null,
+    IReadOnlyList<string>? Stages = null
 );
 
 /// <summary>A campaign's effect, as set.</summary>
@@ -272,7 +280,9 @@ public sealed record CampaignDefinition(
                 c.UntilTime is { } until ? ChangeCampaignRequest.Time.Format(until) : null,
                 c.EnrolledAtLeastDays,
                 c.EnrolledAtMostDays,
-                c.Attributes
+                c.Attributes,
+                c.Segments,
+                c.Stages
             ),
             new CampaignEffectView(
                 r.Effect.Kind,

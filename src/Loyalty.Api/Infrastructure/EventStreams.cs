@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JasperFx;
+using JasperFx.Events;
 using Loyalty.Domain.Common;
 using Marten;
 using Marten.Services.BatchQuerying;
@@ -56,15 +57,11 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
 
 /// <summary>
 /// Who is told of a write's events (webhooks): the messages to send, committed through the outbox with the events.
+/// They are told of every event the write appends, to its own stream and to others (a referral's points).
 /// </summary>
 public interface IEventSubscribers
 {
-    ValueTask<IReadOnlyList<object>> MessagesFor(
-        Guid streamId,
-        long firstVersion,
-        IReadOnlyList<object> events,
-        CancellationToken ct
-    );
+    ValueTask<IReadOnlyList<object>> MessagesFor(IReadOnlyList<IEvent> appended, CancellationToken ct);
 }
 
 /// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
@@ -186,17 +183,16 @@ public sealed class EventStreams(
                 var version = read + events.Count;
                 Append(session, streamId, read, events);
                 var response = write.Answer(state, events, version);
-                var told = await subscribers.MessagesFor(streamId, read + 1, events, ct);
-                var messages = write
-                    .Schedule(state, events)
-                    .Concat(told.Select(m => new ScheduledMessage(m, Duration.Zero)));
-                await using var outbox = await EnlistAsync(session, messages.ToList());
                 var body = JsonSerializer.Serialize(response, response.GetType(), Json);
                 if (key is not null)
                     session.Insert(new IdempotencyRecord(key.Id, key.Fingerprint, status, body, streamId, Now));
                 try
                 {
                     await write.Enlist(session, state, events, ct);
+                    await using var outbox = await EnlistAsync(
+                        session,
+                        await MessagesAsync(write, state, events, session, ct)
+                    );
                     await session.SaveChangesAsync(ct);
                     return (new Answer(body, status, streamId, Replayed: false), new(response, events));
                 }
@@ -212,6 +208,22 @@ public sealed class EventStreams(
         {
             stripe.Release();
         }
+    }
+
+    /// <summary>The write's own messages, and those telling subscribers of every event it appends.</summary>
+    private async Task<IReadOnlyList<ScheduledMessage>> MessagesAsync<TState, TEvent, TResponse>(
+        IStreamWrite<TState, TEvent, TResponse> write,
+        TState state,
+        IReadOnlyList<TEvent> events,
+        IDocumentSession session,
+        CancellationToken ct
+    )
+        where TEvent : class
+        where TResponse : notnull
+    {
+        var appended = session.PendingChanges.Streams().SelectMany(s => s.Events).ToList();
+        var told = await subscribers.MessagesFor(appended, ct);
+        return [.. write.Schedule(state, events), .. told.Select(m => new ScheduledMessage(m, Duration.Zero))];
     }
 
     private static void Append<TEvent>(IDocumentSession session, Guid streamId, long read, IReadOnlyList<TEvent> events)

@@ -7,7 +7,6 @@ using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
 using Marten;
 using NodaTime;
-using Weasel.Core;
 
 namespace Loyalty.Api.Insight;
 
@@ -106,7 +105,14 @@ public sealed class InsightJob(
     )
     {
         var scores = verdicts.Select(v => new MemberScores(v.Key, v.Value.Segment, v.Value.Scores, today)).ToList();
-        await store.BulkInsertAsync(scores, BulkInsertMode.OverwriteExisting, 1000, ct);
+        // Upserts a thousand at a time: Marten's bulk overwrite stages rows in a temporary table that a pooled
+        // connection, not reset on close, would still hold the next night.
+        foreach (var chunk in scores.Chunk(1000))
+        {
+            await using var batch = store.LightweightSession();
+            batch.Store<MemberScores>(chunk);
+            await batch.SaveChangesAsync(ct);
+        }
         await using var session = store.LightweightSession();
         var active = scores.Count(s => s.Scores is not null);
         session.Store(new ScoringNight(NightId(today), now, scores.Count, active));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using JasperFx.Events;
 using Loyalty.Api.Infrastructure;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Webhooks;
@@ -10,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace Loyalty.Api.Webhooks;
 
 /// <summary>
-/// One delivery of one event to one webhook. <see cref="EventId"/> is the event's stream and version: the same on
-/// every retry and replay, for the receiver to recognise a duplicate. <see cref="Payload"/> is the body as built when
+/// One delivery of one event to one webhook. <see cref="EventId"/> is the stored event's id: the same on every retry
+/// and replay, for the receiver to recognise a duplicate. <see cref="Payload"/> is the body as built when
 /// the event was written; the first attempt's time (Unix milliseconds: messages carry no NodaTime types) starts the
 /// retry window.
 /// </summary>
@@ -37,27 +38,22 @@ public sealed class WebhookOutbox(IDocumentStore store, IOptions<JsonOptions> js
     /// <summary>Fields no payload carries: hashes of cards and devices.</summary>
     private static readonly string[] Withheld = ["paymentFingerprint", "device"];
 
-    public async ValueTask<IReadOnlyList<object>> MessagesFor(
-        Guid streamId,
-        long firstVersion,
-        IReadOnlyList<object> events,
-        CancellationToken ct
-    )
+    public async ValueTask<IReadOnlyList<object>> MessagesFor(IReadOnlyList<IEvent> appended, CancellationToken ct)
     {
-        if (events.Count == 0)
+        if (appended.Count == 0)
             return [];
         var webhooks = await GetAsync(true, _ => ActiveAsync(ct));
         if (webhooks.Count == 0)
             return [];
         var messages = new List<object>();
-        for (var i = 0; i < events.Count; i++)
+        foreach (var e in appended)
         {
-            if (events[i] is not IMemberEvent @event || WebhookTopics.Of(@event) is not { } topic)
+            if (e.Data is not IMemberEvent @event || WebhookTopics.Of(@event) is not { } topic)
                 continue;
             var subscribers = webhooks.Where(w => w.Sends(topic)).ToList();
             if (subscribers.Count == 0)
                 continue;
-            var id = $"evt_{streamId:N}_{firstVersion + i}";
+            var id = $"evt_{e.Id:N}";
             var payload = Payload(id, topic, @event);
             messages.AddRange(subscribers.Select(w => new DeliverWebhook(w.Id, id, topic, @event.MemberId, payload)));
         }

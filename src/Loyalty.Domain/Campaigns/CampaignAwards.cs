@@ -1,4 +1,5 @@
 using Loyalty.Domain.Common;
+using Loyalty.Domain.Insight;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
 using Loyalty.Domain.Tiers;
@@ -27,7 +28,8 @@ public sealed record CampaignOccasion(
     Actor By,
     PurchaseFacts? Purchase = null,
     string? EngagementType = null,
-    IReadOnlyDictionary<string, string>? Attributes = null
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    Instant? LastPurchaseBefore = null
 );
 
 /// <summary>A campaign that matched and gave nothing, and why (a limit, the budget, an exclusive campaign).</summary>
@@ -207,6 +209,10 @@ public static class CampaignAwards
             return false;
         if (c.Membership is { } plan && !HasMembership(account, plan, occasion.At))
             return false;
+        if (c.Segments is not null && (account.Segment is not { } segment || !c.Segments.Contains(segment)))
+            return false;
+        if (c.Stages is not null && !c.Stages.Contains(StageBefore(occasion, account, program)))
+            return false;
         var local = occasion.At.InZone(program.Zone()).LocalDateTime;
         if (c.DaysOfWeek is not null && !c.DaysOfWeek.Contains(local.DayOfWeek))
             return false;
@@ -227,6 +233,20 @@ public static class CampaignAwards
                 return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The member's lifecycle stage when it happened, before it: a win-back sees them dormant at the purchase that
+    /// brings them back (the account campaigns decide on already holds that purchase).
+    /// </summary>
+    private static string StageBefore(CampaignOccasion occasion, PointsAccount account, ProgramSettings program)
+    {
+        var zone = program.Zone();
+        var last = (occasion.Purchase is null ? account.LastPurchaseAt : occasion.LastPurchaseBefore)
+            ?.InZone(zone)
+            .Date;
+        var enrolled = account.EnrolledAt.InZone(zone).Date;
+        return Lifecycle.StageOn(enrolled, last, occasion.At.InZone(zone).Date, program.Lifecycle).Stage;
     }
 
     private static bool Within(LocalTime time, LocalTime from, LocalTime until) =>

@@ -40,7 +40,9 @@ public sealed record CampaignConditions(
     LocalTime? UntilTime = null,
     int? EnrolledAtLeastDays = null,
     int? EnrolledAtMostDays = null,
-    IReadOnlyDictionary<string, string>? Attributes = null
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    IReadOnlyList<string>? Segments = null,
+    IReadOnlyList<string>? Stages = null
 )
 {
     /// <summary>An active paid membership of any plan.</summary>
@@ -66,7 +68,9 @@ public sealed record CampaignConditions(
         && UntilTime == other.UntilTime
         && EnrolledAtLeastDays == other.EnrolledAtLeastDays
         && EnrolledAtMostDays == other.EnrolledAtMostDays
-        && Same(Attributes?.OrderBy(a => a.Key).ToList(), other.Attributes?.OrderBy(a => a.Key).ToList());
+        && Same(Attributes?.OrderBy(a => a.Key).ToList(), other.Attributes?.OrderBy(a => a.Key).ToList())
+        && Same(Segments, other.Segments)
+        && Same(Stages, other.Stages);
 
     public override int GetHashCode() => HashCode.Combine(Skus?.Count, Categories?.Count, MinimumAmount);
 

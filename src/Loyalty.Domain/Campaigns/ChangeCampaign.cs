@@ -200,6 +200,12 @@ public sealed partial record ChangeCampaign(
                 "conditions.enrolledAtMostDays",
                 "is below enrolledAtLeastDays: the campaign could never match"
             );
+        CheckList(c.Segments, "conditions.segments");
+        if (c.Segments?.FirstOrDefault(s => !Insight.Segments.All.Contains(s)) is { } segment)
+            throw new InvalidInput("conditions.segments", $"'{segment}' is not a segment");
+        CheckList(c.Stages, "conditions.stages");
+        if (c.Stages?.FirstOrDefault(s => !Insight.LifecycleStage.All.Contains(s)) is { } stage)
+            throw new InvalidInput("conditions.stages", $"'{stage}' is not a lifecycle stage");
         if (c.Attributes is { Count: > RecordEngagement.MaxAttributes })
             throw new InvalidInput("conditions.attributes", $"at most {RecordEngagement.MaxAttributes} attributes");
         foreach (var (key, value) in c.Attributes ?? new Dictionary<string, string>())

@@ -174,7 +174,8 @@ public sealed record RecordPurchase(
             earned.At,
             earned.RecordedAt,
             earned.By,
-            new PurchaseFacts(earned.Source, earned.TransactionId, earned.StoreId, earned.Channel, earned.Lines)
+            new PurchaseFacts(earned.Source, earned.TransactionId, earned.StoreId, earned.Channel, earned.Lines),
+            LastPurchaseBefore: before.LastPurchaseAt
         );
 
     /// <summary>

@@ -175,6 +175,41 @@ public class CampaignAwardsTests
     }
 
     [Fact]
+    public void segment_and_stage_conditions_look_at_the_member_before_the_purchase()
+    {
+        Campaign When(CampaignConditions c) => Campaign("c", Running(CampaignTrigger.Purchase, PlusFive, c));
+        var scores = new Loyalty.Domain.Insight.RfmScore(5, 5, 5);
+        var champion = new Loyalty.Domain.Insight.MemberSegmentChanged(
+            MemberId,
+            null,
+            "champions",
+            scores,
+            new(2026, 11, 23),
+            Yesterday,
+            Till
+        );
+        var winBack = When(new(Stages: ["dormant"]));
+        // Enrolled 100 days before, last bought 95 days before: dormant (90 quiet days) until this purchase.
+        var enrolled = Given.Enrolled() with
+        {
+            At = Now - Duration.FromDays(100),
+        };
+        var earlier = new History([enrolled]).Record(
+            Purchase("t0", Line("1", 1, 10)) with
+            {
+                OccurredAt = Now - Duration.FromDays(95),
+            }
+        );
+        var quiet = new History([enrolled, .. earlier]);
+
+        Assert.Single(Member(champion).Buy(Coffee("t1"), [When(new(Segments: ["champions", "loyal"]))]).Awards());
+        Assert.Empty(Member().Buy(Coffee("t1"), [When(new(Segments: ["champions"]))]).Awards());
+        Assert.Single(quiet.Buy(Coffee("t1"), [winBack]).Awards());
+        Assert.Empty(quiet.Buy(Coffee("t2"), [winBack]).Awards()); // active again since t1
+        Assert.Empty(Member().Buy(Coffee("t1"), [winBack]).Awards()); // new
+    }
+
+    [Fact]
     public void an_engagement_earns_from_campaigns_on_its_type_and_attributes()
     {
         var share = Campaign(

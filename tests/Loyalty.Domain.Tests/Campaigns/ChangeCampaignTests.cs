@@ -78,6 +78,9 @@ public class ChangeCampaignTests
             },
             { Coffee with { Conditions = new(Tiers: ["gold"]) }, "conditions.tiers" }, // the program has no tiers
             { Coffee with { Conditions = new(Membership: "plus") }, "conditions.membership" },
+            { Coffee with { Conditions = new(Segments: ["whales"]) }, "conditions.segments" },
+            { Coffee with { Conditions = new(Stages: []) }, "conditions.stages" },
+            { Coffee with { Conditions = new(Stages: ["asleep"]) }, "conditions.stages" },
             {
                 Coffee with
                 {
