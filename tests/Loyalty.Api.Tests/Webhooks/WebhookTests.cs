@@ -27,6 +27,7 @@ public class WebhookTests(LoyaltyApp app)
                     ["Loyalty:Webhooks:FirstRetrySeconds"] = "0.2",
                     ["Loyalty:Webhooks:CacheSeconds"] = "0",
                     ["Loyalty:Scheduling:PollMilliseconds"] = "200",
+                    ["Loyalty:Referrals:Enabled"] = "false",
                 }
             )
         );
@@ -34,7 +35,8 @@ public class WebhookTests(LoyaltyApp app)
     private static async Task<(Guid Id, string Secret)> Subscribe(
         IAlbaHost host,
         string url,
-        bool includeContact = false
+        bool includeContact = false,
+        string[]? events = null
     )
     {
         var answer = await host.Post(
@@ -42,7 +44,7 @@ public class WebhookTests(LoyaltyApp app)
             new
             {
                 url,
-                events = new[] { "points.earned", "points.redeemed" },
+                events = events ?? ["points.earned", "points.redeemed"],
                 includeContact,
             }
         );
@@ -203,9 +205,51 @@ public class WebhookTests(LoyaltyApp app)
             received.Add(await receiver.NextAsync());
         Assert.Equal(10, received.Select(r => r.EventId).Distinct().Count());
         Assert.All(received, r => Assert.Equal(200, r.Answered));
-        await allDelivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await allDelivered.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         var deliveries = (await one.Get($"/webhooks/{webhook}/deliveries"))["deliveries"].AsArray();
         Assert.Equal(Enumerable.Repeat(1, 10), deliveries.Select(d => d!["attempts"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Referral_points_written_beside_the_referral_are_told_for_both_members()
+    {
+        await using var receiver = new WebhookReceiver();
+        await using var host = await Node(await app.CreateDatabaseAsync());
+        var settings = new
+        {
+            currency = "EUR",
+            timeZone = "Europe/Amsterdam",
+            earnRate = new { points = 1, perAmount = 1 },
+        };
+        Assert.Equal(200, (await host.Put("/program/settings", settings)).Status);
+        var rules = new
+        {
+            enabled = true,
+            referrer = new { points = 500 },
+            referred = new { points = 250 },
+            trigger = "enrollment",
+        };
+        Assert.Equal(200, (await host.Put("/program/referrals", rules)).Status);
+        await Subscribe(host, receiver.Url, events: ["referral.rewarded"]);
+        var anna = await host.WithEnrolledMember();
+        var code = (await host.Get($"/members/{anna}/referral")).Get<string>("code");
+        var enrolled = await host.Post(
+            "/members",
+            new
+            {
+                externalId = NewId("card"),
+                name = "Ben",
+                referralCode = code,
+            }
+        );
+        var ben = enrolled.Get<Guid>("id");
+
+        var run = await host.Services.GetRequiredService<Loyalty.Api.Referrals.ReferralRewardJob>().RunAsync(default);
+        Assert.Equal(1, run.Rewarded);
+        var told = new[] { await receiver.NextAsync(), await receiver.NextAsync() };
+        Assert.All(told, t => Assert.Equal("referral.rewarded", t.Type));
+        var members = told.Select(t => JsonNode.Parse(t.Body)!["memberId"]!.GetValue<Guid>()).Order();
+        Assert.Equal(new[] { anna, ben }.Order(), members);
     }
 
     [Fact]
