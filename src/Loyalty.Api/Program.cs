@@ -16,8 +16,11 @@ try
     {
         ["rebuild", .. var projections] => await Maintenance.RebuildAsync(app.Services, projections),
         ["reconcile", .. var asOf] => await Loyalty.Api.Finance.ReconciliationEndpoint.RunAsync(app.Services, asOf),
-        ["reward-referrals"] => await Loyalty.Api.Referrals.ReferralRewardJob.RunOnceAsync(app.Services),
-        ["insight"] => await Loyalty.Api.Insight.InsightJob.RunOnceAsync(app.Services),
+        ["reward-referrals"] => await Messaging.RunAsync(
+            app.Services,
+            Loyalty.Api.Referrals.ReferralRewardJob.RunOnceAsync
+        ),
+        ["insight"] => await Messaging.RunAsync(app.Services, Loyalty.Api.Insight.InsightJob.RunOnceAsync),
         ["token", .. var claims] => DevelopmentTokens.Print(app.Configuration, claims),
         // Commands such as `codegen` or `describe` go to JasperFx; options alone (`--urls …`) just run the service.
         [var command, ..] when !command.StartsWith('-') => await app.RunJasperFxCommands(args),

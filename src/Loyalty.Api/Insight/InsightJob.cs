@@ -15,8 +15,17 @@ namespace Loyalty.Api.Insight;
 /// </summary>
 public sealed record InsightRun(int Members, int Events, int? Scored);
 
-/// <summary>A night's scoring, done: a second run on the same local day scores nothing again.</summary>
-public sealed record ScoringNight(string Id, Instant CompletedAt, int Members, int Active);
+/// <summary>
+/// A night's scoring, claimed by the first run of the local day (its id is the date): no other run, on this node or
+/// another, scores that day again. Completed when the scores are written; a run cut short leaves the night unscored.
+/// </summary>
+public sealed record ScoringNight(
+    string Id,
+    Instant ClaimedAt,
+    Instant? CompletedAt = null,
+    int Members = 0,
+    int Active = 0
+);
 
 /// <summary>A member's scores and segment of the last night, as the insight answer shows them.</summary>
 public sealed record MemberScores(Guid Id, string? Segment, RfmScore? Scores, LocalDate ScoredOn);
@@ -54,7 +63,7 @@ public sealed class InsightJob(
         var zone = DateTimeZoneProviders.Tzdb[program.TimeZone];
         var today = now.InZone(zone).Date;
         var members = await InsightFacts.OpenMembersAsync(database.DataSource, ct);
-        var verdicts = await ScoringDueAsync(today, ct) ? await ScoreAsync(members, zone, today, ct) : null;
+        var verdicts = await ClaimNightAsync(today, now, ct) ? await ScoreAsync(members, zone, today, ct) : null;
 
         var due = members
             .Where(m =>
@@ -79,10 +88,21 @@ public sealed class InsightJob(
     private static string StageOn(MemberFacts m, DateTimeZone zone, LocalDate today, LifecycleThresholds t) =>
         Lifecycle.StageOn(m.EnrolledAt.InZone(zone).Date, m.LastPurchaseAt?.InZone(zone).Date, today, t).Stage;
 
-    private async Task<bool> ScoringDueAsync(LocalDate today, CancellationToken ct)
+    private async Task<bool> ClaimNightAsync(LocalDate today, Instant now, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        return await session.LoadAsync<ScoringNight>(NightId(today), ct) is null;
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<ScoringNight>(NightId(today), ct) is not null)
+            return false;
+        session.Insert(new ScoringNight(NightId(today), now));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (EventStreams.IsWriteConflict(e))
+        {
+            return false; // another node claimed it first
+        }
     }
 
     private async Task<IReadOnlyDictionary<Guid, SegmentVerdict>> ScoreAsync(
@@ -115,7 +135,7 @@ public sealed class InsightJob(
         }
         await using var session = store.LightweightSession();
         var active = scores.Count(s => s.Scores is not null);
-        session.Store(new ScoringNight(NightId(today), now, scores.Count, active));
+        session.Store(new ScoringNight(NightId(today), now, now, scores.Count, active));
         await session.SaveChangesAsync(ct);
         log.LogInformation("Scoring of {Day} done: {Active} of {Members} members active", today, active, scores.Count);
     }

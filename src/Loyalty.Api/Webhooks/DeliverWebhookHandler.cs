@@ -71,7 +71,6 @@ public sealed class DeliverWebhookHandler(
         var batch = session.CreateBatchQuery();
         var webhookRead = batch.Load<Webhook>(message.WebhookId);
         var secretRead = batch.Load<WebhookSecret>(message.WebhookId);
-        var memberRead = batch.Load<MemberView>(message.MemberId);
         var previousRead = batch.Load<WebhookDelivery>(WebhookDelivery.IdOf(message.WebhookId, message.EventId));
         await batch.Execute(ct);
         if (await webhookRead is not { Status: not Webhook.Deleted } webhook || await secretRead is not { } secret)
@@ -100,7 +99,9 @@ public sealed class DeliverWebhookHandler(
             return;
         }
 
-        var body = webhook.IncludeContact ? WithContact(message.Payload, await memberRead) : message.Payload;
+        var body = webhook.IncludeContact
+            ? WithContact(message.Payload, await session.LoadAsync<MemberView>(message.MemberId, ct))
+            : message.Payload;
         var (code, error) = await sender.SendAsync(webhook.Url, secret.Secret, message, body, now, ct);
         delivery = delivery with
         {

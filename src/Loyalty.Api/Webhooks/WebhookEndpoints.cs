@@ -130,7 +130,10 @@ public static class WebhookEndpoints
             ? Results.Json(WebhookResponse.From(webhook))
             : Problems.For(new NotFound("id", "no such webhook"));
 
-    /// <summary>Stops sending: events that come while paused are recorded as skipped, and can be replayed.</summary>
+    /// <summary>
+    /// Stops sending: events that come while paused are not sent; deliveries already waiting for a retry are
+    /// recorded as skipped when their turn comes, and sent again on resume.
+    /// </summary>
     [Tags("Webhooks")]
     [ProducesResponseType<WebhookResponse>(200)]
     [Refuses(404)]
@@ -144,19 +147,33 @@ public static class WebhookEndpoints
         CancellationToken ct
     ) => ChangeAsync(id, Webhook.Paused, streams, subscriptions, http, ct);
 
-    /// <summary>Sends again, a paused webhook or one disabled for failing.</summary>
+    /// <summary>
+    /// Sends again, a paused webhook or one disabled for failing, starting with the deliveries it skipped meanwhile.
+    /// </summary>
     [Tags("Webhooks")]
     [ProducesResponseType<WebhookResponse>(200)]
     [Refuses(404)]
     [WolverinePost("/webhooks/{id}/resume", OperationId = "resumeWebhook")]
     [Authorize(Policy = Permissions.WebhooksManage)]
-    public static Task<IResult> Resume(
+    public static async Task<IResult> Resume(
         Guid id,
         EventStreams streams,
         WebhookOutbox subscriptions,
+        IQuerySession session,
+        IMessageBus bus,
         HttpContext http,
         CancellationToken ct
-    ) => ChangeAsync(id, Webhook.Active, streams, subscriptions, http, ct);
+    )
+    {
+        var resumed = await ChangeAsync(id, Webhook.Active, streams, subscriptions, http, ct);
+        var skipped = await session
+            .Query<WebhookDelivery>()
+            .Where(d => d.WebhookId == id && d.Status == WebhookDelivery.Skipped)
+            .ToListAsync(ct);
+        foreach (var delivery in skipped)
+            await bus.SendAsync(Again(delivery));
+        return resumed;
+    }
 
     /// <summary>Deletes a webhook: nothing more is sent to it, retries included.</summary>
     [Tags("Webhooks")]
@@ -222,11 +239,12 @@ public static class WebhookEndpoints
     {
         if (await session.LoadAsync<WebhookDelivery>(deliveryId, ct) is not { } delivery || delivery.WebhookId != id)
             return Problems.For(new NotFound("deliveryId", "no such delivery of this webhook"));
-        await bus.SendAsync(
-            new DeliverWebhook(id, delivery.EventId, delivery.Type, delivery.MemberId, delivery.Payload)
-        );
+        await bus.SendAsync(Again(delivery));
         return Results.Json(WebhookDeliveryResponse.From(delivery), statusCode: StatusCodes.Status202Accepted);
     }
+
+    private static DeliverWebhook Again(WebhookDelivery d) =>
+        new(d.WebhookId, d.EventId, d.Type, d.MemberId, d.Payload);
 
     private static async Task<IResult> ChangeAsync(
         Guid id,

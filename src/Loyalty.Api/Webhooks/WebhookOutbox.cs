@@ -35,8 +35,10 @@ public sealed class WebhookOutbox(IDocumentStore store, IOptions<JsonOptions> js
     : ShortCache<bool, IReadOnlyList<Webhook>>(TimeSpan.FromSeconds(settings.Value.CacheSeconds)),
         IEventSubscribers
 {
-    /// <summary>Fields no payload carries: hashes of cards and devices.</summary>
-    private static readonly string[] Withheld = ["paymentFingerprint", "device"];
+    /// <summary>
+    /// Fields no payload carries: hashes of cards and devices, and who acted (a staff member's name and login).
+    /// </summary>
+    private static readonly string[] Withheld = ["paymentFingerprint", "device", "by"];
 
     public async ValueTask<IReadOnlyList<object>> MessagesFor(IReadOnlyList<IEvent> appended, CancellationToken ct)
     {

@@ -65,7 +65,7 @@ public sealed record CohortRow(string Cohort, int Members, IReadOnlyList<decimal
 /// <item>churn rate = members of S not churned at the start (fewer quiet days than the program's
 /// <c>churnedAfterDays</c>, counted from their last purchase or enrolment) who reached it during the period without
 /// buying, or closed in it ÷ those members of S.</item>
-/// <item>retention rate = (E − N) ÷ S.</item>
+/// <item>retention rate = members of S still open at the end ÷ S.</item>
 /// <item>average order value = spend ÷ purchases; spend is what purchases still pay after returns.</item>
 /// <item>average spend per member over the last 12 months = spend in the 365 days to the period's end ÷ E.</item>
 /// <item>lifetime value = all spend up to the period's end ÷ members ever enrolled by then.</item>
@@ -118,6 +118,7 @@ public static class Kpis
         Money Money(decimal amount) => new(Math.Round(amount, 2, MidpointRounding.AwayFromZero), program.Currency);
 
         int atStart = 0,
+            stayed = 0,
             total = 0,
             joined = 0,
             active = 0,
@@ -138,8 +139,10 @@ public static class Kpis
                 continue;
             everEnrolled++;
             var openAtStart = m.EnrolledAt < start && !(m.ClosedAt < start);
+            var openAtEnd = !(m.ClosedAt < end);
             atStart += openAtStart ? 1 : 0;
-            total += m.ClosedAt < end ? 0 : 1;
+            stayed += openAtStart && openAtEnd ? 1 : 0;
+            total += openAtEnd ? 1 : 0;
             joined += m.EnrolledAt >= start ? 1 : 0;
 
             var bought = m.Purchases.Where(p => p.Counts && p.At >= start && p.At < end).ToList();
@@ -170,7 +173,7 @@ public static class Kpis
             new KpiMembers(atStart, total, joined, active),
             Rate(repeaters, active),
             Rate(churned, churnBase),
-            Rate(total - joined, atStart),
+            Rate(stayed, atStart),
             purchases,
             Money(spend),
             purchases == 0 ? null : Money(spend / purchases),

@@ -66,7 +66,7 @@ public class KpiTests(LoyaltyApp app)
         Assert.Equal(100m, november["lifetimeValue"]!["amount"]!.GetValue<decimal>()); // 200 ÷ 2
         Assert.Equal("200 50 0 0.25 0", Points(november)); // redeemed 50 of 200 issued; nothing expired
 
-        // December: Ben alone bought (30); both stay: retention (2 − 0) ÷ 2.
+        // December: Ben alone bought (30); both stay: retention 2 ÷ 2.
         Assert.Equal("2 2 0 1", Members(december));
         Assert.Equal(0m, december["churnRate"]!.GetValue<decimal>());
         Assert.Equal(1m, december["retentionRate"]!.GetValue<decimal>());

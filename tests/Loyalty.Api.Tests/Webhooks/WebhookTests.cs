@@ -17,14 +17,14 @@ public class WebhookTests(LoyaltyApp app)
 {
     private readonly FakeClock _clock = new(LoyaltyApp.Start);
 
-    private Task<IAlbaHost> Node(string database) =>
+    private Task<IAlbaHost> Node(string database, string firstRetrySeconds = "0.2") =>
         app.StartHostAsync(
             new HostOptions(
                 Clock: _clock,
                 ConnectionString: database,
                 Settings: new Dictionary<string, string?>
                 {
-                    ["Loyalty:Webhooks:FirstRetrySeconds"] = "0.2",
+                    ["Loyalty:Webhooks:FirstRetrySeconds"] = firstRetrySeconds,
                     ["Loyalty:Webhooks:CacheSeconds"] = "0",
                     ["Loyalty:Scheduling:PollMilliseconds"] = "200",
                     ["Loyalty:Referrals:Enabled"] = "false",
@@ -139,6 +139,27 @@ public class WebhookTests(LoyaltyApp app)
         await LoyaltyApp.CatchUp(host);
         Assert.Contains("with members' contact details", (await host.Get("/audit?kind=webhook-created")).Text);
         Assert.Contains($"webhook {webhook} deleted", (await host.Get("/audit?kind=webhook-deleted")).Text);
+    }
+
+    [Fact]
+    public async Task A_retry_that_comes_while_paused_is_skipped_and_sent_on_resume()
+    {
+        await using var receiver = new WebhookReceiver(failing: 1);
+        // The retry comes 3 s after the failure: the pause is in before it.
+        await using var host = await Node(await app.CreateDatabaseAsync(), firstRetrySeconds: "3");
+        var (webhook, _) = await Subscribe(host, receiver.Url);
+        var member = await host.WithEnrolledMember();
+        var failed = Outcome(host, d => d.Attempts == 1);
+        await Buy(host, member, "T1");
+        var first = await receiver.NextAsync();
+        await failed;
+        var skipped = Outcome(host, d => d.Status == WebhookDelivery.Skipped);
+        Assert.Equal(200, (await host.Post($"/webhooks/{webhook}/pause", new { })).Status);
+        await skipped;
+
+        Assert.Equal(200, (await host.Post($"/webhooks/{webhook}/resume", new { })).Status);
+        var sent = await receiver.NextAsync();
+        Assert.Equal((first.EventId, 200), (sent.EventId, sent.Answered));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class KpiTests
         Assert.Equal(new KpiMembers(AtStart: 4, Total: 4, New: 1, Active: 2), december.Members);
         Assert.Equal(0.5m, december.RepeatPurchaseRate); // Ana of Ana and Dora
         Assert.Equal(0.6667m, december.ChurnRate); // Ben and Emil of Ana, Ben and Emil
-        Assert.Equal(0.75m, december.RetentionRate); // (4 − 1) ÷ 4
+        Assert.Equal(0.75m, december.RetentionRate); // Ana, Ben and Cleo of the four (Emil left)
         Assert.Equal(3, december.Purchases);
         Assert.Equal(new Money(110m, "EUR"), december.Spend);
         Assert.Equal(new Money(36.67m, "EUR"), december.AverageOrderValue); // 110 ÷ 3
@@ -97,6 +97,13 @@ public class KpiTests
         Assert.Equal(new KpiPoints(500, 130, 70, 0.26m, 0.35m), december.Points);
         Assert.Equal(1, december.PaidMembers);
         Assert.Equal(0.5m, december.RenewalRate); // one renewal, one ending
+    }
+
+    [Fact]
+    public void Retention_counts_only_the_members_there_at_the_start()
+    {
+        var gus = new KpiMember(Guid.NewGuid(), Day(2026, 12, 3), Day(2026, 12, 4), [], null); // joined and left
+        Assert.Equal(0.75m, Kpis.Of(From, To, [.. Members, gus], Moved, Program).RetentionRate);
     }
 
     [Fact]
