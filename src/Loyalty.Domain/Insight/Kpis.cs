@@ -160,7 +160,7 @@ public static class Kpis
             }
             if (m.Membership is { } membership)
             {
-                paid += membership.StartedAt < end && !(membership.EndedAt < end) ? 1 : 0;
+                paid += PaidAt(membership, end) ? 1 : 0;
                 var changes = membership.History.Where(c => c.At >= start && c.At < end).ToList();
                 renewed += changes.Count(c => c.Kind == "renewed");
                 ended += changes.Count(c => c.Kind.StartsWith("ended", StringComparison.Ordinal));
@@ -245,6 +245,14 @@ public static class Kpis
             ),
         ];
     }
+
+    /// <summary>
+    /// Whether the member held a paid membership just before <paramref name="end"/>: the last change of their
+    /// memberships' history before then was not an end (a membership bought again later does not hide it).
+    /// </summary>
+    private static bool PaidAt(Membership membership, Instant end) =>
+        membership.History.Where(c => c.At < end).MaxBy(c => c.At) is { } last
+        && !last.Kind.StartsWith("ended", StringComparison.Ordinal);
 
     private static decimal? Rate(long part, long whole) =>
         whole == 0 ? null : Math.Round((decimal)part / whole, 4, MidpointRounding.AwayFromZero);

@@ -107,6 +107,29 @@ public class KpiTests
     }
 
     [Fact]
+    public void A_membership_that_ended_and_was_bought_again_counts_in_the_months_it_was_paid()
+    {
+        var again = Plus(
+            Day(2026, 6, 1),
+            null,
+            new(Day(2026, 1, 10), "purchased", "p1", "plus", null),
+            new(Day(2026, 3, 10), "ended-lapsed", "p1", "plus", null),
+            new(Day(2026, 6, 1), "purchased", "p2", "plus", null)
+        );
+        var member = new KpiMember(Guid.NewGuid(), Day(2026, 1, 1), null, [], again);
+        int PaidIn(int month) =>
+            Kpis.Of(
+                new(2026, month, 1),
+                new LocalDate(2026, month, 1).PlusMonths(1).PlusDays(-1),
+                [member],
+                Moved,
+                Program
+            ).PaidMembers;
+
+        Assert.Equal([1, 0, 0, 1], new[] { 2, 4, 5, 6 }.Select(PaidIn));
+    }
+
+    [Fact]
     public void A_period_with_nothing_in_it_has_no_rates()
     {
         var empty = Kpis.Of(From, To, [], PointsFlow.None, Program);
