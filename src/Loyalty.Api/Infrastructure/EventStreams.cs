@@ -61,7 +61,7 @@ public interface IStreamWrite<TState, TEvent, out TResponse>
 /// </summary>
 public interface IEventSubscribers
 {
-    ValueTask<IReadOnlyList<object>> MessagesFor(IReadOnlyList<IEvent> appended, CancellationToken ct);
+    ValueTask<IReadOnlyList<object>> MessagesFor(IEnumerable<IEvent> appended, CancellationToken ct);
 }
 
 /// <summary>Another writer changed what the write decided on; the runner decides it again.</summary>
@@ -221,7 +221,7 @@ public sealed class EventStreams(
         where TEvent : class
         where TResponse : notnull
     {
-        var appended = session.PendingChanges.Streams().SelectMany(s => s.Events).ToList();
+        var appended = session.PendingChanges.Streams().SelectMany(s => s.Events);
         var told = await subscribers.MessagesFor(appended, ct);
         return [.. write.Schedule(state, events), .. told.Select(m => new ScheduledMessage(m, Duration.Zero))];
     }

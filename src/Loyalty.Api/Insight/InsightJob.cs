@@ -67,7 +67,7 @@ public sealed class InsightJob(
 
         var due = members
             .Where(m =>
-                StageOn(m, zone, today, program.Lifecycle) != m.Stage
+                Lifecycle.StageAt(m.EnrolledAt, m.LastPurchaseAt, now, zone, program.Lifecycle).Stage != m.Stage
                 || verdicts is not null && verdicts[m.Id].Segment != m.Segment
             )
             .Select(m => m.Id)
@@ -84,9 +84,6 @@ public sealed class InsightJob(
             await RecordScoresAsync(verdicts, today, now, ct);
         return new InsightRun(changed, events.Count, verdicts?.Count);
     }
-
-    private static string StageOn(MemberFacts m, DateTimeZone zone, LocalDate today, LifecycleThresholds t) =>
-        Lifecycle.StageOn(m.EnrolledAt.InZone(zone).Date, m.LastPurchaseAt?.InZone(zone).Date, today, t).Stage;
 
     private async Task<bool> ClaimNightAsync(LocalDate today, Instant now, CancellationToken ct)
     {

@@ -40,10 +40,8 @@ public sealed class WebhookOutbox(IDocumentStore store, IOptions<JsonOptions> js
     /// </summary>
     private static readonly string[] Withheld = ["paymentFingerprint", "device", "by"];
 
-    public async ValueTask<IReadOnlyList<object>> MessagesFor(IReadOnlyList<IEvent> appended, CancellationToken ct)
+    public async ValueTask<IReadOnlyList<object>> MessagesFor(IEnumerable<IEvent> appended, CancellationToken ct)
     {
-        if (appended.Count == 0)
-            return [];
         var webhooks = await GetAsync(true, _ => ActiveAsync(ct));
         if (webhooks.Count == 0)
             return [];

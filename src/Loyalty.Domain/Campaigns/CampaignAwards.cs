@@ -241,12 +241,8 @@ public static class CampaignAwards
     /// </summary>
     private static string StageBefore(CampaignOccasion occasion, PointsAccount account, ProgramSettings program)
     {
-        var zone = program.Zone();
-        var last = (occasion.Purchase is null ? account.LastPurchaseAt : occasion.LastPurchaseBefore)
-            ?.InZone(zone)
-            .Date;
-        var enrolled = account.EnrolledAt.InZone(zone).Date;
-        return Lifecycle.StageOn(enrolled, last, occasion.At.InZone(zone).Date, program.Lifecycle).Stage;
+        var last = occasion.Purchase is null ? account.LastPurchaseAt : occasion.LastPurchaseBefore;
+        return Lifecycle.StageAt(account.EnrolledAt, last, occasion.At, program.Zone(), program.Lifecycle).Stage;
     }
 
     private static bool Within(LocalTime time, LocalTime from, LocalTime until) =>

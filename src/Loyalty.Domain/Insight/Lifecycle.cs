@@ -59,6 +59,15 @@ public sealed record StageOnDay(string Stage, LocalDate Since);
 
 public static class Lifecycle
 {
+    /// <summary>The stage at <paramref name="at"/>, counted in local days of <paramref name="zone"/>.</summary>
+    public static StageOnDay StageAt(
+        Instant enrolledAt,
+        Instant? lastPurchaseAt,
+        Instant at,
+        DateTimeZone zone,
+        LifecycleThresholds thresholds
+    ) => StageOn(enrolledAt.InZone(zone).Date, lastPurchaseAt?.InZone(zone).Date, at.InZone(zone).Date, thresholds);
+
     /// <summary>
     /// The stage on <paramref name="today"/> of a member enrolled on <paramref name="enrolled"/> whose last
     /// purchase was on <paramref name="lastPurchase"/> (local dates of the program's zone).

@@ -74,7 +74,7 @@ public sealed record MemberInsight(
         var lastDay = account.LastPurchaseAt?.InZone(zone).Date;
         var stage = account.Closed
             ? null
-            : Lifecycle.StageOn(account.EnrolledAt.InZone(zone).Date, lastDay, today, program.Lifecycle);
+            : Lifecycle.StageAt(account.EnrolledAt, account.LastPurchaseAt, now, zone, program.Lifecycle);
         var money = (decimal amount) => new Money(amount, program.Currency);
         return new(
             account.MemberId,

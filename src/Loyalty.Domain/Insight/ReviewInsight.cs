@@ -25,13 +25,7 @@ public static class ReviewInsight
     {
         if (!account.Enrolled || account.Closed)
             return [];
-        var today = now.InZone(zone).Date;
-        var stage = Lifecycle.StageOn(
-            account.EnrolledAt.InZone(zone).Date,
-            account.LastPurchaseAt?.InZone(zone).Date,
-            today,
-            thresholds
-        );
+        var stage = Lifecycle.StageAt(account.EnrolledAt, account.LastPurchaseAt, now, zone, thresholds);
         var events = new List<IMemberEvent>();
         if (stage.Stage != account.Stage)
             events.Add(
