@@ -70,7 +70,7 @@ public sealed class BirthdayJob(
     /// <paramref name="daysBefore"/> after, a day wider each side for the zones ahead of and behind UTC; 29 February
     /// when 28 February is among them.
     /// </summary>
-    private static int[] MonthDaysNear(LocalDate today, int daysBefore)
+    internal static int[] MonthDaysNear(LocalDate today, int daysBefore)
     {
         var days = Enumerable
             .Range(-BirthdayGifts.LateBy - 1, BirthdayGifts.LateBy + daysBefore + 3)

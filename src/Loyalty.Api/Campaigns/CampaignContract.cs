@@ -9,7 +9,7 @@ namespace Loyalty.Api.Campaigns;
 
 /// <summary>What sets the campaign off.</summary>
 /// <param name="Kind"><c>purchase</c>, <c>enrollment</c> (a welcome bonus), <c>first-purchase</c>,
-/// <c>engagement</c> or <c>birthday</c>.</param>
+/// <c>engagement</c>, <c>birthday</c> or <c>automation</c> (given only when an automation awards it).</param>
 /// <param name="EngagementType">For <c>engagement</c>: the type it answers to (<c>sign-in</c>, <c>share</c>,
 /// <c>review</c>, <c>profile-completed</c>, <c>app-installed</c>, or one the program names).</param>
 /// <param name="DaysBefore">For <c>birthday</c>: how many days before the birthday it gives (0 to 31; default 0),

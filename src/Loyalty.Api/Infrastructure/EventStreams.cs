@@ -84,7 +84,7 @@ public sealed class EventStreams(
     IOptions<JsonOptions> json,
     LoyaltyMetrics metrics,
     IServiceProvider services,
-    IEventSubscribers subscribers,
+    IEnumerable<IEventSubscribers> subscribers,
     ILogger<EventStreams> log
 )
 {
@@ -222,8 +222,11 @@ public sealed class EventStreams(
         where TResponse : notnull
     {
         var appended = session.PendingChanges.Streams().SelectMany(s => s.Events);
-        var told = await subscribers.MessagesFor(appended, ct);
-        return [.. write.Schedule(state, events), .. told.Select(m => new ScheduledMessage(m, Duration.Zero))];
+        var messages = write.Schedule(state, events).ToList();
+        foreach (var subscriber in subscribers)
+        foreach (var told in await subscriber.MessagesFor(appended, ct))
+            messages.Add(new ScheduledMessage(told, Duration.Zero));
+        return messages;
     }
 
     private static void Append<TEvent>(IDocumentSession session, Guid streamId, long read, IReadOnlyList<TEvent> events)

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Loyalty.Api.Auth;
+using Loyalty.Api.Automations;
 using Loyalty.Api.Campaigns;
 using Loyalty.Api.Expiry;
 using Loyalty.Api.Insight;
@@ -11,6 +12,7 @@ using Loyalty.Api.Rules;
 using Loyalty.Api.Tiers;
 using Loyalty.Api.Webhooks;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Automations;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Finance;
 using Loyalty.Domain.Members;
@@ -19,6 +21,7 @@ using Loyalty.Domain.Rules;
 using Loyalty.Domain.Webhooks;
 using Loyalty.Projections.Access;
 using Loyalty.Projections.Audit;
+using Loyalty.Projections.Automations;
 using Loyalty.Projections.Balances;
 using Loyalty.Projections.Campaigns;
 using Loyalty.Projections.Common;
@@ -102,6 +105,10 @@ public static class Wiring
         services.AddSingleton<ReferralRewardJob>();
         services.AddHostedService<ReferralRewardScheduler>();
         services.AddWebhooks(builder.Configuration);
+        services.AddSingleton<AutomationsCache>();
+        services.AddSingleton<AutomationJob>();
+        services.AddHostedService<AutomationScheduler>();
+        services.AddSingleton<IEventSubscribers, AutomationTriggers>();
         services.AddSingleton<InsightJob>();
         services.AddHostedService<InsightScheduler>();
         builder.AddLoyaltyAuth();
@@ -177,6 +184,7 @@ public static class Wiring
         opts.Projections.Add<ApiKeyProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<StaffDirectoryProjection>(ProjectionLifecycle.Inline);
         opts.Projections.Add<WebhookProjection>(ProjectionLifecycle.Inline);
+        opts.Projections.Add<AutomationViewProjection>(ProjectionLifecycle.Inline);
         // Async: the audit is read, not decided on, and needs the global event sequence for its order.
         opts.Projections.Add<AuditEntryProjection>(ProjectionLifecycle.Async);
         opts.Projections.Add<PointsFlowDayProjection>(ProjectionLifecycle.Async);
@@ -213,6 +221,7 @@ public static class Wiring
         opts.Schema.For<ExpirySchedule>().Identity(s => s.Id);
         opts.Schema.For<CampaignView>().UniqueIndex(c => c.Code).Index(c => c.Status);
         opts.Schema.For<CampaignBudgetSlice>();
+        opts.Schema.For<AutomationView>().UniqueIndex(a => a.Code).Index(a => a.Status);
         opts.Storage.ExtendedSchemaObjects.Add(CampaignBudgets.MoveFunction(opts.DatabaseSchemaName));
         opts.Schema.For<MemberView>().Index(m => m.BirthdayMonthDay);
         opts.Schema.For<MemberView>()
@@ -248,7 +257,8 @@ public static class Wiring
             .Concat(DomainEvents.Implementing<ICampaignEvent>())
             .Concat(DomainEvents.Implementing<IReferralEvent>())
             .Concat(DomainEvents.Implementing<IFinanceEvent>())
-            .Concat(DomainEvents.Implementing<IWebhookEvent>());
+            .Concat(DomainEvents.Implementing<IWebhookEvent>())
+            .Concat(DomainEvents.Implementing<IAutomationEvent>());
 
     public static WebApplication UseLoyalty(this WebApplication app)
     {

@@ -370,6 +370,7 @@ public static class CampaignAwards
             CampaignTrigger.Engagement => $" for {occasion.EngagementType}",
             CampaignTrigger.Enrollment => " for joining",
             CampaignTrigger.Birthday => $" for the birthday of {occasion.Reference.Split('/')[^1]}",
+            CampaignTrigger.Automation => $" by {occasion.Reference}",
             CampaignTrigger.FirstPurchase when lines is null => " on the first purchase",
             _ when lines is null => " on the purchase",
             _ => " on " + Skus(lines),

@@ -4,7 +4,8 @@ namespace Loyalty.Domain.Campaigns;
 
 /// <summary>
 /// What starts a campaign: a purchase, the member's enrolment (a welcome bonus), their first purchase, an engagement
-/// of a named <see cref="EngagementType"/>, or their birthday (<see cref="DaysBefore"/> it, in the member's zone).
+/// of a named <see cref="EngagementType"/>, their birthday (<see cref="DaysBefore"/> it, in the member's zone), or an
+/// automation that names the campaign in its award.
 /// </summary>
 public sealed record CampaignTrigger(string Kind, string? EngagementType = null, int DaysBefore = 0)
 {
@@ -12,9 +13,10 @@ public sealed record CampaignTrigger(string Kind, string? EngagementType = null,
         Enrollment = "enrollment",
         FirstPurchase = "first-purchase",
         Engagement = "engagement",
-        Birthday = "birthday";
+        Birthday = "birthday",
+        Automation = "automation";
 
-    public static readonly string[] Kinds = [Purchase, Enrollment, FirstPurchase, Engagement, Birthday];
+    public static readonly string[] Kinds = [Purchase, Enrollment, FirstPurchase, Engagement, Birthday, Automation];
 
     public bool OnPurchase => Kind is Purchase or FirstPurchase;
 }

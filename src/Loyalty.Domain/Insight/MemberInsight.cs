@@ -37,7 +37,7 @@ public sealed record PointsTotals(long Earned, long Redeemed, long Reversed, lon
 /// <summary>
 /// What a program manager reads about one member. <see cref="Stage"/> is the stage today, from the member's account;
 /// the segment is the last night's. The average order value is the spend over the purchases, rounded to the cent
-/// half away from zero.
+/// half away from zero. <see cref="Tags"/> are those automations put on the member.
 /// </summary>
 public sealed record MemberInsight(
     Guid MemberId,
@@ -57,7 +57,8 @@ public sealed record MemberInsight(
     int PurchasesLast12Months,
     Money SpendLast12Months,
     PointsTotals Points,
-    string? EarnedTier
+    string? EarnedTier,
+    IReadOnlyList<string> Tags
 )
 {
     public static MemberInsight Of(
@@ -96,7 +97,8 @@ public sealed record MemberInsight(
             purchases.PurchasesLast12Months,
             money(purchases.SpendLast12Months),
             points,
-            account.Tier.Earned
+            account.Tier.Earned,
+            account.Tags?.Keys.Order(StringComparer.Ordinal).ToList() ?? []
         );
     }
 }

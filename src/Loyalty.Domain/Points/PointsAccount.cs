@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Loyalty.Domain.Automations;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
@@ -32,7 +33,11 @@ public sealed record PointsAccount(
     ImmutableDictionary<Guid, ReferralCredit>? Referrals = null,
     Instant? LastPurchaseAt = null,
     string? Stage = null,
-    string? Segment = null
+    string? Segment = null,
+    LocalDate? StageSince = null,
+    LocalDate? SegmentSince = null,
+    ImmutableDictionary<string, Instant>? Fired = null,
+    ImmutableDictionary<string, Instant>? Tags = null
 )
 {
     public TierStanding Tier => Standing ?? TierStanding.None;
@@ -47,6 +52,10 @@ public sealed record PointsAccount(
     /// <summary>When each referral the member made was rewarded (not clawed back): for the referrer's caps.</summary>
     public IReadOnlyList<Instant> ReferrerRewards =>
         Referrals?.Values.Where(r => r.Role == ReferralRole.Referrer).Select(r => r.At).ToList() ?? [];
+
+    /// <summary>Whether automation <paramref name="automation"/> fired for <paramref name="occurrence"/>.</summary>
+    public bool HasFired(string automation, string occurrence) =>
+        Fired?.ContainsKey(AutomationFired.KeyOf(automation, occurrence)) == true;
 
     public static PointsAccount Initial(Guid memberId) => new(memberId, false, false, Balance.Zero, Lots.None);
 
@@ -188,8 +197,19 @@ public sealed record PointsAccount(
             },
             HoldReleased e => account with { Balance = balance, Lots = lots.Unhold(e.Released) },
             LotsConsolidated e => account with { Lots = lots.Consolidate(e.Merged, e.Into) },
-            MemberStageChanged e => account with { Stage = e.To },
-            MemberSegmentChanged e => account with { Segment = e.To },
+            MemberStageChanged e => account with { Stage = e.To, StageSince = e.Since },
+            MemberSegmentChanged e => account with { Segment = e.To, SegmentSince = e.ScoredOn },
+            AutomationFired e => account with
+            {
+                Fired = (account.Fired ?? ImmutableDictionary<string, Instant>.Empty).SetItem(
+                    AutomationFired.KeyOf(e.Automation, e.Occurrence),
+                    e.At
+                ),
+                Tags = e.Tags.Aggregate(
+                    account.Tags ?? ImmutableDictionary<string, Instant>.Empty,
+                    (tags, tag) => tags.ContainsKey(tag) ? tags : tags.Add(tag, e.At)
+                ),
+            },
             ITierEvent => account with { Standing = TierStanding.Evolve(tier, @event) },
             IMembershipEvent => account with { Membership = Membership.Evolve(account.Membership, @event) },
             _ => account,

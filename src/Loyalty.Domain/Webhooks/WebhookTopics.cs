@@ -25,6 +25,7 @@ public static class WebhookTopics
     public const string StageChanged = "member.stage_changed";
     public const string SegmentChanged = "member.segment_changed";
     public const string ReferralRewarded = "referral.rewarded";
+    public const string AutomationFired = "automation.fired";
 
     public static readonly IReadOnlyList<string> All =
     [
@@ -43,6 +44,7 @@ public static class WebhookTopics
         StageChanged,
         SegmentChanged,
         ReferralRewarded,
+        AutomationFired,
     ];
 
     /// <summary>The topic of a member event; null: no webhook is told of it.</summary>
@@ -64,6 +66,7 @@ public static class WebhookTopics
             MemberStageChanged => StageChanged,
             MemberSegmentChanged => SegmentChanged,
             ReferralPointsEarned => ReferralRewarded,
+            Automations.AutomationFired { Notify: true } => AutomationFired,
             _ => null,
         };
 }

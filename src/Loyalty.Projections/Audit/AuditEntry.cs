@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Loyalty.Domain.Access;
+using Loyalty.Domain.Automations;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Finance;
@@ -147,6 +148,16 @@ public sealed partial class AuditEntryProjection : EventProjection
                 + $"{e.Data.Rules.Effect.Describe()}, priority {e.Data.Rules.Priority}"
                 + (e.Data.Rules.Exclusive ? ", exclusive" : "")
                 + (e.Data.Rules.Budget is { } budget ? $", budget {budget}" : "")
+        );
+
+    public AuditEntry Create(IEvent<AutomationChanged> e) =>
+        Entry(
+            e,
+            "automation-changed",
+            e.Data.By,
+            e.Data.At,
+            $"automation {e.Data.Code} v{e.Data.Version} ({e.Data.Rules.Status}): {e.Data.Rules.Trigger.Kind}, "
+                + string.Join(", ", e.Data.Rules.Actions.Select(a => a.Campaign ?? a.Tag ?? a.Kind))
         );
 
     public AuditEntry Create(IEvent<CampaignPaused> e) =>

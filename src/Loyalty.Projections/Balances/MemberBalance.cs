@@ -40,7 +40,11 @@ public sealed record MemberBalance(
     Instant? LastPurchaseAt = null,
     string? Stage = null,
     string? Segment = null,
-    PointsFlow? Flow = null
+    PointsFlow? Flow = null,
+    LocalDate? StageSince = null,
+    LocalDate? SegmentSince = null,
+    ImmutableDictionary<string, Instant>? Fired = null,
+    ImmutableDictionary<string, Instant>? Tags = null
 )
 {
     // Columns: the insight job reads every member's few facts without their documents, and lists filter on them.
@@ -66,7 +70,11 @@ public sealed record MemberBalance(
             Referrals,
             LastPurchaseAt,
             Stage,
-            Segment
+            Segment,
+            StageSince,
+            SegmentSince,
+            Fired,
+            Tags
         );
 
     public static MemberBalance Of(PointsAccount account, long version) =>
@@ -88,7 +96,12 @@ public sealed record MemberBalance(
             account.Referrals,
             account.LastPurchaseAt,
             account.Stage,
-            account.Segment
+            account.Segment,
+            null,
+            account.StageSince,
+            account.SegmentSince,
+            account.Fired,
+            account.Tags
         );
 }
 

@@ -109,6 +109,10 @@ public class AuthorizationMatrixTests(LoyaltyApp app)
         ["GET /program/campaigns/{code}"] = _ => ("/program/campaigns/no-such-campaign", null),
         ["GET /program/campaigns"] = _ => ("/program/campaigns", null),
         ["POST /program/campaigns/{code}/simulate"] = _ => ("/program/campaigns/matrix/simulate", "{}"),
+        ["PUT /program/automations/{code}"] = _ => ("/program/automations/matrix", "{}"),
+        ["GET /program/automations/{code}"] = _ => ("/program/automations/no-such-automation", null),
+        ["GET /program/automations"] = _ => ("/program/automations", null),
+        ["GET /program/automations/{code}/dry-run"] = _ => ("/program/automations/no-such-automation/dry-run", null),
         ["POST /members/{id}/engagements"] = g => ($"/members/{g.Member}/engagements", "{}"),
         ["POST /purchases/quote"] = g =>
             (

@@ -1,4 +1,5 @@
 using Loyalty.Api.Tests.Points;
+using Loyalty.Domain.Automations;
 using Loyalty.Domain.Campaigns;
 using Loyalty.Domain.Common;
 using Loyalty.Domain.Insight;
@@ -34,6 +35,64 @@ public class GoldenRecorder
         Write("campaigns", CampaignEvents(), Start + Duration.FromDays(30));
         Write("referrals", ReferralEvents(), Start + Duration.FromDays(30));
         Write("insight", InsightEvents(), Start + Duration.FromDays(120));
+        Write("automations", AutomationEvents(), Start + Duration.FromDays(120));
+    }
+
+    /// <summary>
+    /// A purchase, dormant after 90 quiet days, and a win-back automation that fires for it once: 200 points
+    /// through its campaign, a tag and a webhook.
+    /// </summary>
+    private static List<IMemberEvent> AutomationEvents()
+    {
+        var program = Program();
+        var zone = DateTimeZoneProviders.Tzdb[program.TimeZone];
+        var h = Enrolled(recorded: true);
+        var line = new PurchaseLine("1", "sku-1", "grocery", 1, 25, 0);
+        var purchase = RecordPurchase.Parse("pos", "a1", "store-1", Start, "EUR", [line], Start, By);
+        h.Add(RecordPurchase.Decide(h.Account, null, program, purchase));
+        var dormant = Start + Duration.FromDays(91);
+        h.Add(ReviewInsight.Decide(h.Account, program.Lifecycle, zone, dormant, null, By));
+        var since = Start - Duration.FromDays(1);
+        var campaign = new Campaign(
+            "win-back-200",
+            [
+                new CampaignVersion(
+                    1,
+                    since,
+                    new CampaignRules(
+                        "Win back",
+                        null,
+                        CampaignRules.Active,
+                        null,
+                        null,
+                        new CampaignTrigger(CampaignTrigger.Automation),
+                        CampaignConditions.None,
+                        new(CampaignEffect.PerPurchase, 200),
+                        [],
+                        10_000,
+                        0,
+                        false
+                    ),
+                    "changed"
+                ),
+            ]
+        );
+        var rules = new AutomationRules(
+            "Win back the dormant",
+            null,
+            AutomationRules.Active,
+            new AutomationTrigger(AutomationTrigger.EnteredStage, Stage: LifecycleStage.Dormant),
+            AutomationCondition.None,
+            [
+                new(AutomationAction.Award, Campaign: "win-back-200"),
+                new(AutomationAction.Webhook),
+                new(AutomationAction.TagMember, Tag: "win-back"),
+            ]
+        );
+        var automation = new Automation("win-back", [new AutomationVersion(1, since, rules)]);
+        var budgets = new Dictionary<string, long> { ["win-back-200"] = 10_000 };
+        h.Add(FireAutomations.Decide(h.Account, null, program, [automation], [campaign], budgets, dormant));
+        return h.Events;
     }
 
     /// <summary>A purchase, the first review (active), the night's segment, then at risk after 60 quiet days.</summary>

@@ -69,8 +69,9 @@ public sealed class LoyaltyApp : IAsyncLifetime
             web.UseSetting("Loyalty:Auth:Jwt:Issuer", Tokens.Issuer);
             web.UseSetting("Loyalty:Auth:Jwt:Audience", Tokens.Audience);
             web.UseSetting("Loyalty:Auth:Jwt:SigningKey", Tokens.SigningKey);
-            // The insight job writes to every member's stream: tests that want it run it themselves.
+            // The insight and automation jobs write to many members' streams: tests that want them run them.
             web.UseSetting("Loyalty:Insight:Enabled", "false");
+            web.UseSetting("Loyalty:Automations:Enabled", "false");
             foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>())
                 web.UseSetting(name, value);
             web.ConfigureServices(services =>
