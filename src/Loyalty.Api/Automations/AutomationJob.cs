@@ -64,50 +64,50 @@ public sealed class AutomationJob(
     public async Task<AutomationRun> RunAsync(CancellationToken ct)
     {
         var now = streams.Now;
-        var timed = (await automations.ActiveAsync(ct)).Where(a => a.Current.Rules.Trigger.ByTime).ToList();
+        var timed = await ActiveAsync(byTime: true, ct);
         if (timed.Count == 0)
             return new(0, 0);
         var due = new HashSet<Guid>();
         await using (var session = store.QuerySession())
             foreach (var automation in timed)
                 due.UnionWith(await AutomationCandidates.ForAsync(session, automation.Current.Rules.Trigger, now, ct));
-        return await FireAsync("Automations", [.. due], now, ct);
+        var writeFor = await WritesAsync(timed, [.. due], now, ct);
+        var (changed, events) = await MemberJobs.RunAsync("Automations", [.. due], streams, writeFor, log, ct);
+        var fired = events.OfType<AutomationFired>().Count();
+        if (fired > 0)
+            log.LogInformation("Automations at {At}: {Fired} fired for {Members} members", now, fired, changed);
+        return new(changed, fired);
     }
 
-    /// <summary>Fires what is due for one member now: after an event that may set an automation off.</summary>
+    /// <summary>
+    /// Fires the automations waiting for a member's events, after one was written: only then, so an occasion of the
+    /// member's story is decided on the condition as it was when it came.
+    /// </summary>
     public async Task<AutomationRun> CheckAsync(Guid member, CancellationToken ct)
     {
-        var writeFor = await WritesAsync([member], streams.Now, ct);
+        var writeFor = await WritesAsync(await ActiveAsync(byTime: false, ct), [member], streams.Now, ct);
         var committed = await streams.Apply(writeFor(member), ct);
         return new(committed.Events.Count > 0 ? 1 : 0, committed.Events.OfType<AutomationFired>().Count());
     }
 
-    private async Task<AutomationRun> FireAsync(
-        string job,
+    private async Task<IReadOnlyList<Automation>> ActiveAsync(bool byTime, CancellationToken ct) =>
+        [.. (await automations.ActiveAsync(ct)).Where(a => a.Current.Rules.Trigger.ByTime == byTime)];
+
+    private async Task<Func<Guid, JobWrite>> WritesAsync(
+        IReadOnlyList<Automation> firing,
         IReadOnlyList<Guid> members,
         Instant now,
         CancellationToken ct
     )
     {
-        var writeFor = await WritesAsync(members, now, ct);
-        var (changed, events) = await MemberJobs.RunAsync(job, members, streams, writeFor, log, ct);
-        var fired = events.OfType<AutomationFired>().Count();
-        if (fired > 0)
-            log.LogInformation("{Job} at {At}: {Fired} fired for {Members} members", job, now, fired, changed);
-        return new(changed, fired);
-    }
-
-    private async Task<Func<Guid, JobWrite>> WritesAsync(IReadOnlyList<Guid> members, Instant now, CancellationToken ct)
-    {
-        var active = await automations.ActiveAsync(ct);
         var program = await programSettings.CurrentAsync(ct);
         var awarding = await campaigns.ForAsync(ct, CampaignTrigger.Automation);
-        var profiles = await AutomationCandidates.ProfilesAsync(store, members, active, ct);
+        var profiles = await AutomationCandidates.ProfilesAsync(store, members, firing, ct);
         return member => new FiringAutomations(
             member,
             profiles.GetValueOrDefault(member),
             program,
-            active,
+            firing,
             awarding,
             now
         );

@@ -66,26 +66,26 @@ public static class DryRunAutomationEndpoint
         var automation = (await ReadAutomationsEndpoints.Find(session, code, ct)).Automation;
         var (rules, now) = (automation.Current.Rules, streams.Now);
         var program = await programSettings.CurrentAsync(ct);
-        var zone = program.Zone();
-        var today = now.InZone(zone).Date.AtStartOfDayInZone(zone).ToInstant();
         var candidates = await AutomationCandidates.ForAsync(session, rules.Trigger, now, ct);
         var profiles = await AutomationCandidates.ProfilesAsync(store, candidates, [automation], ct);
+        AutomationReach? Reach(MemberBalance balance) =>
+            FireAutomations.Due(
+                automation.Code,
+                rules,
+                balance.ToAccount(),
+                profiles.GetValueOrDefault(balance.Id),
+                program,
+                null,
+                now
+            )
+                is { } due
+                ? new(balance.Id, due.Key, due.On, due.Amount)
+                : null;
         var reached = new List<AutomationReach>();
         foreach (var chunk in candidates.Chunk(1000))
-        foreach (var balance in await session.LoadManyAsync<MemberBalance>(ct, chunk))
-            if (
-                FireAutomations.Due(
-                    automation.Code,
-                    rules,
-                    balance.ToAccount(),
-                    profiles.GetValueOrDefault(balance.Id),
-                    program,
-                    today,
-                    now
-                ) is
-                { } occurrence
-            )
-                reached.Add(new(balance.Id, occurrence.Key, occurrence.On, occurrence.Amount));
+            reached.AddRange(
+                (await session.LoadManyAsync<MemberBalance>(ct, chunk)).Select(Reach).OfType<AutomationReach>()
+            );
         var listed = reached.OrderBy(r => r.MemberId).Take(limit ?? DefaultLimit).ToList();
         return new(automation.Code, automation.Version, now, reached.Count, listed);
     }

@@ -92,5 +92,6 @@ public sealed record BalanceResponse(
     }
 
     /// <summary>The last local day on which points expiring at <paramref name="expiresAt"/> may be used.</summary>
-    public static LocalDate LastDay(Instant expiresAt, DateTimeZone zone) => expiresAt.InZone(zone).Date.PlusDays(-1);
+    public static LocalDate LastDay(Instant expiresAt, DateTimeZone zone) =>
+        Domain.Rules.ExpiryPolicy.LastDayBefore(expiresAt, zone);
 }

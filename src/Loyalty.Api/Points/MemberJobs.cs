@@ -56,24 +56,35 @@ internal static class MemberJobs
         log.LogInformation("{Job} at {At}: {Members} members have something due", job, streams.Now, due.Count);
 
         var written = new ConcurrentQueue<IMemberEvent>();
-        var (members, done) = (0, 0);
+        var (members, done, failed) = (0, 0, 0);
         var options = new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct };
         await Parallel.ForEachAsync(
             due,
             options,
             async (member, token) =>
             {
-                var committed = await streams.Apply(writeFor(member), token);
-                if (committed.Events.Count > 0)
+                try
                 {
-                    Interlocked.Increment(ref members);
-                    foreach (var e in committed.Events)
-                        written.Enqueue(e);
+                    var committed = await streams.Apply(writeFor(member), token);
+                    if (committed.Events.Count > 0)
+                    {
+                        Interlocked.Increment(ref members);
+                        foreach (var e in committed.Events)
+                            written.Enqueue(e);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One member's failure must not keep the others from what is due to them.
+                    if (Interlocked.Increment(ref failed) == 1)
+                        log.LogError(e, "{Job}: member {Member} failed; the next run tries again", job, member);
                 }
                 if (Interlocked.Increment(ref done) % 1000 == 0)
                     log.LogInformation("{Job}: {Done} of {Members} members", job, done, due.Count);
             }
         );
+        if (failed > 1)
+            log.LogError("{Job}: {Failed} members failed; the next run tries them again", job, failed);
         streams.Metrics.JobMembers.Add(members, tag);
         span?.SetTag("loyalty.job.members", members);
         return (members, written.ToArray());

@@ -29,6 +29,7 @@ public static class FireAutomations
     )
     {
         var decided = new List<IMemberEvent>();
+        var left = new Dictionary<string, long>(budgetLeft);
         foreach (var automation in automations.OrderBy(a => a.Code, StringComparer.Ordinal))
         {
             if (automation.ActiveSince() is not { } since)
@@ -36,16 +37,20 @@ public static class FireAutomations
             var rules = automation.Current.Rules;
             if (Due(automation.Code, rules, account, profile, program, since, now) is not { } occurrence)
                 continue;
-            var fired = Fire(automation, occurrence, account, program, campaigns, budgetLeft, now);
+            var fired = Fire(automation, occurrence, account, program, campaigns, left, now);
             decided.AddRange(fired);
             account = fired.Aggregate(account, PointsAccount.Evolve);
+            // two automations may award through one campaign in the same write
+            foreach (var award in fired.OfType<CampaignPointsEarned>().SelectMany(e => e.Awards).Where(a => a.Charged))
+                left[award.Campaign] -= award.Points;
         }
         return decided;
     }
 
     /// <summary>
     /// The occasion an automation with <paramref name="rules"/>, active since <paramref name="since"/>, would fire
-    /// for now, if any: the member is open, the condition holds, and the occasion is due and not fired yet.
+    /// for now, if any: the member is open, the condition holds, and the occasion is due and not fired yet; a null
+    /// <paramref name="since"/> asks for those that came today (a dry run).
     /// </summary>
     public static AutomationOccurrence? Due(
         string code,
@@ -53,7 +58,7 @@ public static class FireAutomations
         PointsAccount account,
         MemberProfile? profile,
         ProgramSettings program,
-        Instant since,
+        Instant? since,
         Instant now
     )
     {

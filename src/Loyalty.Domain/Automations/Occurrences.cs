@@ -27,19 +27,19 @@ public static class Occurrences
     private static readonly LocalDatePattern Day = LocalDatePattern.Iso;
 
     /// <summary>The occasions due at <paramref name="now"/>, soonest first, for an automation active since
-    /// <paramref name="since"/>.</summary>
+    /// <paramref name="since"/> (null: those that came today, for a dry run).</summary>
     public static IEnumerable<AutomationOccurrence> Due(
         AutomationTrigger trigger,
         PointsAccount account,
         MemberProfile? profile,
         ProgramSettings program,
-        Instant since,
+        Instant? since,
         Instant now
     )
     {
         var zone = trigger.Kind == AutomationTrigger.Birthday ? MemberZone(profile, program) : program.Zone();
         var today = now.InZone(zone).Date;
-        var earliest = LocalDate.Max(since.InZone(zone).Date, today.PlusDays(-LateBy));
+        var earliest = since is { } active ? LocalDate.Max(active.InZone(zone).Date, today.PlusDays(-LateBy)) : today;
         return Of(trigger, account, profile, program, zone, now)
             .Where(o => earliest <= o.On && o.On <= today)
             .OrderBy(o => o.On);
@@ -71,7 +71,7 @@ public static class Occurrences
             case AutomationTrigger.PointsExpiring:
                 var expiring = account
                     .Lots.Items.Where(l => l.Open - l.Held > 0 && l.ExpiresAt > now)
-                    .GroupBy(l => Local(l.ExpiresAt!.Value));
+                    .GroupBy(l => ExpiryPolicy.LastDayBefore(l.ExpiresAt!.Value, zone));
                 foreach (var lots in expiring)
                     yield return new(
                         $"points-expiring/{Day.Format(lots.Key)}",

@@ -52,6 +52,10 @@ public sealed record ExpiryPolicy(string Kind, int Months)
             _ => null,
         };
 
+    /// <summary>The last local day on which points expiring at <paramref name="expiresAt"/> may be used.</summary>
+    public static LocalDate LastDayBefore(Instant expiresAt, DateTimeZone zone) =>
+        expiresAt.InZone(zone).Date.PlusDays(-1);
+
     /// <summary>
     /// The instant points from <paramref name="from"/> expire: the start of the local day after their last day.
     /// </summary>

@@ -215,23 +215,15 @@ public class FireAutomationsTests
     }
 
     [Fact]
-    public void points_expiring_within_30_days_fire_once_per_expiry_day_with_the_points()
+    public void points_expiring_within_30_days_fire_once_per_last_day_with_the_points()
     {
+        // Points expire at the start of the local day after their last day (midnight in Amsterdam).
+        var endOfJanuary = Instant.FromUtc(2027, 1, 31, 23, 0);
+        var endOfMarch = Instant.FromUtc(2027, 3, 31, 22, 0);
+        PointsAdjusted Lot(string id, int points, Instant expiresAt) =>
+            new(MemberId, id, points, "goodwill", 0, Now, Till, ExpiresAt: expiresAt);
         var expiring = Active("expiring", new AutomationTrigger(AutomationTrigger.PointsExpiring, 30));
-        var member = Member(
-            new PointsAdjusted(MemberId, "a1", 40, "goodwill", 0, Now, Till, ExpiresAt: Day(2027, 1, 31)),
-            new PointsAdjusted(
-                MemberId,
-                "a2",
-                25,
-                "goodwill",
-                0,
-                Now,
-                Till,
-                ExpiresAt: Day(2027, 1, 31) + Duration.FromHours(2)
-            ),
-            new PointsAdjusted(MemberId, "a3", 10, "goodwill", 0, Now, Till, ExpiresAt: Day(2027, 3, 31))
-        );
+        var member = Member(Lot("a1", 40, endOfJanuary), Lot("a2", 25, endOfJanuary), Lot("a3", 10, endOfMarch));
 
         Assert.Empty(Run(member, Day(2026, 12, 31), [expiring]));
         var due = Run(member, Day(2027, 1, 1), [expiring]).OfType<AutomationFired>().Single();
@@ -241,6 +233,29 @@ public class FireAutomationsTests
             "points-expiring/2027-03-31",
             Run(member, Day(2027, 3, 1), [expiring]).OfType<AutomationFired>().Single().Occurrence
         );
+    }
+
+    [Fact]
+    public void two_automations_awarding_through_one_campaign_in_one_write_share_its_budget()
+    {
+        var winBack = Campaign(
+            "win-back-200",
+            Running(CampaignTrigger.Automation, Gives(CampaignEffect.PerPurchase, 200))
+        );
+        var award = new AutomationAction(AutomationAction.Award, Campaign: "win-back-200");
+        var quiet = Active("a-quiet", Quiet90, null, null, award);
+        var dormant = Active("b-dormant", new AutomationTrigger(AutomationTrigger.NoPurchase, 88), null, null, award);
+
+        var both = Run(
+            Buyer(),
+            Day(2027, 2, 22),
+            [quiet, dormant],
+            [winBack],
+            new Dictionary<string, long> { [winBack.Code] = 300 }
+        );
+
+        Assert.Equal([200, 100], both.OfType<AutomationFired>().Select(f => f.Points));
+        Assert.Equal(300, both.Awards().Sum(a => a.Points));
     }
 
     [Fact]
