@@ -51,7 +51,7 @@ public static class InsightRun
             {
                 peak = Math.Max(peak, command.Memory().Peak);
             }
-            catch (IOException) { } // it has just exited
+            catch (Exception e) when (e is IOException or InvalidOperationException) { } // it has just exited
         }
         var code = await running;
         Console.WriteLine($" exit {code}, {watch.Elapsed.TotalSeconds:0.0} s, peak {peak / 1048576} MB");

@@ -71,8 +71,9 @@ public sealed class AutomationJob(
         await using (var session = store.QuerySession())
             foreach (var automation in timed)
                 due.UnionWith(await AutomationCandidates.ForAsync(session, automation.Current.Rules.Trigger, now, ct));
-        var writeFor = await WritesAsync(timed, [.. due], now, ct);
-        var (changed, events) = await MemberJobs.RunAsync("Automations", [.. due], streams, writeFor, log, ct);
+        IReadOnlyList<Guid> members = [.. due];
+        var writeFor = await WritesAsync(timed, members, now, ct);
+        var (changed, events) = await MemberJobs.RunAsync("Automations", members, streams, writeFor, log, ct);
         var fired = events.OfType<AutomationFired>().Count();
         if (fired > 0)
             log.LogInformation("Automations at {At}: {Fired} fired for {Members} members", now, fired, changed);
