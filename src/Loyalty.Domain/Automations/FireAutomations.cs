@@ -4,7 +4,6 @@ using Loyalty.Domain.Insight;
 using Loyalty.Domain.Members;
 using Loyalty.Domain.Points;
 using Loyalty.Domain.Rules;
-using Loyalty.Domain.Tiers;
 using NodaTime;
 
 namespace Loyalty.Domain.Automations;
@@ -125,27 +124,20 @@ public static class FireAutomations
     /// <summary>Whom the automation is for, at <paramref name="now"/>: tier held, segment, live stage, plan.</summary>
     private static bool Holds(AutomationCondition c, PointsAccount account, ProgramSettings program, Instant now)
     {
-        if (c.Tiers is not null && (TierHeldAt(account, program, now) is not { } tier || !c.Tiers.Contains(tier)))
+        if (
+            c.Tiers is not null
+            && (CampaignAwards.TierAt(account, program, now) is not { } tier || !c.Tiers.Contains(tier))
+        )
             return false;
         if (c.Segments is not null && (account.Segment is not { } segment || !c.Segments.Contains(segment)))
             return false;
         if (c.Stages is not null && !c.Stages.Contains(StageAt(account, program, now)))
             return false;
-        if (c.Plans is not null && !HasPlan(account, c.Plans, now))
+        if (c.Plans is not null && !c.Plans.Any(plan => CampaignAwards.HasMembership(account, plan, now)))
             return false;
         return true;
     }
 
     private static string StageAt(PointsAccount account, ProgramSettings program, Instant now) =>
         Lifecycle.StageAt(account.EnrolledAt, account.LastPurchaseAt, now, program.Zone(), program.Lifecycle).Stage;
-
-    private static string? TierHeldAt(PointsAccount account, ProgramSettings program, Instant at) =>
-        program.TiersAt(at)?.Rules is { } rules
-            ? TierHeld.At(account.Tier, account.Membership, rules, at).Tier?.Code
-            : null;
-
-    private static bool HasPlan(PointsAccount account, IReadOnlyList<string> plans, Instant at) =>
-        account.Membership is { } membership
-        && membership.ActiveAt(at)
-        && (plans.Contains(CampaignConditions.AnyMembership) || plans.Contains(membership.Plan.Code));
 }

@@ -248,12 +248,12 @@ public static class CampaignAwards
     private static bool Within(LocalTime time, LocalTime from, LocalTime until) =>
         from < until ? time >= from && time < until : time >= from || time < until;
 
-    private static string? TierAt(PointsAccount account, ProgramSettings program, Instant at) =>
+    internal static string? TierAt(PointsAccount account, ProgramSettings program, Instant at) =>
         program.TiersAt(at)?.Rules is { } rules
             ? TierHeld.At(account.Tier, account.Membership, rules, at).Tier?.Code
             : null;
 
-    private static bool HasMembership(PointsAccount account, string plan, Instant at) =>
+    internal static bool HasMembership(PointsAccount account, string plan, Instant at) =>
         account.Membership is { } membership
         && membership.ActiveAt(at)
         && (plan == CampaignConditions.AnyMembership || membership.Plan.Code == plan);
